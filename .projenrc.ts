@@ -1,0 +1,120 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The oldest aws-cdk-lib our users may run. 2.262.0 is the first release with
+ * the built-in CloudFormation template validation and the validation-plugin API
+ * that cdk-nag 3 plugs into; the library relies on both.
+ */
+const MIN_CDK_VERSION = '2.262.0';
+
+/** The aws-cdk-lib we develop and test against (newer than the minimum on purpose). */
+const DEV_CDK_VERSION = '2.276.0';
+
+/**
+ * The aws-cdk CLI that synthesizes the examples. CLI 3.0.0 cannot read the cloud
+ * assembly of aws-cdk-lib 2.276, so it is pinned to the 2.1148 line.
+ */
+const CDK_CLI_VERSION = '2.1148.1';
+
+/** constructs 10.5.1 is what cdk-nag 3 requires as a peer. */
+const MIN_CONSTRUCTS_VERSION = '10.5.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-ecs-kit',
+  packageName: 'cdk-ecs-kit',
+  description:
+    'AWS CDK constructs for Docker on AWS: an ECS cluster with EC2 and Fargate capacity, ECR repositories, ' +
+    'Fargate web services and EC2 batch jobs with secure, cheap and safe-to-delete defaults.',
+  keywords: ['aws-cdk', 'awscdk', 'cdk', 'ecs', 'ecr', 'fargate', 'containers', 'docker'],
+  license: 'Apache-2.0',
+  author: 'cdk-ecs-kit maintainers',
+  authorAddress: 'maintainers@cdk-ecs-kit.dev',
+  repositoryUrl: 'https://github.com/cdk-ecs-kit/cdk-ecs-kit.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: '20.x',
+
+  jsiiVersion: '~6.0.0',
+  cdkVersion: MIN_CDK_VERSION,
+  cdkCliVersion: CDK_CLI_VERSION,
+  constructsVersion: MIN_CONSTRUCTS_VERSION,
+  // The peer range stays at the minimum; we install a newer aws-cdk-lib for development below.
+  peerDependencyOptions: { pinnedDevDependency: false },
+
+  devDeps: [
+    `aws-cdk-lib@${DEV_CDK_VERSION}`,
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    'cdk-nag@^3.0.2',
+    'fast-check@^4',
+  ],
+
+  // Construct Hub publishes every jsii language; only the release workflow builds them.
+  publishToPypi: { distName: 'cdk-ecs-kit', module: 'cdk_ecs_kit' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkecskit',
+    mavenGroupId: 'io.github.cdkecskit',
+    mavenArtifactId: 'cdk-ecs-kit',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkEcsKit', packageId: 'CdkEcsKit' },
+  publishToGo: { moduleName: 'github.com/cdk-ecs-kit/cdk-ecs-kit-go' },
+
+  jestOptions: {
+    // Snapshots are reviewed, never rewritten silently: `npx projen test:update` rewrites them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      snapshotSerializers: ['<rootDir>/test/helpers/snapshot-serializer.ts'],
+      testTimeout: 120_000,
+      // Synthesizing stacks with validators is CPU bound; two workers fit the 2-core machines.
+      maxWorkers: 2,
+    },
+  },
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+  },
+
+  gitignore: ['cdk.out/', '.cdk.staging/', '.jsii.tabl.json'],
+});
+
+project.npmignore?.exclude('/examples/', '/scripts/', '/docs/', '/cdk.out/', '/.ci/');
+
+// Examples and scripts are type-checked and linted like tests, but never part of the jsii build.
+for (const dir of ['examples', 'scripts']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
+    include: ['**/*.ts'],
+    exclude: ['node_modules', '**/cdk.out'],
+    compilerOptions: { rootDir: '..', noEmit: true, isolatedModules: true },
+  });
+}
+
+// Develop against the minimum constructs (projen only records it as a peer).
+project.addDevDeps(`constructs@${MIN_CONSTRUCTS_VERSION}`);
+
+// Only the JavaScript package can be built on our network; the release workflow's own
+// jobs build Python, Java, .NET and Go. Local and CI packaging therefore stop at `js`.
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
+// README and doc-comment examples must compile: jsii-rosetta checks them against the assembly.
+const rosettaTask = project.addTask('rosetta', {
+  description: 'Compile the TypeScript examples of README.md and the doc comments (jsii-rosetta)',
+  exec: 'jsii-rosetta extract --compile --fail',
+});
+
+// `npm test` is the whole gate: jsii compile, rosetta, then jest, then eslint (projen's test task).
+project.testTask.prependSpawn(rosettaTask);
+project.testTask.prependSpawn(project.compileTask);
+
+// `npm run synth`: synthesize every example app with the real aws-cdk CLI.
+project.addTask('synth', {
+  description: 'Synthesize every app under examples/ to cdk.out/<example>/ with the aws-cdk CLI',
+  exec: 'ts-node --project scripts/tsconfig.json scripts/synth-examples.ts',
+  receiveArgs: true,
+});
+
+project.synth();

@@ -1,0 +1,68 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { EcsKitValidationError, PropProblem } from './errors';
+
+/**
+ * Collects every problem with a construct's input, then throws them together.
+ *
+ * Values that are unresolved tokens are skipped by the `check*` helpers: they
+ * are only known at deploy time, so there is nothing to validate at synth.
+ *
+ * @internal
+ */
+export class PropValidator {
+  private readonly problems: PropProblem[] = [];
+
+  constructor(private readonly scope: IConstruct, private readonly constructName: string) {}
+
+  /** Records a problem unconditionally. */
+  public report(prop: string, received: unknown, fix: string): void {
+    this.problems.push({ prop, received: describeValue(received), fix });
+  }
+
+  /**
+   * Records a problem when `valid` is false, unless `value` contains unresolved tokens.
+   */
+  public check(prop: string, value: unknown, valid: boolean, fix: string): void {
+    if (!valid && !isUnresolved(value)) {
+      this.report(prop, value, fix);
+    }
+  }
+
+  /** Checks that a whole number lies in [min, max] (tokens and undefined are skipped). */
+  public checkInteger(prop: string, value: number | undefined, min: number, max: number, fix?: string): void {
+    if (value === undefined) return;
+    this.check(prop, value, Number.isInteger(value) && value >= min && value <= max,
+      fix ?? `Use a whole number from ${min} to ${max}.`);
+  }
+
+  /** Whether any problem was recorded. */
+  public get hasProblems(): boolean {
+    return this.problems.length > 0;
+  }
+
+  /** Throws one `EcsKitValidationError` listing every recorded problem, if there are any. */
+  public throwIfInvalid(): void {
+    if (this.problems.length > 0) {
+      throw new EcsKitValidationError(this.scope, this.constructName, [...this.problems]);
+    }
+  }
+}
+
+/** Whether a value (or any string/number inside an array of them) is an unresolved token. */
+export function isUnresolved(value: unknown): boolean {
+  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some(isUnresolved);
+  return Token.isUnresolved(value);
+}
+
+/** Renders a received value for an error message: strings quoted, the rest as JSON. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

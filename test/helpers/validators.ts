@@ -1,0 +1,82 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Finding, formatFindings, readFindings } from './validation-report';
+
+export { Finding, formatFindings, readFindings };
+
+/**
+ * Context every test app (and every example's cdk.json) sets: aws-cdk-lib's
+ * built-in CloudFormation validation reports errors instead of warnings.
+ */
+export const VALIDATION_CONTEXT = {
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
+};
+
+/**
+ * An App configured the way users' CI synthesizes: built-in CloudFormation
+ * validation as errors, plus cdk-nag's AwsSolutions checks.
+ */
+export function createTestApp(props: AppProps = {}): App {
+  const app = new App({
+    ...props,
+    context: { ...VALIDATION_CONTEXT, ...props.context },
+    outdir: props.outdir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ecs-kit-test-')),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}
+
+/** A stack in a fresh validated test app. Environment-agnostic unless `env` is given. */
+export function createTestStack(id = 'TestStack', env?: { account: string; region: string }): Stack {
+  return new Stack(createTestApp(), id, { env });
+}
+
+/** What synthesizing an app with the validators produced. */
+export interface ValidatedSynthesis {
+  /** Template of every stack, by stack artifact id. */
+  readonly templates: Record<string, Template>;
+  /** Every unacknowledged finding (errors and warnings) of every stack. */
+  readonly findings: Finding[];
+}
+
+/**
+ * Synthesizes an app with the validators registered by `createTestApp`.
+ * Synthesis errors that are not validation reports (e.g. a construct throwing)
+ * propagate unchanged.
+ */
+export function synthesizeWithValidators(app: App): ValidatedSynthesis {
+  const reportFile = path.join(app.outdir, 'validation-report.json');
+  try {
+    app.synth();
+  } catch (e) {
+    // Validation errors stop synthesis after the templates and the report are written.
+    if (!fs.existsSync(reportFile)) throw e;
+  }
+  const templates: Record<string, Template> = {};
+  for (const stack of app.node.findAll().filter(Stack.isStack)) {
+    const file = path.join(app.outdir, stack.templateFile);
+    templates[stack.artifactId] = Template.fromJSON(JSON.parse(fs.readFileSync(file, 'utf-8')));
+  }
+  return { templates, findings: readFindings(reportFile) };
+}
+
+/** Fails with rule id, construct path and message for every unacknowledged finding. */
+export function expectNoFindings(findings: Finding[]): void {
+  if (findings.length > 0) {
+    throw new Error(`${findings.length} unacknowledged validation finding(s):\n${formatFindings(findings)}`);
+  }
+}
+
+/**
+ * Synthesizes the app holding `stack` with the validators and returns the
+ * stack's template, failing on any unacknowledged finding.
+ */
+export function validTemplate(stack: Stack): Template {
+  const { templates, findings } = synthesizeWithValidators(stack.node.root as App);
+  expectNoFindings(findings);
+  return templates[stack.artifactId];
+}

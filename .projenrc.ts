@@ -95,6 +95,11 @@ for (const dir of ['examples', 'scripts']) {
 // Develop against the minimum constructs (projen only records it as a peer).
 project.addDevDeps(`constructs@${MIN_CONSTRUCTS_VERSION}`);
 
+// unrs-resolver (behind jest and the eslint import resolver) lists one native binding per
+// platform as optional dependencies; the registry we install from serves every platform's
+// binding only up to 1.12.2. Pinning it keeps package-lock.json complete, so `npm ci` works.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Only the JavaScript package can be built on our network; the release workflow's own
 // jobs build Python, Java, .NET and Go. Local and CI packaging therefore stop at `js`.
 project.packageTask.reset();

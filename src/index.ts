@@ -1,2 +1,5 @@
 export * from './core';
 export * from './registry';
+export * from './cluster';
+export * from './service';
+export * from './job';

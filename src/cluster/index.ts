@@ -1,1 +1,3 @@
-export {};
+export * from './ecs-cluster';
+export { Ec2Capacity, Ec2CapacityOptions } from './ec2-capacity';
+export { EcsImageFamily, EcsMachineImage, EcsMachineImageOptions } from './machine-image';

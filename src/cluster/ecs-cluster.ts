@@ -1,0 +1,401 @@
+import {
+  Aws,
+  ArnFormat,
+  RemovalPolicy,
+  Resource,
+  Stack,
+  aws_autoscaling as autoscaling,
+  aws_cloudwatch as cloudwatch,
+  aws_ec2 as ec2,
+  aws_ecs as ecs,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_servicediscovery as cloudmap,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { PropValidator, isUnresolved } from '../core/validation';
+import { Ec2Capacity, Ec2CapacityOptions, createEc2Capacity, validateEc2CapacityOptions } from './ec2-capacity';
+
+/**
+ * Properties of an `EcsCluster`.
+ */
+export interface EcsClusterProps {
+  /**
+   * Name of the cluster: 1–255 letters, digits, hyphens and underscores.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly clusterName?: string;
+
+  /**
+   * The VPC of the cluster.
+   *
+   * @default - a new VPC over `maxAzs` Availability Zones with public and private
+   * subnets, `natGateways` NAT gateways, flow logs and a closed default security group
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Availability Zones of the new VPC (ignored when `vpc` is given).
+   *
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * NAT gateways of the new VPC (ignored when `vpc` is given). Each costs about
+   * $32.85 a month plus its public IPv4 address ($3.65) in us-east-1, before data
+   * processing. With 0, the private subnets have no route to the internet: only
+   * Fargate tasks and EC2 capacity in public subnets can reach ECS and image registries.
+   *
+   * @default 1
+   */
+  readonly natGateways?: number;
+
+  /**
+   * Retention of the new VPC's flow logs (ignored when `vpc` is given).
+   * The log group is retained when the stack is deleted.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * EC2 capacity of the cluster; more groups can be added with `addEc2Capacity`.
+   *
+   * @default - no EC2 capacity: Fargate only
+   */
+  readonly ec2Capacity?: Ec2CapacityOptions;
+
+  /**
+   * Attach the FARGATE and FARGATE_SPOT capacity providers.
+   *
+   * @default true
+   */
+  readonly enableFargateCapacityProviders?: boolean;
+
+  /**
+   * The capacity provider strategy of services and tasks that don't name one,
+   * e.g. `[{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]`.
+   *
+   * @default - none: services and tasks use their launch type
+   */
+  readonly defaultCapacityProviderStrategy?: ecs.CapacityProviderStrategy[];
+
+  /**
+   * CloudWatch Container Insights.
+   *
+   * @default ecs.ContainerInsights.ENABLED
+   */
+  readonly containerInsights?: ecs.ContainerInsights;
+
+  /**
+   * Allow ECS Exec (`aws ecs execute-command`) sessions, encrypted with a KMS key
+   * and logged to a log group (retained on delete). Services opt in separately.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Retention of the ECS Exec session logs.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly executeCommandLogRetention?: logs.RetentionDays;
+
+  /**
+   * Name of a default Cloud Map namespace used by Service Connect, so services
+   * find each other by name (e.g. `internal`).
+   *
+   * @default - no namespace
+   */
+  readonly cloudMapNamespaceName?: string;
+
+  /**
+   * Type of the default Cloud Map namespace. HTTP namespaces are enough for
+   * Service Connect and need no private hosted zone.
+   *
+   * @default cloudmap.NamespaceType.HTTP
+   */
+  readonly cloudMapNamespaceType?: cloudmap.NamespaceType;
+}
+
+/**
+ * An ECS cluster with production defaults: its own VPC (or yours), EC2 capacity
+ * groups on launch templates with ECS-optimized images, IMDSv2, encrypted gp3
+ * volumes and capacity providers that scale from zero, plus Fargate and Fargate
+ * Spot, Container Insights, and optional ECS Exec and Service Connect namespace.
+ *
+ * It implements `ecs.ICluster`, so task definitions, services and
+ * `aws-ecs-patterns` accept it.
+ *
+ * @example
+ * const cluster = new EcsCluster(this, 'Cluster', {
+ *   ec2Capacity: { instanceTypes: [new ec2.InstanceType('m7g.large')], maxCapacity: 4 },
+ * });
+ * cluster.addEc2Capacity('Spot', {
+ *   spot: true,
+ *   instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
+ * });
+ */
+export class EcsCluster extends Resource implements ecs.ICluster {
+  /**
+   * Imports an existing cluster from its attributes.
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: ecs.ClusterAttributes): ecs.ICluster {
+    return ecs.Cluster.fromClusterAttributes(scope, id, attrs);
+  }
+
+  /**
+   * Imports an existing cluster from its ARN (its VPC is unknown: use
+   * `fromClusterAttributes` for services that need it).
+   */
+  public static fromClusterArn(scope: Construct, id: string, clusterArn: string): ecs.ICluster {
+    return ecs.Cluster.fromClusterArn(scope, id, clusterArn);
+  }
+
+  /** The aws-cdk-lib cluster this construct configures. */
+  public readonly cluster: ecs.Cluster;
+
+  /** The VPC of the cluster. */
+  public readonly vpc: ec2.IVpc;
+
+  /** The log group of the VPC flow logs, when this construct created the VPC. */
+  public readonly flowLogGroup?: logs.LogGroup;
+
+  /** The KMS key that encrypts ECS Exec sessions and their logs, when ECS Exec is enabled. */
+  public readonly executeCommandKey?: kms.Key;
+
+  /** The log group of ECS Exec sessions, when ECS Exec is enabled. */
+  public readonly executeCommandLogGroup?: logs.LogGroup;
+
+  private readonly _ec2Capacities: Ec2Capacity[] = [];
+  private readonly privateSubnetsHaveNoEgress: boolean;
+
+  constructor(scope: Construct, id: string, props: EcsClusterProps = {}) {
+    super(scope, id, { physicalName: props.clusterName });
+
+    const validator = new PropValidator(this, 'EcsCluster');
+    validateClusterProps(validator, props);
+    const natGateways = props.natGateways ?? 1;
+    this.privateSubnetsHaveNoEgress = !props.vpc && natGateways === 0;
+    if (props.ec2Capacity) {
+      validateEc2CapacityOptions(validator, 'ec2Capacity', props.ec2Capacity, this.privateSubnetsHaveNoEgress);
+    }
+    validator.throwIfInvalid();
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else {
+      this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      this.vpc = createVpc(this, props.maxAzs ?? 2, natGateways, this.flowLogGroup);
+    }
+
+    let executeCommandConfiguration: ecs.ExecuteCommandConfiguration | undefined;
+    if (props.enableExecuteCommand) {
+      this.executeCommandKey = new kms.Key(this, 'ExecuteCommandKey', {
+        description: 'Encrypts ECS Exec sessions and their logs',
+        enableKeyRotation: true,
+      });
+      allowLogsToUseKey(this.executeCommandKey);
+      this.executeCommandLogGroup = new logs.LogGroup(this, 'ExecuteCommandLogs', {
+        retention: props.executeCommandLogRetention ?? logs.RetentionDays.ONE_YEAR,
+        encryptionKey: this.executeCommandKey,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      executeCommandConfiguration = {
+        kmsKey: this.executeCommandKey,
+        logging: ecs.ExecuteCommandLogging.OVERRIDE,
+        logConfiguration: { cloudWatchLogGroup: this.executeCommandLogGroup, cloudWatchEncryptionEnabled: true },
+      };
+    }
+
+    // The main child's id is 'Cluster', not 'Resource': aws-cdk-lib adds the capacity
+    // provider associations as a child of the cluster named after the cluster's own id,
+    // which collides with the cluster's 'Resource' child when that id is 'Resource'
+    // (and 'Default' makes its default child ambiguous). It is declared the default
+    // child below, so escape hatches (`node.defaultChild`) reach it as usual.
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      clusterName: props.clusterName,
+      vpc: this.vpc,
+      enableFargateCapacityProviders: props.enableFargateCapacityProviders ?? true,
+      containerInsightsV2: props.containerInsights ?? ecs.ContainerInsights.ENABLED,
+      executeCommandConfiguration,
+    });
+    this.node.defaultChild = this.cluster;
+
+    if (props.cloudMapNamespaceName) {
+      this.cluster.addDefaultCloudMapNamespace({
+        name: props.cloudMapNamespaceName,
+        type: props.cloudMapNamespaceType ?? cloudmap.NamespaceType.HTTP,
+        vpc: this.vpc,
+        useForServiceConnect: true,
+      });
+    }
+    if (props.ec2Capacity) {
+      this.addEc2Capacity('Ec2Capacity', props.ec2Capacity);
+    }
+    if (props.defaultCapacityProviderStrategy) {
+      this.cluster.addDefaultCapacityProviderStrategy(props.defaultCapacityProviderStrategy);
+    }
+  }
+
+  /**
+   * Adds a group of EC2 container instances: a launch template, an Auto Scaling
+   * group (min 0 by default) and a capacity provider with managed scaling and
+   * draining. Call it several times for, e.g., on-demand plus Spot capacity.
+   */
+  public addEc2Capacity(id: string, options: Ec2CapacityOptions = {}): Ec2Capacity {
+    const validator = new PropValidator(this, 'EcsCluster');
+    validateEc2CapacityOptions(validator, `addEc2Capacity(${id})`, options, this.privateSubnetsHaveNoEgress);
+    validator.throwIfInvalid();
+    const capacity = createEc2Capacity(new Construct(this, id), options, { cluster: this.cluster, vpc: this.vpc });
+    this._ec2Capacities.push(capacity);
+    return capacity;
+  }
+
+  /** Every EC2 capacity group, in the order they were added. */
+  public get ec2Capacities(): Ec2Capacity[] {
+    return [...this._ec2Capacities];
+  }
+
+  public get clusterName(): string {
+    return this.cluster.clusterName;
+  }
+
+  public get clusterArn(): string {
+    return this.cluster.clusterArn;
+  }
+
+  public get clusterRef(): ecs.ClusterReference {
+    return this.cluster.clusterRef;
+  }
+
+  /** The security groups of the container instances (Fargate tasks have their own). */
+  public get connections(): ec2.Connections {
+    return this.cluster.connections;
+  }
+
+  /** Whether the cluster has EC2 capacity. */
+  public get hasEc2Capacity(): boolean {
+    return this.cluster.hasEc2Capacity;
+  }
+
+  /** The default Cloud Map namespace, when `cloudMapNamespaceName` was given. */
+  public get defaultCloudMapNamespace(): cloudmap.INamespace | undefined {
+    return this.cluster.defaultCloudMapNamespace;
+  }
+
+  /** The Auto Scaling group of the first EC2 capacity group. */
+  public get autoscalingGroup(): autoscaling.IAutoScalingGroup | undefined {
+    return this._ec2Capacities[0]?.autoScalingGroup;
+  }
+
+  /** ECS Exec settings, when enabled. */
+  public get executeCommandConfiguration(): ecs.ExecuteCommandConfiguration | undefined {
+    return this.cluster.executeCommandConfiguration;
+  }
+
+  /** Names of the capacity providers attached to the cluster (Fargate and EC2). */
+  public get capacityProviderNames(): string[] {
+    return this.cluster.capacityProviderNames;
+  }
+
+  /**
+   * Applies a removal policy to the cluster resource.
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.cluster.applyRemovalPolicy(policy);
+  }
+
+  /** CPU reserved by tasks, as a percentage of the registered container instances' CPU. */
+  public metricCpuReservation(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cluster.metricCpuReservation(props);
+  }
+
+  /** CPU used by tasks, as a percentage of the registered container instances' CPU. */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cluster.metricCpuUtilization(props);
+  }
+
+  /** Memory reserved by tasks, as a percentage of the registered container instances' memory. */
+  public metricMemoryReservation(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cluster.metricMemoryReservation(props);
+  }
+
+  /** Memory used by tasks, as a percentage of the registered container instances' memory. */
+  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.cluster.metricMemoryUtilization(props);
+  }
+}
+
+function validateClusterProps(validator: PropValidator, props: EcsClusterProps): void {
+  const name = props.clusterName;
+  if (name !== undefined && !isUnresolved(name)) {
+    validator.check('clusterName', name, /^[A-Za-z0-9_-]{1,255}$/.test(name),
+      'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "shop-production".');
+  }
+  if (props.vpc && (props.maxAzs !== undefined || props.natGateways !== undefined || props.flowLogRetention !== undefined)) {
+    const given = ['maxAzs', 'natGateways', 'flowLogRetention'].filter(p => (props as any)[p] !== undefined);
+    validator.report(given.join(', '), given.map(p => (props as any)[p]),
+      'These configure the VPC the cluster creates, but a vpc was given: configure that VPC instead, or remove them.');
+  }
+  const maxAzs = props.maxAzs ?? 2;
+  validator.checkInteger('maxAzs', props.maxAzs, 1, 6, 'Use a whole number of Availability Zones from 1 to 6.');
+  validator.checkInteger('natGateways', props.natGateways, 0, 6, 'Use a whole number, 0 or more (each costs about $36.50 a month).');
+  if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && props.natGateways > maxAzs) {
+    validator.report('natGateways', props.natGateways,
+      `There is at most one NAT gateway per Availability Zone, and the VPC has ${maxAzs}: use at most ${maxAzs}, or raise maxAzs.`);
+  }
+  for (const strategy of props.defaultCapacityProviderStrategy ?? []) {
+    validator.checkInteger('defaultCapacityProviderStrategy[].base', strategy.base, 0, 100_000);
+    validator.checkInteger('defaultCapacityProviderStrategy[].weight', strategy.weight, 0, 1_000);
+  }
+}
+
+/**
+ * A VPC whose fixed cost is the NAT gateways only: public subnets and private
+ * subnets (isolated when there is no NAT gateway) in `maxAzs` zones, flow logs
+ * of all traffic, and a default security group without rules.
+ */
+function createVpc(scope: Construct, maxAzs: number, natGateways: number, flowLogGroup: logs.ILogGroup): ec2.Vpc {
+  const vpc = new ec2.Vpc(scope, 'Vpc', {
+    maxAzs,
+    natGateways,
+    restrictDefaultSecurityGroup: true,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+      {
+        name: 'Private',
+        subnetType: natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
+        cidrMask: 20,
+      },
+    ],
+  });
+  vpc.addFlowLog('FlowLog', {
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+    trafficType: ec2.FlowLogTrafficType.ALL,
+  });
+  return vpc;
+}
+
+/** CloudWatch Logs encrypts a log group with a customer key only if the key policy lets it. */
+function allowLogsToUseKey(key: kms.Key): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': Stack.of(key).formatArn({
+          service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      },
+    },
+  }));
+}

@@ -10,8 +10,8 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { PropValidator } from '../core/validation';
 import { EcsImageFamily, EcsMachineImage, hasNvidiaGpu } from './machine-image';
+import { PropValidator } from '../core/validation';
 
 /**
  * Options for a group of EC2 container instances: an Auto Scaling group on a

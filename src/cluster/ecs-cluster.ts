@@ -14,8 +14,8 @@ import {
   aws_servicediscovery as cloudmap,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { PropValidator, isUnresolved } from '../core/validation';
 import { Ec2Capacity, Ec2CapacityOptions, createEc2Capacity, validateEc2CapacityOptions } from './ec2-capacity';
+import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
  * Properties of an `EcsCluster`.

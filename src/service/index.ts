@@ -1,1 +1,2 @@
-export {};
+export * from './shared-load-balancer';
+export * from './fargate-web-service';

@@ -206,13 +206,21 @@ describe('EcsCluster EC2 capacity', () => {
     const topic = new sns.Topic(stack, 'Topic');
     const cluster = new EcsCluster(stack, 'Cluster');
     cluster.addEc2Capacity('Web', {
-      minCapacity: 1, maxCapacity: 3, desiredCapacity: 2, targetCapacityPercent: 80, volumeSize: Size.gibibytes(50),
-      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, notificationsTopic: topic, capacityProviderName: 'web-capacity',
+      minCapacity: 1,
+      maxCapacity: 3,
+      desiredCapacity: 2,
+      targetCapacityPercent: 80,
+      volumeSize: Size.gibibytes(50),
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      notificationsTopic: topic,
+      capacityProviderName: 'web-capacity',
       instanceTypes: [t('m6i.large'), t('m5.large')],
     });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      MinSize: '1', MaxSize: '3', DesiredCapacity: '2',
+      MinSize: '1',
+      MaxSize: '3',
+      DesiredCapacity: '2',
       NotificationConfigurations: [Match.objectLike({ TopicARN: { Ref: Match.stringLikeRegexp('^Topic') } })],
       VPCZoneIdentifier: [{ Ref: Match.stringLikeRegexp('PublicSubnet1') }, { Ref: Match.stringLikeRegexp('PublicSubnet2') }],
       MixedInstancesPolicy: Match.objectLike({

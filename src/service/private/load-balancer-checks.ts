@@ -1,0 +1,77 @@
+import { PropValidator, isUnresolved } from '../../core/validation';
+import type { WebLoadBalancerOptions } from '../shared-load-balancer';
+import { certificateNameCovers, certificateNames, checkCidrs, checkDomainName, display, isInZone } from './checks';
+
+/** ALB quota: condition values per listener rule. */
+const MAX_CONDITION_VALUES = 5;
+const HOST_HEADER = /^[A-Za-z0-9*?.-]{1,128}$/;
+const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
+
+/** Checks the load balancer options shared by SharedLoadBalancer and FargateWebService. */
+export function checkWebLoadBalancerOptions(validator: PropValidator, props: WebLoadBalancerOptions): void {
+  checkCidrs(validator, 'ingressCidrs', props.ingressCidrs);
+  checkDomainName(validator, 'domainName', props.domainName, false);
+
+  if (props.hostedZone && props.domainName === undefined) {
+    validator.report('hostedZone', props.hostedZone.zoneName,
+      'A hosted zone is used for the certificate and alias record of domainName: give domainName too (e.g. "app.example.com"), or remove hostedZone.');
+  }
+  if (props.domainName !== undefined && !props.hostedZone && !props.certificate) {
+    validator.report('domainName', props.domainName,
+      'A domain name needs its Route 53 hostedZone (to create and validate a certificate and an alias record), ' +
+      'or a certificate that covers it: give hostedZone or certificate.');
+  }
+  if (props.domainName !== undefined && props.hostedZone && !isUnresolved(props.domainName) && !isUnresolved(props.hostedZone.zoneName)) {
+    validator.check('domainName', props.domainName, isInZone(props.domainName, props.hostedZone.zoneName),
+      `The domain name must be in the hosted zone ${display(props.hostedZone.zoneName)}: use a name ending in ".${props.hostedZone.zoneName.replace(/\.$/, '')}", or the zone of your domain.`);
+  }
+  if (props.certificate && props.domainName !== undefined && !isUnresolved(props.domainName)) {
+    const names = certificateNames(props.certificate);
+    if (names && !names.some(name => certificateNameCovers(name, props.domainName!))) {
+      validator.report('domainName', props.domainName,
+        `The certificate covers ${names.map(n => JSON.stringify(n)).join(', ')}, not this domain name: use a certificate for it, ` +
+        'or remove certificate to have one created (with hostedZone).');
+    }
+  }
+
+  if (props.accessLogsRetention !== undefined) {
+    if (props.accessLogsBucket) {
+      validator.report('accessLogsRetention', props.accessLogsRetention.toHumanString(),
+        'The retention applies only to the bucket this construct creates: set a lifecycle rule on your accessLogsBucket, or remove accessLogsRetention.');
+    } else if (!props.accessLogsRetention.isUnresolved()) {
+      const days = props.accessLogsRetention.toMilliseconds({ integral: false }) / 86_400_000;
+      validator.check('accessLogsRetention', props.accessLogsRetention.toHumanString(), Number.isInteger(days) && days >= 1,
+        'Use a whole number of days, at least Duration.days(1).');
+    }
+  }
+  if (props.accessLogsPrefix !== undefined && !isUnresolved(props.accessLogsPrefix)) {
+    const prefix = props.accessLogsPrefix;
+    validator.check('accessLogsPrefix', prefix,
+      prefix.length > 0 && !prefix.startsWith('/') && !prefix.endsWith('/') && !/AWSLogs/i.test(prefix),
+      'Use a key prefix without leading or trailing "/" that does not contain "AWSLogs" (Elastic Load Balancing adds that itself), e.g. "alb/web".');
+  }
+}
+
+/** Checks host headers, path patterns and an explicit priority of a listener rule. */
+export function checkTargetConditions(
+  validator: PropValidator,
+  options: { hostHeaders?: string[]; pathPatterns?: string[]; priority?: number },
+): void {
+  const hostHeaders = options.hostHeaders ?? [];
+  const pathPatterns = options.pathPatterns ?? [];
+  for (const host of hostHeaders) {
+    validator.check('hostHeaders', host, HOST_HEADER.test(host),
+      'Use a host name of up to 128 letters, digits, ".", "-" and the wildcards "*" and "?", e.g. "api.example.com".');
+  }
+  for (const path of pathPatterns) {
+    validator.check('pathPatterns', path, PATH_PATTERN.test(path),
+      'Use a path pattern of up to 128 characters starting with "/", with "*" and "?" wildcards, e.g. "/api/*".');
+  }
+  if (hostHeaders.length + pathPatterns.length > MAX_CONDITION_VALUES) {
+    validator.report('hostHeaders/pathPatterns', [...hostHeaders, ...pathPatterns],
+      `A listener rule matches at most ${MAX_CONDITION_VALUES} host headers and path patterns together: use fewer or broader patterns.`);
+  }
+  if (options.priority !== undefined) {
+    validator.checkInteger('priority', options.priority, 1, 50_000, 'Use a whole number from 1 to 50000, or leave priority out to have one chosen.');
+  }
+}

@@ -1,0 +1,437 @@
+import {
+  Annotations,
+  Duration,
+  RemovalPolicy,
+  Validations,
+  aws_certificatemanager as acm,
+  aws_ec2 as ec2,
+  aws_elasticloadbalancingv2 as elbv2,
+  aws_route53 as route53,
+  aws_route53_targets as route53targets,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { enableAccessLogs } from './private/access-logs';
+import { isIpv6Cidr, isService, isWorldCidr } from './private/checks';
+import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
+import { PropValidator, isUnresolved } from '../core/validation';
+
+/**
+ * How a load balancer is reached: public or internal, HTTP or HTTPS, from
+ * where, and where its access logs go.
+ *
+ * `SharedLoadBalancerProps` and `FargateWebServiceProps` (for the load
+ * balancer a service creates for itself) both take these options.
+ */
+export interface WebLoadBalancerOptions {
+  /**
+   * Whether the load balancer has a public DNS name in public subnets, or is
+   * internal (reachable only from within the VPC and connected networks).
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Subnets of the load balancer.
+   *
+   * @default - public subnets when internet-facing, private subnets otherwise
+   */
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
+
+  /**
+   * CIDR blocks (IPv4 or IPv6) allowed to reach the listener ports (80, and 443 with HTTPS).
+   *
+   * @default - ['0.0.0.0/0'] when internet-facing, the VPC's CIDR block when internal
+   */
+  readonly ingressCidrs?: string[];
+
+  /**
+   * An ACM certificate for the HTTPS listener. With it, the load balancer
+   * serves HTTPS on port 443 and redirects HTTP (port 80) to HTTPS.
+   *
+   * When `domainName` is also given, the certificate must cover it.
+   *
+   * @default - a DNS-validated certificate is created when `domainName` and
+   * `hostedZone` are given; otherwise plain HTTP with a warning
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The domain name the service is reached at, e.g. `app.example.com`.
+   *
+   * With `hostedZone`, a certificate for it is created and validated through
+   * DNS (unless `certificate` is given) and an alias record is added to the
+   * zone. Without `hostedZone`, `certificate` is required.
+   *
+   * @default - the load balancer's own DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The Route 53 hosted zone of `domainName`: used to validate the created
+   * certificate and to add an alias record pointing at the load balancer.
+   *
+   * @default - no DNS record is created
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * Bucket that receives the load balancer's access logs. It must be in the
+   * same Region and use SSE-S3 encryption; when it is imported, its policy
+   * must already let Elastic Load Balancing write to it.
+   *
+   * @default - a new bucket: SSE-S3 encrypted, TLS-only, public access blocked,
+   * logs expire after `accessLogsRetention`, retained when the stack is deleted
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the access logs in the bucket (without leading or trailing `/`).
+   *
+   * @default - no prefix
+   */
+  readonly accessLogsPrefix?: string;
+
+  /**
+   * How long access logs are kept in the bucket this construct creates: a
+   * whole number of days, at least 1. Not allowed with `accessLogsBucket`.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogsRetention?: Duration;
+}
+
+/**
+ * Properties of a `SharedLoadBalancer`.
+ */
+export interface SharedLoadBalancerProps extends WebLoadBalancerOptions {
+  /** The VPC of the load balancer and of the services behind it. */
+  readonly vpc: ec2.IVpc;
+}
+
+/**
+ * How a target group is attached to a shared load balancer's listener.
+ */
+export interface SharedLoadBalancerTargetOptions {
+  /** The target group that receives the matching requests. */
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+
+  /**
+   * Host names (`Host` header, `*` and `?` wildcards allowed) routed to the target group.
+   *
+   * @default - any host
+   */
+  readonly hostHeaders?: string[];
+
+  /**
+   * Path patterns (`*` and `?` wildcards allowed, starting with `/`) routed to
+   * the target group, e.g. `['/api/*']`.
+   *
+   * @default - any path
+   */
+  readonly pathPatterns?: string[];
+
+  /**
+   * Priority of the listener rule, 1 to 50000 (lower is evaluated first).
+   * Each priority can be used once per listener.
+   *
+   * @default - the next free multiple of 10 (10, 20, 30, …) in the order
+   * target groups are attached
+   */
+  readonly priority?: number;
+}
+
+/**
+ * A load balancer that several web services share.
+ */
+export interface ISharedLoadBalancer extends IConstruct {
+  /** The Application Load Balancer. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /** The listener services attach to: HTTPS when the load balancer has a certificate, HTTP otherwise. */
+  readonly listener: elbv2.IApplicationListener;
+
+  /** The VPC of the load balancer. */
+  readonly vpc: ec2.IVpc;
+
+  /** The base URL of the load balancer, e.g. `https://app.example.com` or `http://<dns name>`. */
+  readonly url: string;
+
+  /**
+   * Routes requests matching the host headers and/or path patterns to a
+   * target group, through a listener rule created in `scope` with `id`.
+   *
+   * A target group with neither host headers nor path patterns becomes the
+   * listener's default target (requests no rule matches); a listener has only
+   * one default target.
+   *
+   * @returns the listener rule, or `undefined` when the target group became the default target
+   */
+  addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined;
+}
+
+const HTTP_PORT = 80;
+const HTTPS_PORT = 443;
+
+/**
+ * One Application Load Balancer that many `FargateWebService`s share, each
+ * attached by host header and/or path pattern with a listener rule — one ALB
+ * (and its hourly cost) instead of one per service.
+ *
+ * - HTTPS on port 443 with a redirect from port 80 when a certificate is given
+ *   or can be created (`domainName` + `hostedZone`, DNS validated); plain HTTP
+ *   on port 80 otherwise, with a warning.
+ * - Listener ports open only to `ingressCidrs`; the load balancer's security
+ *   group sends traffic only to the services attached to it.
+ * - Access logs to an encrypted, TLS-only bucket whose logs expire.
+ * - Requests no rule matches get a 404 until a service attaches without conditions.
+ *
+ * @exampleMetadata nofixture
+ * @example
+ * import { Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+ * import { FargateWebService, SharedLoadBalancer } from 'cdk-ecs-kit';
+ *
+ * declare const stack: Stack;
+ * declare const cluster: ecs.ICluster;
+ * declare const webImage: ecs.ContainerImage;
+ * declare const apiImage: ecs.ContainerImage;
+ * const alb = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc });
+ * // No condition: the default target, for every request no other rule matches.
+ * new FargateWebService(stack, 'Web', { cluster, image: webImage, loadBalancer: alb });
+ * new FargateWebService(stack, 'Api', { cluster, image: apiImage, loadBalancer: alb, pathPatterns: ['/api/*'] });
+ */
+export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer {
+  /** The Application Load Balancer (the construct's `Resource`). */
+  public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /** The listener services attach to: `httpsListener` when there is one, `httpListener` otherwise. */
+  public readonly listener: elbv2.IApplicationListener;
+
+  /** The port 80 listener: a redirect to HTTPS when there is a certificate, the service listener otherwise. */
+  public readonly httpListener: elbv2.ApplicationListener;
+
+  /** The port 443 listener, when the load balancer has a certificate. */
+  public readonly httpsListener?: elbv2.ApplicationListener;
+
+  /** The certificate of the HTTPS listener (given or created), if any. */
+  public readonly certificate?: acm.ICertificate;
+
+  /** The load balancer's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** The bucket that receives the access logs. */
+  public readonly accessLogsBucket: s3.IBucket;
+
+  /** The Route 53 alias record for `domainName`, when a hosted zone was given. */
+  public readonly aliasRecord?: route53.ARecord;
+
+  public readonly vpc: ec2.IVpc;
+  public readonly url: string;
+
+  private defaultTargetPath?: string;
+  private readonly rulePriorities = new Map<number, string>();
+  private nextAutomaticPriority = 10;
+
+  constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
+    super(scope, id);
+
+    // A FargateWebService creating its own load balancer passes its own props through:
+    // problems and warnings are reported under the service, where the user wrote them.
+    const owner: IConstruct = isService(scope) ? scope : this;
+    const constructName = isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer';
+    const internetFacing = props.internetFacing ?? true;
+    const ingressCidrs = props.ingressCidrs ?? (internetFacing ? ['0.0.0.0/0'] : [props.vpc.vpcCidrBlock]);
+
+    const validator = new PropValidator(owner, constructName);
+    checkWebLoadBalancerOptions(validator, props);
+    validator.throwIfInvalid();
+
+    this.vpc = props.vpc;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `Load balancer ${this.node.path}: listener ports from ${internetFacing ? 'the allowed CIDR blocks' : 'inside the network'}, out to its targets only`,
+      allowAllOutbound: false,
+    });
+
+    const loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Resource', {
+      vpc: props.vpc,
+      internetFacing,
+      vpcSubnets: props.loadBalancerSubnets,
+      securityGroup: this.securityGroup,
+      dropInvalidHeaderFields: true,
+    });
+    this.loadBalancer = loadBalancer;
+
+    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention ?? Duration.days(90));
+    enableAccessLogs(this, loadBalancer, this.accessLogsBucket, props.accessLogsPrefix);
+
+    this.certificate = props.certificate ?? (props.domainName && props.hostedZone
+      ? new acm.Certificate(this, 'Certificate', {
+        domainName: props.domainName,
+        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+      })
+      : undefined);
+
+    const notFound = elbv2.ListenerAction.fixedResponse(404, { contentType: 'text/plain', messageBody: 'Not found' });
+    if (this.certificate) {
+      this.httpsListener = new elbv2.ApplicationListener(this, 'HttpsListener', {
+        loadBalancer,
+        port: HTTPS_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTPS,
+        certificates: [this.certificate],
+        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+        open: false,
+        defaultAction: notFound,
+      });
+      this.httpListener = new elbv2.ApplicationListener(this, 'HttpListener', {
+        loadBalancer,
+        port: HTTP_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(HTTPS_PORT), permanent: true }),
+      });
+      this.listener = this.httpsListener;
+    } else {
+      this.httpListener = new elbv2.ApplicationListener(this, 'HttpListener', {
+        loadBalancer,
+        port: HTTP_PORT,
+        protocol: elbv2.ApplicationProtocol.HTTP,
+        open: false,
+        defaultAction: notFound,
+      });
+      this.listener = this.httpListener;
+      Annotations.of(owner).addWarningV2(`cdk-ecs-kit:${constructName}.httpOnly`,
+        'The load balancer serves plain HTTP on port 80: traffic is not encrypted. To serve HTTPS on port 443 ' +
+        'with a redirect from HTTP, give `certificate` (an ACM certificate), or `domainName` with `hostedZone` to ' +
+        'have a DNS-validated certificate created.');
+    }
+    // Services replace the 404 default action when they attach without conditions.
+    Annotations.of(this.listener).acknowledgeWarning('@aws-cdk/aws-elbv2:listenerExistingDefaultActionReplaced',
+      'The listener answers 404 until a service attaches as its default target, which replaces that action.');
+
+    const ports = this.httpsListener ? [HTTP_PORT, HTTPS_PORT] : [HTTP_PORT];
+    for (const cidr of ingressCidrs) {
+      const peer = isUnresolved(cidr) || !isIpv6Cidr(cidr) ? ec2.Peer.ipv4(cidr) : ec2.Peer.ipv6(cidr);
+      for (const port of ports) {
+        const source = cidr === props.vpc.vpcCidrBlock ? 'the VPC' : isUnresolved(cidr) ? 'a referenced CIDR block' : cidr;
+        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${source}`);
+      }
+    }
+    if (props.ingressCidrs === undefined && !internetFacing) {
+      // cdk-nag cannot evaluate the VPC's CIDR block, a reference, and reports that it could not check it.
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: 'The only ingress CIDR block of this internal load balancer is its VPC\'s own CIDR block ' +
+          '(a CloudFormation reference cdk-nag cannot evaluate), on the listener ports only.',
+      });
+    }
+    if (internetFacing && ingressCidrs.some(cidr => !isUnresolved(cidr) && isWorldCidr(cidr))) {
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions-EC23',
+        reason: `This internet-facing load balancer serves the public: only its listener ports (${ports.join(', ')}) are open ` +
+          'to the internet, and the tasks behind it accept traffic only from this security group.',
+      });
+    }
+
+    if (props.hostedZone && props.domainName) {
+      this.aliasRecord = new route53.ARecord(this, 'AliasRecord', {
+        zone: props.hostedZone,
+        recordName: props.domainName,
+        target: route53.RecordTarget.fromAlias(new route53targets.LoadBalancerTarget(loadBalancer)),
+      });
+    }
+
+    const protocol = this.certificate ? 'https' : 'http';
+    this.url = `${protocol}://${props.domainName ?? loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /**
+   * Routes requests matching the host headers and/or path patterns to a
+   * target group, through a listener rule created in `scope` with `id`.
+   *
+   * Without a priority, the rule gets the next free multiple of 10. A target
+   * group with neither host headers nor path patterns becomes the listener's
+   * default target; there can be only one.
+   *
+   * @returns the listener rule, or `undefined` when the target group became the default target
+   */
+  public addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined {
+    const validator = new PropValidator(scope, isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer.addTargetGroup');
+    checkTargetConditions(validator, options);
+    const hasConditions = (options.hostHeaders?.length ?? 0) + (options.pathPatterns?.length ?? 0) > 0;
+    if (!hasConditions) {
+      if (options.priority !== undefined) {
+        validator.report('priority', options.priority,
+          'A priority only applies to a listener rule: give hostHeaders or pathPatterns too, or leave priority out to make this the default target.');
+      }
+      if (this.defaultTargetPath !== undefined) {
+        validator.report('hostHeaders/pathPatterns', [],
+          `The load balancer ${this.node.path} already sends unmatched requests to '${this.defaultTargetPath}': ` +
+          'give hostHeaders and/or pathPatterns (e.g. pathPatterns: ["/api/*"]) to route only some requests here.');
+      }
+      validator.throwIfInvalid();
+      this.defaultTargetPath = scope.node.path;
+      this.listener.addTargetGroups(id, { targetGroups: [options.targetGroup] });
+      return undefined;
+    }
+
+    let priority = options.priority;
+    if (priority !== undefined && !isUnresolved(priority)) {
+      const user = this.rulePriorities.get(priority);
+      if (user !== undefined) {
+        validator.report('priority', priority,
+          `Priority ${priority} is already used by '${user}' on the listener of ${this.node.path}: choose another one, or leave priority out to have one chosen.`);
+      }
+    }
+    validator.throwIfInvalid();
+    if (priority === undefined) {
+      priority = this.nextFreePriority(validator);
+    }
+    this.rulePriorities.set(priority, `${scope.node.path}/${id}`);
+
+    const conditions: elbv2.ListenerCondition[] = [];
+    if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
+    if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
+    return new elbv2.ApplicationListenerRule(scope, id, {
+      listener: this.listener,
+      priority,
+      conditions,
+      targetGroups: [options.targetGroup],
+    });
+  }
+
+  private nextFreePriority(validator: PropValidator): number {
+    while (this.rulePriorities.has(this.nextAutomaticPriority)) this.nextAutomaticPriority += 10;
+    if (this.nextAutomaticPriority > 50_000) {
+      validator.report('priority', undefined, 'Every automatic priority (multiples of 10 up to 50000) is taken: give an explicit priority.');
+      validator.throwIfInvalid();
+    }
+    const priority = this.nextAutomaticPriority;
+    this.nextAutomaticPriority += 10;
+    return priority;
+  }
+
+  private createAccessLogsBucket(retention: Duration): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'AccessLogs', {
+      // Elastic Load Balancing writes access logs only to SSE-S3 encrypted buckets.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{
+        id: 'ExpireAccessLogs',
+        expiration: retention,
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket holds the load balancer\'s access logs, which already record every request; logging access ' +
+        'to it would need another log bucket, which would need one in turn. Access is TLS-only and public access is blocked.',
+    });
+    return bucket;
+  }
+}

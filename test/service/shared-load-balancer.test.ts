@@ -1,0 +1,262 @@
+import { App, Duration, Stack, aws_certificatemanager as acm, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53 } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
+import { IMAGE, testCluster } from './cluster';
+import { createStacks } from '../../examples/fargate-web-app/app';
+import { EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
+import { createTestApp, createTestStack, expectNoFindings, synthesizeWithValidators, validTemplate } from '../helpers/validators';
+
+/** A stack with a test cluster and a shared load balancer. */
+function sharedStack(props: Partial<ConstructorParameters<typeof SharedLoadBalancer>[2]> = {}) {
+  const stack = createTestStack();
+  const cluster = testCluster(stack);
+  const alb = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc, ...props });
+  return { stack, cluster, alb };
+}
+
+function rulePriorities(stack: Stack): Record<string, number> {
+  const rules = validTemplate(stack).findResources('AWS::ElasticLoadBalancingV2::ListenerRule');
+  return Object.fromEntries(Object.entries(rules).map(([id, r]) => [id.replace(/ListenerRule.*$/, ''), r.Properties.Priority]));
+}
+
+describe('SharedLoadBalancer', () => {
+  test('two services share one load balancer by path: validators pass, snapshot', () => {
+    // GIVEN
+    const { stack, cluster, alb } = sharedStack();
+    // WHEN
+    const web = new FargateWebService(stack, 'Web', { cluster, image: IMAGE, loadBalancer: alb });
+    const api = new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/api/*'] });
+    // THEN
+    const template = validTemplate(stack);
+    expect(template.toJSON()).toMatchSnapshot();
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 1);
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^WebTargetGroup') } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: 10,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+      Actions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^ApiTargetGroup') } }],
+    });
+    expect(web.loadBalancer).toBe(api.loadBalancer);
+    expect(web.listenerRule).toBeUndefined();
+    expect(api.listenerRule).toBeInstanceOf(elbv2.ApplicationListenerRule);
+    expect(stack.resolve(api.url)).toEqual({ 'Fn::Join': ['', ['http://', { 'Fn::GetAtt': [expect.stringMatching(/^Alb/), 'DNSName'] }, '/api/']] });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Alb', Match.stringLikeRegexp('cdk-ecs-kit:SharedLoadBalancer.httpOnly'));
+  });
+
+  test('the main child is the ALB with id Resource', () => {
+    const { alb } = sharedStack();
+    expect(alb.node.defaultChild).toBe(alb.loadBalancer);
+    expect(alb.loadBalancer.node.id).toBe('Resource');
+  });
+
+  test('without a default target, unmatched requests get a 404', () => {
+    const { stack, cluster, alb } = sharedStack();
+    new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, hostHeaders: ['api.example.com'] });
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['api.example.com'] } }],
+    });
+  });
+
+  test('automatic priorities are 10, 20, 30 in attach order, skipping explicit ones', () => {
+    const { stack, cluster, alb } = sharedStack();
+    new FargateWebService(stack, 'A', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/a/*'] });
+    new FargateWebService(stack, 'B', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/b/*'], priority: 20 });
+    new FargateWebService(stack, 'C', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/c/*'] });
+    new FargateWebService(stack, 'D', { cluster, image: IMAGE, loadBalancer: alb, hostHeaders: ['d.example.com'], pathPatterns: ['/d/*'], priority: 5 });
+    expect(rulePriorities(stack)).toEqual({ A: 10, B: 20, C: 30, D: 5 });
+  });
+
+  test('with HTTPS, services attach to the 443 listener and port 80 redirects', () => {
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111122223333:certificate/abc');
+    const alb = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc, certificate, domainName: 'shop.example.com' });
+    const api = new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/api/*'] });
+    const template = validTemplate(stack);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: { Ref: Match.stringLikeRegexp('^AlbHttpsListener') },
+    });
+    expect(api.url).toBe('https://shop.example.com/api/');
+    expect(alb.url).toBe('https://shop.example.com');
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a service URL uses its host header', () => {
+    const { stack, cluster, alb } = sharedStack();
+    const api = new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, hostHeaders: ['api.example.com'] });
+    expect(api.url).toBe('http://api.example.com');
+  });
+
+  test('addTargetGroup can be used directly and returns the rule it created', () => {
+    const { stack, cluster, alb } = sharedStack();
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Task');
+    taskDefinition.addContainer('app', { image: IMAGE, portMappings: [{ containerPort: 80 }], logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'app' }) });
+    const targetGroup = new elbv2.ApplicationTargetGroup(stack, 'Tg', { vpc: cluster.vpc, port: 80, targetType: elbv2.TargetType.IP });
+    const rule = alb.addTargetGroup(stack, 'Rule', { targetGroup, pathPatterns: ['/x/*'], priority: 7 });
+    expect(rule).toBeInstanceOf(elbv2.ApplicationListenerRule);
+    const other = new elbv2.ApplicationTargetGroup(stack, 'Tg2', { vpc: cluster.vpc, port: 80, targetType: elbv2.TargetType.IP });
+    expect(alb.addTargetGroup(stack, 'Default', { targetGroup: other })).toBeUndefined();
+  });
+
+  test('two load balancers in one stack share one Region table', () => {
+    const { stack, cluster } = sharedStack();
+    new SharedLoadBalancer(stack, 'Second', { vpc: cluster.vpc, internetFacing: false });
+    const template = validTemplate(stack);
+    expect(Object.keys(template.toJSON().Mappings)).toEqual(['CdkEcsKitElbAccounts']);
+    expect(Object.keys(template.toJSON().Conditions)).toEqual(['CdkEcsKitElbAccountRegion']);
+  });
+
+  test('a domain with its hosted zone gets a certificate and an alias record', () => {
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' });
+    const alb = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc, domainName: 'example.com', hostedZone, accessLogsRetention: Duration.days(400) });
+    new FargateWebService(stack, 'Web', { cluster, image: IMAGE, loadBalancer: alb });
+    expect(alb.certificate).toBeInstanceOf(acm.Certificate);
+    expect(alb.aliasRecord).toBeDefined();
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'example.com.', Type: 'A' });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 400 })] } });
+  });
+});
+
+describe('SharedLoadBalancer bad input', () => {
+  test('fails when a rule priority collides, naming the service that uses it', () => {
+    const { stack, cluster, alb } = sharedStack();
+    new FargateWebService(stack, 'A', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/a/*'] });
+    expect(() => new FargateWebService(stack, 'B', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/b/*'], priority: 10 }))
+      .toThrow(/FargateWebService at 'TestStack\/B' has an invalid prop:\n {2}- priority: received 10\. Priority 10 is already used by 'TestStack\/A\/ListenerRule' on the listener of TestStack\/Alb/);
+  });
+
+  test('fails when a rule priority is outside 1–50000', () => {
+    const { stack, cluster, alb } = sharedStack();
+    expect(() => new FargateWebService(stack, 'A', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/a/*'], priority: 50001 }))
+      .toThrow(/priority: received 50001\. Use a whole number from 1 to 50000/);
+  });
+
+  test('fails when host/path conditions are missing and the load balancer already has a default target', () => {
+    const { stack, cluster, alb } = sharedStack();
+    new FargateWebService(stack, 'Web', { cluster, image: IMAGE, loadBalancer: alb });
+    const error = (() => {
+      try {
+        new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb });
+      } catch (e) {
+        return e as EcsKitValidationError;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(EcsKitValidationError.isEcsKitValidationError(error)).toBe(true);
+    expect(error.constructPath).toBe('TestStack/Api');
+    expect(error.message).toMatch(/hostHeaders\/pathPatterns: received \[\]\. The load balancer TestStack\/Alb already sends unmatched requests to 'TestStack\/Web'/);
+  });
+
+  test('fails when a priority is given without conditions', () => {
+    const { stack, cluster, alb } = sharedStack();
+    expect(() => new FargateWebService(stack, 'Web', { cluster, image: IMAGE, loadBalancer: alb, priority: 5 }))
+      .toThrow(/priority: received 5\. A priority only applies to a listener rule/);
+  });
+
+  test('fails when a rule has more than 5 condition values', () => {
+    const { stack, cluster, alb } = sharedStack();
+    expect(() => new FargateWebService(stack, 'Web', {
+      cluster, image: IMAGE, loadBalancer: alb, hostHeaders: ['a.example.com', 'b.example.com', 'c.example.com'], pathPatterns: ['/a', '/b', '/c'],
+    })).toThrow(/hostHeaders\/pathPatterns: received \[.*\]\. A listener rule matches at most 5 host headers and path patterns together/);
+  });
+
+  test('fails when a host header is malformed', () => {
+    const { stack, cluster, alb } = sharedStack();
+    expect(() => new FargateWebService(stack, 'Web', { cluster, image: IMAGE, loadBalancer: alb, hostHeaders: ['api example.com'] }))
+      .toThrow(/hostHeaders: received "api example\.com"\. Use a host name of up to 128/);
+  });
+
+  test('fails when addTargetGroup is called directly with a taken priority', () => {
+    const { stack, cluster, alb } = sharedStack();
+    const targetGroup = () => new elbv2.ApplicationTargetGroup(stack, `Tg${Math.random()}`, { vpc: cluster.vpc, port: 80, targetType: elbv2.TargetType.IP });
+    alb.addTargetGroup(stack, 'R1', { targetGroup: targetGroup(), pathPatterns: ['/a'], priority: 3 });
+    expect(() => alb.addTargetGroup(stack, 'R2', { targetGroup: targetGroup(), pathPatterns: ['/b'], priority: 3 }))
+      .toThrow(/SharedLoadBalancer.addTargetGroup at 'TestStack' has an invalid prop:\n {2}- priority: received 3\. Priority 3 is already used by 'TestStack\/R1'/);
+  });
+
+  test.each([
+    ['domainName', { domainName: 'Shop.Example.com', certificate: undefined }, /domainName: received "Shop\.Example\.com"\. Use a fully qualified domain name in lowercase/],
+    ['ingressCidrs', { ingressCidrs: [] }, /ingressCidrs: received \[\]\. Give at least one CIDR block/],
+    ['accessLogsRetention', { accessLogsRetention: Duration.hours(12) }, /accessLogsRetention: received "12 hours"\. Use a whole number of days/],
+  ] as const)('fails when %s is invalid', (_, props, message) => {
+    expect(() => sharedStack(props as any)).toThrow(message);
+  });
+
+  test('fails when a retention is given for a bucket that is not created here', () => {
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const first = new SharedLoadBalancer(stack, 'First', { vpc: cluster.vpc });
+    expect(() => new SharedLoadBalancer(stack, 'Second', { vpc: cluster.vpc, accessLogsBucket: first.accessLogsBucket, accessLogsRetention: Duration.days(7) }))
+      .toThrow(/SharedLoadBalancer at 'TestStack\/Second'.*accessLogsRetention: received "7 days"\. The retention applies only to the bucket this construct creates/s);
+  });
+});
+
+describe('SharedLoadBalancer property-based', () => {
+  test('explicit priorities: distinct ones in 1–50000 attach, a repeat or an out-of-range one fails with our error', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: -5, max: 50005 }), { minLength: 1, maxLength: 6 }), (priorities) => {
+      const { stack, cluster, alb } = sharedStack();
+      const seen = new Set<number>();
+      priorities.forEach((priority, i) => {
+        const targetGroup = new elbv2.ApplicationTargetGroup(stack, `Tg${i}`, { vpc: cluster.vpc, port: 80, targetType: elbv2.TargetType.IP });
+        const attach = () => alb.addTargetGroup(stack, `Rule${i}`, { targetGroup, pathPatterns: [`/p${i}/*`], priority });
+        if (priority < 1 || priority > 50_000 || seen.has(priority)) {
+          expect(attach).toThrow(`priority: received ${priority}.`);
+        } else {
+          expect(attach()).toBeInstanceOf(elbv2.ApplicationListenerRule);
+          seen.add(priority);
+        }
+      });
+    }), { numRuns: 25 });
+  });
+});
+
+describe('example fargate-web-app with a domain', () => {
+  test('serves HTTPS with zero validation findings', () => {
+    // GIVEN the example's context plus a domain and its hosted zone
+    const app: App = createTestApp({ context: { domainName: 'shop.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' } });
+    // WHEN
+    const [stack] = createStacks(app);
+    const { templates, findings } = synthesizeWithValidators(app);
+    // THEN
+    expectNoFindings(findings);
+    const template = templates[stack.artifactId];
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'shop.example.com' });
+  });
+
+  test('serves plain HTTP without a domain: one ALB for both services, with the promised defaults', () => {
+    const app: App = createTestApp();
+    const [stack] = createStacks(app);
+    const { templates, findings } = synthesizeWithValidators(app);
+    expectNoFindings(findings);
+    const template = templates[stack.artifactId];
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.resourceCountIs('AWS::ECS::Service', 2);
+    template.allResourcesProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100 }),
+    });
+    template.allResourcesProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+    });
+  });
+});

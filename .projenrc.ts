@@ -43,6 +43,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // The peer range stays at the minimum; we install a newer aws-cdk-lib for development below.
   peerDependencyOptions: { pinnedDevDependency: false },
 
+  // Non-jsii runtime dependencies are bundled into the package (jsii requirement).
+  // yaml: the maintained YAML 1.2 parser behind the Docker Compose import (with line numbers for errors).
+  bundledDeps: ['yaml@^2.9.1'],
+
   devDeps: [
     `aws-cdk-lib@${DEV_CDK_VERSION}`,
     `aws-cdk@${CDK_CLI_VERSION}`,

@@ -383,6 +383,14 @@ export class EcrRepository extends EcrRepositoryBase {
   }
 
   /**
+   * Applies a removal policy to the repository resource (the `removalPolicy`
+   * prop does the same at construction).
+   */
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    this.repository.applyRemovalPolicy(policy);
+  }
+
+  /**
    * Adds a lifecycle rule, checked now so that an error points at this call.
    *
    * A rule that matches any tag status (`TagStatus.ANY`) can only be added when

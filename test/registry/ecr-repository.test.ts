@@ -151,6 +151,13 @@ describe('EcrRepository props', () => {
     expect(rules[rules.length - 1].selection).toEqual({ tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 30 });
   });
 
+  test('applyRemovalPolicy reaches the repository resource', () => {
+    const stack = new Stack();
+    const repo = new EcrRepository(stack, 'Repo');
+    repo.applyRemovalPolicy(RemovalPolicy.DESTROY);
+    Template.fromStack(stack).hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Delete' });
+  });
+
   test('DESTROY with emptyOnDelete deletes the images too', () => {
     const stack = createTestStack();
     new EcrRepository(stack, 'Repo', { removalPolicy: RemovalPolicy.DESTROY, emptyOnDelete: true });

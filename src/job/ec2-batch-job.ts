@@ -1,0 +1,941 @@
+import {
+  Annotations,
+  Duration,
+  Lazy,
+  Names,
+  RemovalPolicy,
+  Stack,
+  Validations,
+  aws_cloudwatch as cloudwatch,
+  aws_ec2 as ec2,
+  aws_ecs as ecs,
+  aws_iam as iam,
+  aws_kms as kms,
+  aws_logs as logs,
+  aws_scheduler as scheduler,
+  aws_scheduler_targets as schedulerTargets,
+  aws_sns as sns,
+  aws_stepfunctions as sfn,
+  aws_stepfunctions_tasks as tasks,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { JobSchedule } from './job-schedule';
+import { Ec2Capacity } from '../cluster/ec2-capacity';
+import { EcsCluster } from '../cluster/ecs-cluster';
+import { PropValidator, isUnresolved } from '../core/validation';
+
+/**
+ * A volume of the job's task, mounted into containers with `mountPoints`.
+ */
+export interface JobVolume {
+  /** Name of the volume: 1–255 letters, digits, hyphens and underscores. */
+  readonly name: string;
+
+  /**
+   * Absolute path of a directory on the container instance (a host volume):
+   * its data outlives the task and stays on that instance.
+   *
+   * @default - a Docker scratch volume: empty when the task starts, shared by the
+   * task's containers, and deleted with the task
+   */
+  readonly sourcePath?: string;
+}
+
+/**
+ * Where a container sees one of the task's volumes.
+ */
+export interface JobMountPoint {
+  /** Name of a volume given in the job's `volumes`. */
+  readonly sourceVolume: string;
+
+  /** Absolute path inside the container, e.g. `/scratch`. */
+  readonly containerPath: string;
+
+  /**
+   * Mount the volume read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Mount every volume of another container of the task (Docker's `--volumes-from`).
+ */
+export interface JobVolumesFrom {
+  /** Name of a container of the same task. */
+  readonly sourceContainer: string;
+
+  /**
+   * Mount the volumes read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * A link to another container of the task (bridge network mode only): the
+ * linked container is reachable by its name (or alias) as a host name.
+ */
+export interface JobContainerLink {
+  /** Name of a container of the same task. */
+  readonly containerName: string;
+
+  /**
+   * Host name the linked container is reachable under.
+   *
+   * @default - the linked container's name
+   */
+  readonly alias?: string;
+}
+
+/**
+ * A container of the job's task: the main container (through `Ec2BatchJobProps`)
+ * or one added with `addContainer`.
+ */
+export interface JobContainerOptions {
+  /** The image to run, e.g. `ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable')`. */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * Name of the container, used by links, `volumesFrom` and log stream names:
+   * 1–255 letters, digits, hyphens and underscores.
+   *
+   * @default - 'job' for the main container; the id given to `addContainer` for the others
+   */
+  readonly containerName?: string;
+
+  /**
+   * The command (Docker `CMD`).
+   *
+   * @default - the image's CMD
+   */
+  readonly command?: string[];
+
+  /**
+   * The entry point (Docker `ENTRYPOINT`).
+   *
+   * @default - the image's ENTRYPOINT
+   */
+  readonly entryPoint?: string[];
+
+  /**
+   * Non-secret environment variables. Put passwords and keys in `secrets`.
+   *
+   * @default - no environment variables
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Environment variables read from Secrets Manager or SSM Parameter Store when
+   * the container starts; the execution role is granted read access to each.
+   *
+   * @default - no secrets
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * CPU units reserved for the container (1024 = one vCPU).
+   *
+   * @default - no reservation: the container shares the instance's CPU with the others
+   */
+  readonly cpu?: number;
+
+  /**
+   * Hard memory limit in MiB: the container is killed when it goes above it.
+   * At least one of `memoryLimitMiB` and `memoryReservationMiB` is required.
+   *
+   * @default - no hard limit (then `memoryReservationMiB` is required)
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Soft memory reservation in MiB: what the scheduler reserves on the instance;
+   * the container may use more, up to `memoryLimitMiB`. At least one of the two is required.
+   *
+   * @default - the reservation is the hard limit
+   */
+  readonly memoryReservationMiB?: number;
+
+  /**
+   * NVIDIA GPUs reserved for the container. The job then runs on the cluster's
+   * GPU capacity groups.
+   *
+   * @default 0
+   */
+  readonly gpuCount?: number;
+
+  /**
+   * Whether the task stops when this container stops, and whether its exit code
+   * decides if the run succeeded. The main container is always essential.
+   *
+   * @default true
+   */
+  readonly essential?: boolean;
+
+  /**
+   * Volumes of the task mounted into this container.
+   *
+   * @default - none
+   */
+  readonly mountPoints?: JobMountPoint[];
+
+  /**
+   * Containers of the task whose volumes are mounted into this container.
+   *
+   * @default - none
+   */
+  readonly volumesFrom?: JobVolumesFrom[];
+
+  /**
+   * Containers of the task this container reaches by name (bridge network mode only).
+   *
+   * @default - none
+   */
+  readonly links?: JobContainerLink[];
+}
+
+/**
+ * Properties of an `Ec2BatchJob`: the main container's options, plus how and
+ * when the job runs.
+ */
+export interface Ec2BatchJobProps extends JobContainerOptions {
+  /**
+   * The cluster to run on. With an `EcsCluster` that has EC2 capacity, the job
+   * uses its EC2 capacity providers; any other cluster needs `capacityProviderStrategies`.
+   */
+  readonly cluster: ecs.ICluster;
+
+  /**
+   * Which EC2 capacity providers run the task, e.g.
+   * `[{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }]`.
+   *
+   * @default - with an `EcsCluster`: its Spot capacity groups (weight 1 each) when
+   * it has any, otherwise its on-demand groups; GPU groups when a container needs
+   * GPUs, and groups without GPUs otherwise (when there are any)
+   */
+  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
+
+  /**
+   * Network mode of the task: `BRIDGE` or `AWS_VPC`.
+   *
+   * @default ecs.NetworkMode.BRIDGE
+   */
+  readonly networkMode?: ecs.NetworkMode;
+
+  /**
+   * Subnets of the task's network interface (`AWS_VPC` only).
+   *
+   * @default - the private subnets with internet egress of the cluster's VPC
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the task's network interface (`AWS_VPC` only).
+   *
+   * @default - a new security group that allows all outbound and no inbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Volumes of the task: host directories (`sourcePath`) or Docker scratch
+   * volumes, mounted into containers with `mountPoints`.
+   *
+   * @default - none
+   */
+  readonly volumes?: JobVolume[];
+
+  /**
+   * How many copies of the task each run starts, in parallel (1–10). Each copy
+   * gets `JOB_COPY_INDEX` (0 to taskCount−1) and `JOB_COPY_COUNT` in the main
+   * container's environment when there is more than one, and is retried on its own.
+   *
+   * @default 1
+   */
+  readonly taskCount?: number;
+
+  /**
+   * Retries of a failed task (0–10): a task that failed to start or whose
+   * essential containers did not all exit with code 0. Timeouts are not retried.
+   *
+   * @default 2
+   */
+  readonly retries?: number;
+
+  /**
+   * Wait before the first retry; each further retry waits twice as long.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly retryInterval?: Duration;
+
+  /**
+   * How long one task may run (placement and scale-out included) before
+   * Step Functions stops it and the run fails as timed out.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * How ECS places the task on the instances.
+   *
+   * @default - [ecs.PlacementStrategy.packedByMemory()]: binpack on memory, so that
+   * idle instances can scale in
+   */
+  readonly placementStrategies?: ecs.PlacementStrategy[];
+
+  /**
+   * Where ECS may place the task, e.g.
+   * `[ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ m7g.*')]`.
+   *
+   * @default - any instance of the chosen capacity providers
+   */
+  readonly placementConstraints?: ecs.PlacementConstraint[];
+
+  /**
+   * Run on a schedule, through EventBridge Scheduler.
+   *
+   * @default - no schedule: runs start on demand (`grantStartRun`, `stateMachineArn`)
+   */
+  readonly schedule?: JobSchedule;
+
+  /**
+   * Topic that failed and timed-out runs publish to.
+   *
+   * @default - a new topic, encrypted with a new KMS key and refusing non-TLS publishers
+   */
+  readonly failureTopic?: sns.ITopic;
+
+  /**
+   * Create a CloudWatch alarm (`failureAlarm`) that goes off when a run fails.
+   * It has no action: add one with `job.failureAlarm.addAlarmAction(...)`.
+   *
+   * @default false
+   */
+  readonly enableFailureAlarm?: boolean;
+
+  /**
+   * Retention of the container logs and of the state machine's execution logs.
+   * Both log groups are retained when the stack is deleted.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** The error a run fails with when an essential container did not exit with code 0. */
+const EXIT_CODE_ERROR = 'Ec2BatchJob.NonZeroExitCode';
+/** Namespace of the metrics the job publishes itself (timed-out tasks). */
+const METRIC_NAMESPACE = 'cdk-ecs-kit/Ec2BatchJob';
+const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
+const FIX_RUN_ECS_TASK_POLICY = '@aws-cdk/aws-stepfunctions-tasks:fixRunEcsTaskPolicy';
+
+interface PendingLink {
+  readonly from: ecs.ContainerDefinition;
+  readonly to: string;
+  readonly alias?: string;
+}
+
+/**
+ * A batch job on a cluster's EC2 capacity (Spot-friendly, scale from zero):
+ * an EC2 task definition, run by a Step Functions state machine through ECS
+ * RunTask (`.sync`: it waits for the task to stop), with an exit-code check,
+ * retries with exponential backoff, a timeout that stops the task, failure
+ * notifications by SNS, metrics, and an optional EventBridge Scheduler schedule.
+ *
+ * The state machine is the main child (`Resource`). Runs start on the schedule,
+ * or on demand: `aws stepfunctions start-execution --state-machine-arn <stateMachineArn>`.
+ *
+ * @example
+ * import { TimeZone, aws_sns_subscriptions as subscriptions } from 'aws-cdk-lib';
+ * import { Ec2BatchJob, JobSchedule } from 'cdk-ecs-kit';
+ *
+ * declare const cluster: EcsCluster;
+ * const job = new Ec2BatchJob(this, 'NightlyEtl', {
+ *   cluster,
+ *   image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
+ *   command: ['sh', '-c', 'echo extract transform load'],
+ *   memoryLimitMiB: 512,
+ *   schedule: JobSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_PARIS }),
+ * });
+ * job.failureTopic.addSubscription(new subscriptions.EmailSubscription('oncall@example.com'));
+ */
+export class Ec2BatchJob extends Construct {
+  /** The EC2 task definition of the job. */
+  public readonly taskDefinition: ecs.Ec2TaskDefinition;
+
+  /** The main container. */
+  public readonly container: ecs.ContainerDefinition;
+
+  /** The state machine that runs the job (the main child, id `Resource`). */
+  public readonly stateMachine: sfn.StateMachine;
+
+  /** ARN of the state machine: start a run with `aws stepfunctions start-execution`. */
+  public readonly stateMachineArn: string;
+
+  /** The EventBridge Scheduler schedule, when `schedule` was given. */
+  public readonly schedule?: scheduler.Schedule;
+
+  /** The topic failed and timed-out runs publish to. */
+  public readonly failureTopic: sns.ITopic;
+
+  /** The KMS key of the failure topic, when this construct created the topic. */
+  public readonly failureTopicKey?: kms.Key;
+
+  /** The log group of the containers (awslogs, stream prefix `batch`). */
+  public readonly logGroup: logs.LogGroup;
+
+  /** The log group of the state machine's execution events. */
+  public readonly executionLogGroup: logs.LogGroup;
+
+  /** The alarm on failed runs, when `enableFailureAlarm` is on. */
+  public readonly failureAlarm?: cloudwatch.Alarm;
+
+  /** The capacity provider strategy the task runs with. */
+  public readonly capacityProviderStrategies: ecs.CapacityProviderStrategy[];
+
+  private readonly networkMode: ecs.NetworkMode;
+  private readonly volumeNames: Set<string>;
+  private readonly containersByName = new Map<string, ecs.ContainerDefinition>();
+  private readonly essentialContainerNames: string[] = [];
+  private readonly volumesFromReferences: Array<{ container: string; source: string }> = [];
+  private pendingLinks: PendingLink[] = [];
+  /** The capacity groups behind the strategy, when they are known (an EcsCluster). */
+  private readonly knownCapacities?: Ec2Capacity[];
+  private gpuWarningGiven = false;
+  private readonly timedOutMetricName: string;
+
+  constructor(scope: Construct, id: string, props: Ec2BatchJobProps) {
+    super(scope, id);
+    // Least privilege for the state machine: with this aws-cdk-lib feature flag, the
+    // ecs:RunTask permission names this job's task definition revision instead of
+    // "<family>:*". Set on this construct only, before its children exist.
+    this.node.setContext(FIX_RUN_ECS_TASK_POLICY, true);
+
+    this.networkMode = props.networkMode ?? ecs.NetworkMode.BRIDGE;
+    const taskCount = props.taskCount ?? 1;
+    const retries = props.retries ?? 2;
+    const retryInterval = props.retryInterval ?? Duration.minutes(1);
+    const timeout = props.timeout ?? Duration.hours(1);
+    const mainName = props.containerName ?? 'job';
+    this.volumeNames = new Set((props.volumes ?? []).map(v => v.name));
+
+    const validator = new PropValidator(this, 'Ec2BatchJob');
+    this.validateJobProps(validator, props);
+    this.validateContainer(validator, '', mainName, props, true);
+    const capacity = resolveCapacity(validator, props.cluster, props.capacityProviderStrategies, (props.gpuCount ?? 0) > 0);
+    this.knownCapacities = capacity?.capacities;
+    if (capacity) this.checkGpuCapacity(validator, 'gpuCount', props.gpuCount);
+    validator.throwIfInvalid();
+    this.capacityProviderStrategies = capacity!.strategies;
+
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
+
+    this.taskDefinition = new ecs.Ec2TaskDefinition(this, 'TaskDefinition', {
+      networkMode: this.networkMode,
+      volumes: (props.volumes ?? []).map(v => (v.sourcePath !== undefined ? { name: v.name, host: { sourcePath: v.sourcePath } } : { name: v.name })),
+    });
+    this.container = this.createContainer('Container', mainName, props, true);
+
+    // --- The state machine -------------------------------------------------------
+    const runTask = tasks.EcsRunTask.jsonata(this, 'RunTask', {
+      comment: 'Runs the task on the EC2 capacity providers and waits until it stops (ecs:runTask.sync); Step Functions stops it on timeout',
+      cluster: props.cluster,
+      taskDefinition: this.taskDefinition,
+      integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+      launchTarget: new tasks.EcsEc2LaunchTarget({
+        capacityProviderOptions: tasks.CapacityProviderOptions.custom(this.capacityProviderStrategies),
+        placementStrategies: props.placementStrategies ?? [ecs.PlacementStrategy.packedByMemory()],
+        placementConstraints: props.placementConstraints,
+      }),
+      taskTimeout: sfn.Timeout.duration(timeout),
+      containerOverrides: taskCount > 1 ? [{
+        containerDefinition: this.container,
+        environment: [
+          { name: 'JOB_COPY_INDEX', value: '{% $string($states.input) %}' },
+          { name: 'JOB_COPY_COUNT', value: String(taskCount) },
+        ],
+      }] : undefined,
+      subnets: this.networkMode === ecs.NetworkMode.AWS_VPC ? props.vpcSubnets : undefined,
+      securityGroups: this.networkMode === ecs.NetworkMode.AWS_VPC ? props.securityGroups : undefined,
+    });
+
+    // The exit-code check. ecs:runTask.sync succeeds whenever the task reaches STOPPED,
+    // whatever its containers' exit codes: its output is the task description, whose
+    // `Containers[]` carry `Name` and `ExitCode` (no `ExitCode` when the container never
+    // ran, e.g. the image could not be pulled). JSONPath Choice rules cannot filter an
+    // array, so the Choice state is written in JSONata: the run passes when every
+    // essential container (known here, not in the task description) has exit code 0.
+    // The names are read lazily, so containers added later with addContainer count too.
+    const exitCodesOk = sfn.Succeed.jsonata(this, 'ExitCodesOk', { comment: 'Every essential container exited with code 0' });
+    const nonZeroExitCode = sfn.Fail.jsonata(this, 'NonZeroExitCode', {
+      comment: 'An essential container exited with a non-zero code, or never ran',
+      error: EXIT_CODE_ERROR,
+      cause: "{% 'Essential containers (' & $join(" + Lazy.string({ produce: () => JSON.stringify(this.essentialContainerNames) }) +
+        ", ', ') & ') must exit with code 0. Exit codes: ' & $string($states.input.Containers.{ 'name': Name, 'exitCode': ExitCode }) & " +
+        "'. Stopped reason: ' & $states.input.StoppedReason %}",
+    });
+    const checkExitCodes = sfn.Choice.jsonata(this, 'CheckExitCodes', { comment: 'Did every essential container exit with code 0?' })
+      .when(sfn.Condition.jsonata(`{% ${Lazy.string({ produce: () => exitCodeCondition(this.essentialContainerNames) })} %}`), exitCodesOk)
+      .otherwise(nonZeroExitCode);
+
+    // Retries must cover the exit-code check too, so the task and the check run in a
+    // one-branch Parallel state that carries the retriers: a failed check fails the
+    // branch with EXIT_CODE_ERROR and the Parallel state retries the whole attempt.
+    const attempt = sfn.Parallel.jsonata(this, 'RunWithRetries', {
+      comment: `Runs the task and checks its exit codes, with up to ${retries} retries (exponential backoff); timeouts are not retried`,
+      outputs: '{% $states.result[0] %}',
+    }).branch(runTask.next(checkExitCodes));
+    // A task that timed out already ran for the whole timeout: retrying it would only
+    // multiply the time and cost of a stuck job, so the first retrier matches timeouts
+    // and never retries them; the second one retries every other failure.
+    attempt.addRetry({ errors: [sfn.Errors.TIMEOUT], maxAttempts: 0 });
+    if (retries > 0) {
+      attempt.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: retries, backoffRate: 2, interval: retryInterval });
+    }
+
+    const run: sfn.Parallel | sfn.Map = taskCount > 1
+      ? sfn.Map.jsonata(this, 'RunCopies', {
+        comment: `Runs ${taskCount} copies of the task in parallel; the run fails when one copy fails`,
+        items: sfn.ProvideItems.jsonArray(Array.from({ length: taskCount }, (_, i) => i)),
+        maxConcurrency: taskCount,
+      }).itemProcessor(attempt)
+      : attempt;
+
+    // --- Failure signal ----------------------------------------------------------
+    if (props.failureTopic) {
+      this.failureTopic = props.failureTopic;
+    } else {
+      this.failureTopicKey = new kms.Key(this, 'FailureTopicKey', {
+        description: `Encrypts the failure notifications of the batch job ${this.node.path}`,
+        enableKeyRotation: true,
+        // SNS messages are transient: the key protects nothing once the topic is gone.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      this.failureTopic = new sns.Topic(this, 'FailureTopic', {
+        displayName: `Failed runs of ${this.node.path}`.slice(0, 100),
+        masterKey: this.failureTopicKey,
+        enforceSSL: true,
+      });
+    }
+    const jobLabel = JSON.stringify(asciiLabel(this.node.path, 80));
+    const notifyFailure = tasks.SnsPublish.jsonata(this, 'NotifyFailure', {
+      comment: 'Publishes the failed or timed-out run to the failure topic',
+      topic: this.failureTopic,
+      subject: `{% ($states.input.Error = '${sfn.Errors.TIMEOUT}' ? 'Timed out: ' : 'Failed: ') & ${jobLabel} %}`,
+      message: sfn.TaskInput.fromText(`{% $string({ 'job': ${jobLabel}, ` +
+        `'status': $states.input.Error = '${sfn.Errors.TIMEOUT}' ? 'TIMED_OUT' : 'FAILED', ` +
+        "'execution': $states.context.Execution.Id, 'error': $states.input.Error, 'cause': $states.input.Cause }) %}"),
+      outputs: '{% $states.input %}',
+    });
+    notifyFailure.addRetry({ errors: [sfn.Errors.ALL], maxAttempts: 3 });
+    const failed = sfn.Fail.jsonata(this, 'Failed', {
+      comment: 'The run failed or timed out',
+      error: '{% $states.input.Error %}',
+      cause: "{% $exists($states.input.Cause) ? $states.input.Cause : 'no cause given' %}",
+    });
+    run.addCatch(notifyFailure.next(failed), { errors: [sfn.Errors.ALL] });
+
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      comment: `Runs the batch job ${this.node.path} on the cluster's EC2 capacity`,
+      definitionBody: sfn.DefinitionBody.fromChainable(run),
+      queryLanguage: sfn.QueryLanguage.JSONATA,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: { destination: this.executionLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+    this.stateMachineArn = this.stateMachine.stateMachineArn;
+    // SnsPublish grants sns:Publish only; an encrypted topic also needs its key.
+    this.failureTopic.masterKey?.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
+
+    // Step Functions has no per-state-machine metric for task timeouts (executions fail
+    // instead), so timed-out tasks are counted from the execution log's TaskTimedOut events.
+    this.timedOutMetricName = `RunsTimedOut/${Names.uniqueId(this)}`;
+    new logs.MetricFilter(this, 'TimedOutTasks', {
+      logGroup: this.executionLogGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.type', '=', 'TaskTimedOut'),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: this.timedOutMetricName,
+      metricValue: '1',
+    });
+
+    if (props.enableFailureAlarm) {
+      this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+        alarmDescription: `A run of the batch job ${this.node.path} failed or timed out`,
+        metric: this.metricRunsFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    if (props.schedule) {
+      const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+        description: `EventBridge Scheduler starts the batch job ${this.node.path}`.slice(0, 1000),
+        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+      });
+      this.schedule = new scheduler.Schedule(this, 'Schedule', {
+        description: `Starts the batch job ${this.node.path}`.slice(0, 512),
+        schedule: scheduler.ScheduleExpression.expression(props.schedule.expressionString, props.schedule.timeZone),
+        target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, { role: scheduleRole }),
+      });
+    }
+
+    this.node.addValidation({ validate: () => this.referenceProblems() });
+    this.acknowledgeFindings();
+  }
+
+  /** The role the containers run with: no permissions until you grant some. */
+  public get taskRole(): iam.IRole {
+    return this.taskDefinition.taskRole;
+  }
+
+  /**
+   * Adds a container to the job's task (a helper, a sidecar, a data container
+   * for `volumesFrom`), configured like the main container: awslogs to the job's
+   * log group, memory required, essential unless `essential: false`.
+   *
+   * @param id construct id, and the container's name unless `containerName` is given
+   */
+  public addContainer(id: string, options: JobContainerOptions): ecs.ContainerDefinition {
+    const name = options.containerName ?? id;
+    const validator = new PropValidator(this, 'Ec2BatchJob');
+    this.validateContainer(validator, `addContainer(${id}).`, name, options, false);
+    this.checkGpuCapacity(validator, `addContainer(${id}).gpuCount`, options.gpuCount);
+    validator.throwIfInvalid();
+    return this.createContainer(id, name, options, options.essential ?? true);
+  }
+
+  /**
+   * Lets a principal start runs of the job (`states:StartExecution` on the state machine).
+   */
+  public grantStartRun(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /** Runs started (Step Functions `ExecutionsStarted`, sum over 5 minutes). */
+  public metricRunsStarted(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricStarted(props);
+  }
+
+  /** Runs that succeeded (Step Functions `ExecutionsSucceeded`, sum over 5 minutes). */
+  public metricRunsSucceeded(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricSucceeded(props);
+  }
+
+  /**
+   * Runs that failed, timed-out runs included (Step Functions `ExecutionsFailed`,
+   * sum over 5 minutes).
+   */
+  public metricRunsFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricFailed(props);
+  }
+
+  /**
+   * Tasks stopped because they ran longer than `timeout` (sum over 5 minutes),
+   * counted from the execution log. Each one also fails its run.
+   */
+  public metricRunsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: this.timedOutMetricName,
+      statistic: cloudwatch.Stats.SUM,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /** How long runs take, retries included (Step Functions `ExecutionTime` in milliseconds, average over 5 minutes). */
+  public metricRunDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stateMachine.metricTime(props);
+  }
+
+  private createContainer(id: string, name: string, options: JobContainerOptions, essential: boolean): ecs.ContainerDefinition {
+    const container = this.taskDefinition.addContainer(id, {
+      containerName: name,
+      image: options.image,
+      command: options.command,
+      entryPoint: options.entryPoint,
+      environment: options.environment,
+      secrets: options.secrets,
+      cpu: options.cpu,
+      memoryLimitMiB: options.memoryLimitMiB,
+      memoryReservationMiB: options.memoryReservationMiB,
+      gpuCount: options.gpuCount,
+      essential,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'batch' }),
+    });
+    container.addMountPoints(...(options.mountPoints ?? []).map(m => ({
+      sourceVolume: m.sourceVolume, containerPath: m.containerPath, readOnly: m.readOnly ?? false,
+    })));
+    container.addVolumesFrom(...(options.volumesFrom ?? []).map(v => ({ sourceContainer: v.sourceContainer, readOnly: v.readOnly ?? false })));
+    for (const v of options.volumesFrom ?? []) this.volumesFromReferences.push({ container: name, source: v.sourceContainer });
+
+    if (options.environment && Object.keys(options.environment).length > 0) {
+      this.acknowledgeEnvironment('The environment variables given to the job are non-secret configuration; secrets go through `secrets` (Secrets Manager / SSM).');
+    }
+    this.containersByName.set(name, container);
+    if (essential) this.essentialContainerNames.push(name);
+    // A link needs both container definitions: links to containers added later wait here.
+    this.pendingLinks.push(...(options.links ?? []).map(l => ({ from: container, to: l.containerName, alias: l.alias })));
+    this.pendingLinks = this.pendingLinks.filter(link => {
+      const target = this.containersByName.get(link.to);
+      if (target) link.from.addLink(target, link.alias);
+      return !target;
+    });
+    return container;
+  }
+
+  private validateJobProps(validator: PropValidator, props: Ec2BatchJobProps): void {
+    validator.checkInteger('taskCount', props.taskCount, 1, 10, 'Use a whole number of parallel copies from 1 to 10.');
+    validator.checkInteger('retries', props.retries, 0, 10, 'Use a whole number of retries from 0 to 10.');
+    checkDuration(validator, 'timeout', props.timeout, 'Use a positive whole number of seconds, e.g. Duration.hours(2).');
+    checkDuration(validator, 'retryInterval', props.retryInterval, 'Use a positive whole number of seconds, e.g. Duration.minutes(1).');
+
+    const mode = this.networkMode;
+    validator.check('networkMode', mode, mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
+      'Use ecs.NetworkMode.BRIDGE (the default for batch jobs) or ecs.NetworkMode.AWS_VPC.');
+    if (mode !== ecs.NetworkMode.AWS_VPC) {
+      for (const prop of ['vpcSubnets', 'securityGroups'] as const) {
+        if (props[prop] !== undefined) {
+          validator.report(prop, mode, 'Only tasks in ecs.NetworkMode.AWS_VPC have their own network interface: set networkMode: AWS_VPC, or remove it.');
+        }
+      }
+    }
+
+    const seen = new Set<string>();
+    for (const volume of props.volumes ?? []) {
+      validator.check('volumes[].name', volume.name, NAME_PATTERN.test(volume.name),
+        'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "scratch".');
+      validator.check('volumes[].name', volume.name, !seen.has(volume.name), 'Each volume needs its own name.');
+      seen.add(volume.name);
+      if (volume.sourcePath !== undefined) {
+        validator.check('volumes[].sourcePath', volume.sourcePath, volume.sourcePath.startsWith('/'),
+          'Use an absolute path on the container instance, e.g. "/mnt/scratch", or leave it out for a Docker scratch volume.');
+      }
+    }
+
+    for (const problem of props.schedule?._problems() ?? []) {
+      validator.report('schedule', props.schedule!.expressionString, problem);
+    }
+  }
+
+  private validateContainer(validator: PropValidator, prefix: string, name: string, options: JobContainerOptions, main: boolean): void {
+    validator.check(`${prefix}containerName`, name, NAME_PATTERN.test(name), 'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "etl".');
+    validator.check(`${prefix}containerName`, name, !this.containersByName.has(name),
+      'The task already has a container of that name: choose another containerName (or id).');
+    if (main && options.essential === false) {
+      validator.report('essential', false, 'The main container is always essential: its exit code decides whether the run succeeded. Add helpers with addContainer.');
+    }
+
+    const limit = options.memoryLimitMiB;
+    const reservation = options.memoryReservationMiB;
+    if (limit === undefined && reservation === undefined) {
+      validator.report(`${prefix}memoryLimitMiB`, undefined,
+        'An EC2 task needs memory per container: give memoryLimitMiB (hard limit), memoryReservationMiB (soft reservation), or both, e.g. memoryLimitMiB: 512.');
+    }
+    validator.checkInteger(`${prefix}memoryLimitMiB`, limit, 6, 10_000_000, 'Use a whole number of MiB, at least 6 (Docker\'s minimum).');
+    validator.checkInteger(`${prefix}memoryReservationMiB`, reservation, 6, 10_000_000, 'Use a whole number of MiB, at least 6 (Docker\'s minimum).');
+    if (limit !== undefined && reservation !== undefined && !isUnresolved([limit, reservation]) && reservation > limit) {
+      validator.report(`${prefix}memoryReservationMiB`, reservation,
+        `The soft reservation cannot be above the hard limit (memoryLimitMiB: ${limit}): lower it, or raise memoryLimitMiB.`);
+    }
+    validator.checkInteger(`${prefix}cpu`, options.cpu, 0, 196_608, 'Use a whole number of CPU units, 0 or more (1024 = one vCPU).');
+    validator.checkInteger(`${prefix}gpuCount`, options.gpuCount, 0, 16, 'Use a whole number of GPUs from 0 to 16.');
+
+    const paths = new Set<string>();
+    for (const mount of options.mountPoints ?? []) {
+      validator.check(`${prefix}mountPoints[].sourceVolume`, mount.sourceVolume, this.volumeNames.has(mount.sourceVolume),
+        `Name one of the job's volumes (${[...this.volumeNames].map(v => JSON.stringify(v)).join(', ') || 'none declared'}), or declare it in volumes.`);
+      validator.check(`${prefix}mountPoints[].containerPath`, mount.containerPath, mount.containerPath.startsWith('/'),
+        'Use an absolute path inside the container, e.g. "/scratch".');
+      validator.check(`${prefix}mountPoints[].containerPath`, mount.containerPath, !paths.has(mount.containerPath),
+        'Each mount point of a container needs its own containerPath.');
+      paths.add(mount.containerPath);
+    }
+    for (const from of options.volumesFrom ?? []) {
+      validator.check(`${prefix}volumesFrom[].sourceContainer`, from.sourceContainer, from.sourceContainer !== name,
+        'A container cannot mount its own volumes: name another container of the task.');
+    }
+    for (const link of options.links ?? []) {
+      if (this.networkMode !== ecs.NetworkMode.BRIDGE) {
+        validator.report(`${prefix}links`, link.containerName,
+          `Links only work in bridge network mode (networkMode is ${this.networkMode}): in awsvpc mode the containers of a task reach each other on localhost.`);
+      }
+      validator.check(`${prefix}links[].containerName`, link.containerName, link.containerName !== name,
+        'A container cannot link to itself: name another container of the task.');
+      if (link.alias !== undefined) {
+        validator.check(`${prefix}links[].alias`, link.alias, /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(link.alias),
+          'An alias is a host name: letters, digits, ".", "_" and "-", starting with a letter or digit.');
+      }
+    }
+  }
+
+  /** GPUs on capacity without GPU instances: an error where the capacity is known, a warning otherwise. */
+  private checkGpuCapacity(validator: PropValidator, prop: string, gpuCount: number | undefined): void {
+    if (gpuCount === undefined || isUnresolved(gpuCount) || !Number.isInteger(gpuCount) || gpuCount <= 0) return;
+    if (this.knownCapacities) {
+      if (!this.knownCapacities.some(c => c.gpu)) {
+        validator.report(prop, gpuCount,
+          'None of the EC2 capacity groups the job runs on has GPU instances: add one with cluster.addEc2Capacity(id, { instanceTypes: [g5.xlarge…], ' +
+          'machineImage: EcsMachineImage.amazonLinux2023({ gpu: true }) }) before creating the job (and give gpuCount to the main container, ' +
+          'so that the job chooses it), or name it in capacityProviderStrategies.');
+      }
+    } else if (!this.gpuWarningGiven) {
+      this.gpuWarningGiven = true;
+      Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2BatchJob.gpuCapacityUnknown',
+        `A container needs ${gpuCount} GPU(s), but whether the capacity providers in capacityProviderStrategies have GPU instances cannot be known here: ` +
+        'make sure they run a GPU instance family with the ECS GPU image, or the task will never be placed.');
+    }
+  }
+
+  /** Links and volumesFrom that name no container of the task, known once every container was added. */
+  private referenceProblems(): string[] {
+    const problems: string[] = [];
+    const names = [...this.containersByName.keys()].map(n => JSON.stringify(n)).join(', ');
+    for (const ref of this.volumesFromReferences) {
+      if (!this.containersByName.has(ref.source)) {
+        problems.push(`Ec2BatchJob: volumesFrom of container "${ref.container}" received "${ref.source}". ` +
+          `The task has no container of that name (it has ${names}): add it with addContainer('${ref.source}', …) or fix the name.`);
+      }
+    }
+    for (const link of this.pendingLinks) {
+      problems.push(`Ec2BatchJob: links of container "${link.from.containerName}" received "${link.to}". ` +
+        `The task has no container of that name (it has ${names}): add it with addContainer('${link.to}', …) or fix the name.`);
+    }
+    return problems;
+  }
+
+  /**
+   * cdk-nag findings that the job's defaults trigger on purpose, acknowledged on
+   * the resources concerned with the reason.
+   */
+  private acknowledgeFindings(): void {
+    if (this.networkMode === ecs.NetworkMode.AWS_VPC) {
+      // aws-cdk-lib's Ec2TaskDefinition writes AWS_REGION into every container in awsvpc mode.
+      this.acknowledgeEnvironment('aws-cdk-lib sets AWS_REGION (the region name, not a secret) in every container of an awsvpc EC2 task; '
+        + 'other environment variables given to the job are non-secret configuration; secrets go through `secrets` (Secrets Manager / SSM).');
+    }
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'aws-cdk-lib\'s ECS RunTask integration needs ecs:StopTask and ecs:DescribeTasks on "*" (task ARNs are only known at run time); ' +
+        'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and execution logging ' +
+        '(logs:CreateLogDelivery and the other log-delivery actions) have no resource type and only support "*". ' +
+        'ecs:RunTask itself is scoped to this job\'s task definition, iam:PassRole to its two roles, and sns:Publish to the failure topic.',
+    });
+  }
+
+  private acknowledgeEnvironment(reason: string): void {
+    Validations.of(this.taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason });
+  }
+}
+
+/** The JSONata condition of the exit-code check: every essential container ran and exited with 0. */
+function exitCodeCondition(essentialContainerNames: string[]): string {
+  return `$count($states.input.Containers[Name in ${JSON.stringify(essentialContainerNames)} and ExitCode = 0]) = ${essentialContainerNames.length}`;
+}
+
+interface ResolvedCapacity {
+  readonly strategies: ecs.CapacityProviderStrategy[];
+  /** The EcsCluster capacity groups behind the strategy, when every provider in it is known. */
+  readonly capacities?: Ec2Capacity[];
+}
+
+/** The capacity provider strategy of the job, or undefined after reporting why there is none. */
+function resolveCapacity(validator: PropValidator, cluster: ecs.ICluster,
+  given: ecs.CapacityProviderStrategy[] | undefined, needsGpu: boolean): ResolvedCapacity | undefined {
+  if (given !== undefined) {
+    validateStrategies(validator, given);
+  }
+  if (cluster instanceof EcsCluster) {
+    const all = cluster.ec2Capacities;
+    if (given !== undefined) {
+      const known = all.filter(c => given.some(s => s.capacityProvider === c.capacityProvider.capacityProviderName));
+      return { strategies: given, capacities: known.length === given.length ? known : undefined };
+    }
+    if (all.length === 0) {
+      validator.report('cluster', cluster.node.path,
+        'This is a cluster with no EC2 capacity (Fargate only): create it with ec2Capacity: { ... } or call cluster.addEc2Capacity(id, { ... }) before creating the job.');
+      return undefined;
+    }
+    return defaultStrategy(all, needsGpu);
+  }
+
+  if (given === undefined) {
+    validator.report('cluster', cluster.node.path,
+      'The job needs a cluster with EC2 capacity, and this cluster\'s is unknown: give capacityProviderStrategies naming its EC2 capacity providers, ' +
+      'or use an EcsCluster with ec2Capacity.');
+    return undefined;
+  }
+  let hasEc2Capacity: boolean;
+  try {
+    hasEc2Capacity = cluster.hasEc2Capacity;
+  } catch {
+    validator.report('cluster', cluster.node.path,
+      'A cluster imported with fromClusterArn cannot tell whether it has EC2 capacity: import it with EcsCluster.fromClusterAttributes(scope, id, { clusterName, vpc }).');
+    return undefined;
+  }
+  if (!hasEc2Capacity) {
+    validator.report('cluster', cluster.node.path,
+      'This is a cluster with no EC2 capacity (hasEc2Capacity is false): import it without hasEc2Capacity: false if its capacity providers run EC2 instances.');
+    return undefined;
+  }
+  return { strategies: given };
+}
+
+/**
+ * The GPU groups for a job that needs GPUs, the groups without GPUs otherwise
+ * (when there are any: GPU instances cost more); among those, the Spot groups
+ * when there are any (cheapest, and batch jobs retry), otherwise the on-demand
+ * ones; weight 1 each, so ECS spreads tasks over them. A GPU job on a cluster
+ * without GPU groups is reported by `checkGpuCapacity`.
+ */
+function defaultStrategy(all: Ec2Capacity[], needsGpu: boolean): ResolvedCapacity {
+  const matching = all.filter(c => c.gpu === needsGpu);
+  const pool = matching.length > 0 ? matching : all;
+  const spot = pool.filter(c => c.spot);
+  const chosen = spot.length > 0 ? spot : pool;
+  return { strategies: chosen.map(c => ({ capacityProvider: c.capacityProvider.capacityProviderName, weight: 1 })), capacities: chosen };
+}
+
+function validateStrategies(validator: PropValidator, strategies: ecs.CapacityProviderStrategy[]): void {
+  if (strategies.length < 1 || strategies.length > 20) {
+    validator.report('capacityProviderStrategies', strategies.map(s => s.capacityProvider),
+      `Give 1 to 20 capacity providers (got ${strategies.length}), or leave the prop out to use an EcsCluster's EC2 capacity.`);
+  }
+  for (const strategy of strategies) {
+    validator.check('capacityProviderStrategies[].capacityProvider', strategy.capacityProvider, !FARGATE_PROVIDERS.includes(strategy.capacityProvider),
+      'Fargate cannot run EC2 task definitions: name the cluster\'s EC2 (Auto Scaling group) capacity providers.');
+    validator.checkInteger('capacityProviderStrategies[].weight', strategy.weight, 0, 1000);
+    validator.checkInteger('capacityProviderStrategies[].base', strategy.base, 0, 100_000);
+  }
+  const withBase = strategies.filter(s => s.base !== undefined && s.base > 0);
+  if (withBase.length > 1) {
+    validator.report('capacityProviderStrategies[].base', withBase.map(s => s.base), 'Only one capacity provider of a strategy can have a base.');
+  }
+  const weights = strategies.map(s => s.weight ?? 0);
+  if (strategies.length > 1 && !isUnresolved(weights) && weights.every(w => w === 0)) {
+    validator.report('capacityProviderStrategies[].weight', weights,
+      'With several capacity providers, at least one needs a weight above 0, or RunTask fails.');
+  }
+}
+
+function checkDuration(validator: PropValidator, prop: string, duration: Duration | undefined, fix: string): void {
+  if (duration === undefined || duration.isUnresolved()) return;
+  const seconds = duration.toMilliseconds({ integral: false }) / 1000;
+  validator.check(prop, duration.toHumanString(), Number.isInteger(seconds) && seconds >= 1 && seconds <= 99_999_999, fix);
+}
+
+/** Printable ASCII (SNS subjects allow nothing else), at most `max` characters. */
+function asciiLabel(text: string, max: number): string {
+  const ascii = text.replace(/[^\x20-\x7E]/g, '?');
+  return ascii.length <= max ? ascii : `...${ascii.slice(-(max - 3))}`;
+}

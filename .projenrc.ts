@@ -52,6 +52,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk@${CDK_CLI_VERSION}`,
     'cdk-nag@^3.0.2',
     'fast-check@^4',
+    // Evaluates the JSONata expressions of Ec2BatchJob's state machine in tests.
+    'jsonata@^2.2.2',
   ],
 
   // Construct Hub publishes every jsii language; only the release workflow builds them.

@@ -1,6 +1,7 @@
 import { App, CfnParameter, Duration, Stack, TimeZone, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_logs as logs, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
+import jsonata from 'jsonata';
 import { BUSYBOX, definitionOf, importedCluster, onDemandAndGpuCluster, spotCluster, statesOf, t } from './helpers';
 import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, EcsKitValidationError, JobSchedule } from '../../src';
 import { createTestStack, validTemplate } from '../helpers/validators';
@@ -721,4 +722,37 @@ test('the job works inside an app of several stacks (no stack-level side effects
   template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(6 hours)' });
   // The scheduler role is the job's own, not aws-cdk-lib's stack-wide SchedulerRoleForTarget-…
   expect(Object.keys(template.findResources('AWS::IAM::Role')).filter(id => id.startsWith('SchedulerRole'))).toEqual([]);
+});
+
+describe('Ec2BatchJob exit-code check, evaluated', () => {
+  // The Choice and Fail states are JSONata: evaluate them with the jsonata engine
+  // Step Functions documents, against task descriptions as RunTask .sync returns them.
+  async function evaluate(expression: string, input: unknown): Promise<unknown> {
+    const body = /^\{%([\s\S]*)%\}$/.exec(expression)![1];
+    return jsonata(body).evaluate({}, { states: { input } });
+  }
+
+  test('succeeds only when every essential container exited with 0', async () => {
+    // GIVEN a job with a second essential container and a non-essential helper
+    const stack = createTestStack();
+    const job = jobIn(stack);
+    job.addContainer('post', { image: BUSYBOX, memoryReservationMiB: 32 });
+    job.addContainer('helper', { image: BUSYBOX, memoryReservationMiB: 32, essential: false });
+    const states = statesOf(definitionOf(validTemplate(stack)));
+    const condition = states.CheckExitCodes.Choices[0].Condition;
+    const task = (codes: Record<string, number | undefined>) => ({
+      Containers: Object.entries(codes).map(([Name, ExitCode]) => (ExitCode === undefined ? { Name } : { Name, ExitCode })),
+      StoppedReason: 'Essential container in task exited',
+    });
+    // THEN
+    expect(await evaluate(condition, task({ job: 0, post: 0, helper: 0 }))).toBe(true);
+    expect(await evaluate(condition, task({ job: 0, post: 0, helper: 3 }))).toBe(true);
+    expect(await evaluate(condition, task({ job: 1, post: 0, helper: 0 }))).toBe(false);
+    expect(await evaluate(condition, task({ job: 0, post: 137, helper: 0 }))).toBe(false);
+    expect(await evaluate(condition, task({ job: 0, post: undefined, helper: 0 }))).toBe(false); // never ran
+    expect(await evaluate(condition, task({ job: 0 }))).toBe(false); // missing from the description
+    // The failure cause names every container's exit code.
+    const cause = await evaluate(states.NonZeroExitCode.Cause, task({ job: 1, post: 0, helper: 0 }));
+    expect(cause).toEqual(expect.stringContaining('"exitCode":1'));
+  });
 });

@@ -1,0 +1,52 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { estimateMonthlyCost, formatCostTable } from './estimate';
+
+/**
+ * Options of the monthly cost report.
+ */
+export interface MonthlyCostReportProps {
+  /**
+   * Print each stack's table on the console during synthesis.
+   *
+   * @default true
+   */
+  readonly print?: boolean;
+}
+
+/**
+ * Estimates, at synthesis, the fixed monthly cost of every stack of the app —
+ * NAT gateways, load balancers, public IPv4 addresses, interface VPC endpoints,
+ * the minimum EC2 capacity and the Fargate tasks kept running — prints a table
+ * per stack and writes `<outdir>/<stack>.cost.json`. Usage-based charges
+ * (EFS, log ingestion, data processing, LCUs) are excluded and listed as such.
+ *
+ * Opt in with one line; it never fails synthesis:
+ *
+ * @example
+ * declare const app: App;
+ * Validations.of(app).addPlugins(new MonthlyCostReport());
+ */
+export class MonthlyCostReport implements IPolicyValidationPlugin {
+  public readonly name = 'cdk-ecs-kit-monthly-cost';
+  private readonly print: boolean;
+
+  constructor(props: MonthlyCostReportProps = {}) {
+    this.print = props.print ?? true;
+  }
+
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    for (const stack of context.stackTemplates) {
+      const template = JSON.parse(fs.readFileSync(stack.templatePath, 'utf-8'));
+      const name = path.basename(stack.templatePath).replace(/\.template\.json$/, '');
+      const estimate = estimateMonthlyCost(template, name, stack.region);
+      fs.writeFileSync(path.join(path.dirname(stack.templatePath), `${name}.cost.json`), JSON.stringify(estimate, undefined, 2));
+      if (this.print) {
+        // The report is the point of opting in: print it where synthesis output goes.
+        process.stderr.write(`${formatCostTable(estimate)}\n`);
+      }
+    }
+    return { success: true, violations: [] };
+  }
+}

@@ -53,12 +53,18 @@ function synthesize(name: string): ExampleResult {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
   const stacks = Object.values<any>(manifest.artifacts ?? {}).filter(a => a.type === 'aws:cloudformation:stack');
   let resources = 0;
+  let monthlyUsd: number | undefined;
   for (const stack of stacks) {
-    const template = JSON.parse(fs.readFileSync(path.join(outdir, stack.properties.templateFile), 'utf-8'));
+    const templateFile = path.join(outdir, stack.properties.templateFile);
+    const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
     resources += Object.keys(template.Resources ?? {}).length;
+    // Written by the MonthlyCostReport plugin the examples opt in to.
+    const costFile = templateFile.replace(/\.template\.json$/, '.cost.json');
+    if (fs.existsSync(costFile)) monthlyUsd = (monthlyUsd ?? 0) + JSON.parse(fs.readFileSync(costFile, 'utf-8')).monthlyUsd;
   }
+  const cost = monthlyUsd === undefined ? '' : `, fixed cost ~$${monthlyUsd.toFixed(2)}/month`;
   const line = `${name}: ${plural(stacks.length, 'stack')}, ${plural(resources, 'resource')}, ` +
-    `${plural(findings.length, 'validation finding')} (${seconds}s)`;
+    `${plural(findings.length, 'validation finding')}${cost} (${seconds}s)`;
   return { name, ok: errors.length === 0, line: findings.length > 0 ? `${line}\n${formatFindings(findings)}` : line };
 }
 

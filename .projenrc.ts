@@ -79,16 +79,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'scripts', 'projenrc', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc', '.projenrc.ts'],
   },
 
   gitignore: ['cdk.out/', '.cdk.staging/', '.jsii.tabl.json'],
 });
 
-project.npmignore?.exclude('/examples/', '/scripts/', '/docs/', '/cdk.out/', '/.ci/');
+project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/', '/rosetta/');
 
 // Examples and scripts are type-checked and linted like tests, but never part of the jsii build.
-for (const dir of ['examples', 'scripts']) {
+for (const dir of ['examples', 'scripts', 'bench']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../tsconfig.json']),
@@ -126,6 +126,15 @@ project.addTask('synth', {
   description: 'Synthesize every app under examples/ to cdk.out/<example>/ with the aws-cdk CLI',
   exec: 'ts-node --project scripts/tsconfig.json scripts/synth-examples.ts',
   receiveArgs: true,
+});
+
+// `npm run bench`: the side-by-side synthesis benchmark (a script, never a timed test).
+project.addTask('bench', {
+  description: 'Synthesize the reference app with cdk-ecs-kit and with aws-cdk-lib only, alternating; print a Markdown report',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only --project scripts/tsconfig.json bench/run.ts', receiveArgs: true },
+  ],
 });
 
 project.synth();

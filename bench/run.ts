@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: cdk-ecs-kit (A) against aws-cdk-lib only (B), each synthesis
+ * a separate process, alternating A B A B … after one warm-up of each, for
+ * every size of the scale series. Prints a Markdown report for docs/benchmarks.md.
+ *
+ * Options: --runs N (default 5), --sizes 1,10,50,100,300 (the series).
+ * Not a test: nothing here asserts a time.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+interface Sample { ok: boolean; seconds: number; maxRssKiB: number; resources?: number; templateBytes?: number; stacks?: number; error?: string }
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+const runs = Number(option('runs', '5'));
+const sizes = option('sizes', '1,10,50,100,300').split(',').map(Number);
+const root = path.resolve(__dirname, '..');
+
+function synthOnce(side: 'kit' | 'cdk', services: number): Sample {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${side}-`));
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-once.ts'), side, String(services), outdir], {
+    cwd: root, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return { seconds, ...JSON.parse(line) };
+  } catch {
+    return { ok: false, seconds, maxRssKiB: 0, error: (result.stderr || result.stdout).trim().split('\n')[0] };
+  }
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+
+const rows: string[] = [];
+const perService: { n: number; resources: number }[] = [];
+for (const n of sizes) {
+  synthOnce('kit', n);
+  synthOnce('cdk', n); // warm-ups: file caches, ts-node
+  const a: Sample[] = [];
+  const b: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    a.push(synthOnce('kit', n));
+    b.push(synthOnce('cdk', n));
+  }
+  const describe = (samples: Sample[]) => {
+    const ok = samples.filter(s => s.ok);
+    if (ok.length === 0) return { text: `fails: ${samples[0].error}`, seconds: undefined as number | undefined };
+    const s = ok[0];
+    return {
+      text: `${fmt(ok.map(x => x.seconds))} s | ${Math.round(median(ok.map(x => x.maxRssKiB)) / 1024)} MiB | ${s.resources} | ${Math.round(s.templateBytes! / 1024)} KiB`,
+      seconds: median(ok.map(x => x.seconds)),
+    };
+  };
+  const da = describe(a);
+  const db = describe(b);
+  const ratios = a.map((x, i) => (x.ok && b[i].ok ? x.seconds / b[i].seconds : NaN)).filter(r => !Number.isNaN(r));
+  rows.push(`| ${n} | kit | ${da.text} | ${ratios.length ? median(ratios).toFixed(2) : '—'} |`);
+  rows.push(`| ${n} | aws-cdk-lib | ${db.text} | |`);
+  if (a[0].ok) perService.push({ n, resources: a[0].resources! });
+  console.error(`N=${n} done`);
+}
+
+const lines = [
+  `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${runs} runs per side after one warm-up, alternating.`,
+  '',
+  '| services | side | wall time, median (min–max) | peak RSS | resources | template | A/B time ratio (median of pairs) |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...rows,
+];
+if (perService.length >= 2) {
+  const first = perService[0];
+  const last = perService[perService.length - 1];
+  lines.push('', `cdk-ecs-kit resources per extra web service: ${((last.resources - first.resources) / (last.n - first.n)).toFixed(2)} (from N=${first.n} to N=${last.n}).`);
+}
+console.log(lines.join('\n'));

@@ -3,3 +3,4 @@ export * from './registry';
 export * from './cluster';
 export * from './service';
 export * from './job';
+export * from './compose';

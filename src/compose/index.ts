@@ -1,0 +1,2 @@
+export { ComposeFile } from './compose-file';
+export { ComposeApp, ComposeAppProps, ComposeLaunchType, ComposeWebServiceOptions } from './compose-app';

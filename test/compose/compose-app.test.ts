@@ -1,0 +1,514 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ComposeApp, ComposeAppProps, ComposeFile, ComposeLaunchType, EcsCluster, EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
+import { createTestStack, validTemplate } from '../helpers/validators';
+
+/** A fixture, by a path relative to the repository root (what error messages show). */
+const fixture = (name: string) => path.relative(process.cwd(), path.join(__dirname, 'fixtures', name));
+
+const WEB_AND_CACHE = [
+  'services:',
+  '  web:',
+  '    image: public.ecr.aws/nginx/nginx:1.27',
+  '    ports: ["8080:80"]',
+  '  cache:',
+  '    image: public.ecr.aws/docker/library/redis:7.4-alpine',
+  '    expose: ["6379"]',
+].join('\n');
+
+/** A stack with an EcsCluster (Service Connect namespace `app.internal`) and a ComposeApp. */
+function composeStack(props: Partial<ComposeAppProps> & { composeFile: ComposeFile }, options: { validated?: boolean; ec2?: boolean } = {}) {
+  const stack = options.validated === false ? new Stack(new App(), 'TestStack') : createTestStack();
+  const cluster = new EcsCluster(stack, 'Cluster', {
+    cloudMapNamespaceName: 'app.internal',
+    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
+  });
+  const app = new ComposeApp(stack, 'App', { cluster, ...props });
+  return { stack, cluster, app };
+}
+
+function errorOf(fn: () => unknown): EcsKitValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (EcsKitValidationError.isEcsKitValidationError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected an EcsKitValidationError');
+}
+
+function containerOf(template: Template, name: string): any {
+  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
+    const found = (td as any).Properties.ContainerDefinitions.find((c: any) => c.Name === name);
+    if (found) return found;
+  }
+  throw new Error(`no container ${name}`);
+}
+
+function serviceLogicalId(stack: Stack, service: ecs.BaseService): string {
+  return stack.getLogicalId(service.node.defaultChild as ecs.CfnService);
+}
+
+const FULL_PROPS = {
+  environment: { REGION: 'us-east-1' },
+  profiles: ['cache'],
+};
+
+describe('ComposeApp on Fargate', () => {
+  test('a web service and Redis pass the validators and match the snapshot', () => {
+    // GIVEN a web server publishing port 80 and a cache exposing 6379
+    // WHEN
+    const { stack } = composeStack({ composeFile: ComposeFile.fromString(WEB_AND_CACHE) });
+    // THEN
+    const template = validTemplate(stack);
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('every mapped key (full.yaml) passes the validators and matches the snapshot', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS });
+    const template = validTemplate(stack);
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('one ECS service per Compose service, each exposed for customisation', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const template = Template.fromStack(stack);
+    // web, api (with migrate as its init container), worker, db, cache
+    template.resourceCountIs('AWS::ECS::Service', 5);
+    expect(app.serviceNames).toEqual(['web', 'api', 'worker', 'migrate', 'db', 'cache']);
+    expect(app.webService('web')).toBeInstanceOf(FargateWebService);
+    expect(app.webService('db')).toBeUndefined();
+    expect(app.fargateService('db')).toBeInstanceOf(ecs.FargateService);
+    expect(app.ec2Service('db')).toBeUndefined();
+    expect(app.service('web')).toBe(app.webService('web')!.service);
+    expect(app.taskDefinition('migrate')).toBe(app.taskDefinition('api'));
+    expect(app.container('migrate').essential).toBe(false);
+    expect(app.container('db').containerName).toBe('db');
+    expect(app.logGroup('db')).toBeDefined();
+    expect(app.node.tryFindChild('db')!.node.defaultChild).toBe(app.service('db'));
+    expect(() => app.service('nope')).toThrow(/runs no Compose service "nope": use one of "web", "api"/);
+  });
+
+  test('services reach each other by their Compose names (Service Connect in the cluster namespace)', () => {
+    const { stack, cluster } = composeStack({ composeFile: ComposeFile.fromString(WEB_AND_CACHE) }, { validated: false });
+    const template = Template.fromStack(stack);
+    const namespaceArn = stack.resolve(cluster.defaultCloudMapNamespace!.namespaceArn);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: { Enabled: true, Namespace: namespaceArn, Services: [{ PortName: 'cache-6379', ClientAliases: [{ DnsName: 'cache', Port: 6379 }] }] },
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: { Enabled: true, Namespace: namespaceArn, Services: [{ PortName: 'web', ClientAliases: [{ DnsName: 'web', Port: 80 }] }] },
+    });
+    template.resourceCountIs('AWS::ServiceDiscovery::HttpNamespace', 1);
+  });
+
+  test('creates a namespace named after the Compose project when the cluster has none', () => {
+    const stack = new Stack();
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    const app = new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(`name: shop\n${WEB_AND_CACHE}`) });
+    Template.fromStack(stack).hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'shop' });
+    expect(app.projectName).toBe('shop');
+    expect(app.namespace.node.path).toBe('Default/App/Namespace');
+  });
+
+  test('each service accepts its declared ports only from the other services (and the web port from the load balancer)', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromString(WEB_AND_CACHE) }, { validated: false });
+    const template = Template.fromStack(stack);
+    const groupId = (sg: ec2.ISecurityGroup) => stack.resolve(sg.securityGroupId);
+    const webSg = app.webService('web')!.securityGroup;
+    const cacheSg = app.service('cache').connections.securityGroups[0];
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties);
+    expect(ingress.filter(r => JSON.stringify(r.GroupId) === JSON.stringify(groupId(cacheSg)))).toEqual([
+      expect.objectContaining({ FromPort: 6379, ToPort: 6379, IpProtocol: 'tcp', SourceSecurityGroupId: groupId(webSg), Description: '6379/tcp from Compose service web' }),
+    ]);
+    expect(ingress.filter(r => JSON.stringify(r.GroupId) === JSON.stringify(groupId(webSg))).map(r => r.Description).sort())
+      .toEqual(['80/tcp from Compose service cache', 'Load balancer to target']);
+  });
+
+  test('HTTP services share ONE load balancer: the first is the default target, the others are routed by path', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
+    expect(app.loadBalancer).toBeInstanceOf(SharedLoadBalancer);
+    expect(app.webService('web')!.listenerRule).toBeUndefined();
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api', '/api/*'] } }],
+    });
+    // The API's load balancer health check follows its Compose healthcheck URL.
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 3000, HealthCheckPath: '/healthz' });
+  });
+
+  test('published ports that are not HTTP stay inside the app, with a warning', () => {
+    const { stack } = composeStack({
+      composeFile: ComposeFile.fromString('services:\n  db:\n    image: postgres:16\n    ports: ["5432:5432"]\n'),
+    }, { validated: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: Match.objectLike({ Services: [{ PortName: 'db-5432', ClientAliases: [{ DnsName: 'db', Port: 5432 }] }] }),
+    });
+    Annotations.fromStack(stack).hasWarning('/TestStack/App',
+      Match.stringLikeRegexp('Service "db" publishes 5432:5432/tcp.*only the app\'s other services reach them.*webServices.*cdk-ecs-kit:ComposeApp.portNotPublic'));
+  });
+
+  test('webServices makes a service a web service and routes it', () => {
+    const { stack } = composeStack({
+      composeFile: ComposeFile.fromString('services:\n  admin:\n    image: x\n    expose: ["9000"]\n'),
+      webServices: { admin: { hostHeaders: ['admin.example.com'], healthCheckPath: '/status', healthyHttpCodes: '200' } },
+    }, { validated: false });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 9000, HealthCheckPath: '/status', Matcher: { HttpCode: '200' } });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'host-header', HostHeaderConfig: { Values: ['admin.example.com'] } }],
+    });
+  });
+
+  test('container settings: command, entrypoint, working_dir, user, labels, environment, secrets, health check, read_only, stop_grace_period, init', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const template = Template.fromStack(stack);
+    const api = containerOf(template, 'api');
+    expect(api).toEqual(expect.objectContaining({
+      Command: ['node', 'server.js', '--port', '3000'],
+      EntryPoint: ['/usr/bin/dumb-init', '--'],
+      WorkingDirectory: '/app',
+      User: '1000:1000',
+      DockerLabels: { 'com.example.tier': 'backend' },
+      ReadonlyRootFilesystem: true,
+      StopTimeout: 45,
+      LinuxParameters: { InitProcessEnabled: true },
+      Cpu: 1024,
+      Memory: 2048,
+      MemoryReservation: 1024,
+      HealthCheck: { Command: ['CMD-SHELL', 'wget -qO- http://localhost:3000/healthz || exit 1'], Interval: 20, Timeout: 3, Retries: 4, StartPeriod: 60 },
+      DependsOn: [{ ContainerName: 'migrate', Condition: 'SUCCESS' }],
+    }));
+    expect(api.Environment).toEqual(expect.arrayContaining([{ Name: 'PRICE', Value: '$5' }, { Name: 'FROM_VAR', Value: 'us-east-1' }]));
+    expect(api.Secrets.map((s: any) => s.Name)).toEqual(['API_KEY', 'DB_PASSWORD']);
+    expect(api.PortMappings.map((p: any) => [p.ContainerPort, p.Name])).toEqual([[3000, 'api'], [9229, 'api-9229'], [9100, 'api-9100']]);
+    expect(containerOf(template, 'migrate')).toEqual(expect.objectContaining({ Essential: false, Command: ['node', 'migrate.js'] }));
+    expect(containerOf(template, 'web').DockerLabels).toEqual({ 'com.example.tier': 'frontend' });
+  });
+
+  test('deploy.resources give the smallest Fargate size that fits; replicas set the task count; platform the architecture', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'api' })]),
+      Cpu: '1024',
+      Memory: '2048',
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+    });
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Name: 'worker', Cpu: 256, Memory: 768 })], Cpu: '256', Memory: '1024',
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3 });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      DesiredCount: 2, TaskDefinition: Match.anyValue(), DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 0, MaximumPercent: 100 }),
+    });
+  });
+
+  test('build: a Docker image asset staged without a Docker engine (context, dockerfile, args, target)', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const assembly = (stack.node.root as App).synth();
+    const assets = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'TestStack.assets.json'), 'utf-8')).dockerImages;
+    const sources = Object.values<any>(assets).map(a => a.source);
+    expect(sources).toEqual(expect.arrayContaining([
+      expect.objectContaining({ dockerFile: 'Dockerfile', dockerBuildArgs: { NODE_ENV: 'production' }, dockerBuildTarget: 'production' }),
+      expect.objectContaining({ dockerFile: 'Dockerfile.worker' }),
+    ]));
+    for (const source of sources) {
+      expect(fs.existsSync(path.join(assembly.directory, source.directory, source.dockerFile))).toBe(true);
+    }
+  });
+
+  test('named volumes: an encrypted EFS file system (retained), an access point per volume, NFS only from the tasks that mount it', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::EFS::FileSystem', {
+      Properties: Match.objectLike({ Encrypted: true, BackupPolicy: { Status: 'ENABLED' } }), DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain',
+    });
+    template.resourceCountIs('AWS::EFS::AccessPoint', 2);
+    template.hasResourceProperties('AWS::EFS::AccessPoint', { RootDirectory: { Path: '/db-data', CreationInfo: { OwnerUid: '0', OwnerGid: '0', Permissions: '777' } } });
+    const fsGroup = stack.resolve(app.fileSystem!.connections.securityGroups[0].securityGroupId);
+    const nfs = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r: any) => r.Properties)
+      .filter(r => JSON.stringify(r.GroupId) === JSON.stringify(fsGroup));
+    expect(nfs.map(r => [r.FromPort, r.Description]).sort()).toEqual([[2049, 'NFS from db'], [2049, 'NFS from worker']]);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      Volumes: [{ Name: 'db-data', EFSVolumeConfiguration: { FilesystemId: Match.anyValue(), TransitEncryption: 'ENABLED', AuthorizationConfig: { AccessPointId: stack.resolve(app.accessPoint('db-data').accessPointId), IAM: 'ENABLED' } } }],
+    });
+    // The read-only mount gets ClientMount only; the database also ClientWrite.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] })]) },
+      Roles: [stack.resolve((app.taskDefinition('db').taskRole.node.defaultChild as any).ref)],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'elasticfilesystem:ClientMount' })]) },
+      Roles: [stack.resolve((app.taskDefinition('worker').taskRole.node.defaultChild as any).ref)],
+    });
+    expect(() => app.accessPoint('nope')).toThrow(/No running service mounts a named volume "nope"/);
+  });
+
+  test('depends_on across services orders the ECS services', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const template = Template.fromStack(stack);
+    const dependsOn = (name: string) => template.toJSON().Resources[serviceLogicalId(stack, app.service(name))].DependsOn as string[];
+    expect(dependsOn('web')).toContain(serviceLogicalId(stack, app.service('api')));
+    expect(dependsOn('api')).toEqual(expect.arrayContaining([serviceLogicalId(stack, app.service('db')), serviceLogicalId(stack, app.service('cache'))]));
+    expect(dependsOn('worker')).toContain(serviceLogicalId(stack, app.service('db')));
+  });
+
+  test('secrets: external ones by name, the others generated (retained) with a warning', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ ExcludePunctuation: true }) }) });
+    expect(app.secret('api_key').secretName).toBe('prod/api-key');
+    Annotations.fromStack(stack).hasWarning('/TestStack/App',
+      Match.stringLikeRegexp('Compose secret "db_password" \\(test/compose/fixtures/full.yaml:\\d+\\) takes its value from a local file, which is not uploaded'));
+  });
+
+  test('secrets passed in code replace the Compose declaration', () => {
+    const stack = new Stack();
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    const secret = new secretsmanager.Secret(stack, 'Token');
+    const app = new ComposeApp(stack, 'App', {
+      cluster,
+      composeFile: ComposeFile.fromString('services:\n  a:\n    image: x\n    secrets: [token]\nsecrets:\n  token:\n    file: ./token.txt\n'),
+      secrets: { token: secret },
+    });
+    expect(app.secret('token')).toBe(secret);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('generatedSecret'));
+  });
+
+  test('images passed in code replace image and build', () => {
+    const stack = new Stack();
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    new ComposeApp(stack, 'App', {
+      cluster,
+      composeFile: ComposeFile.fromString('services:\n  a:\n    build: ./does-not-matter\n'),
+      images: { a: ecs.ContainerImage.fromRegistry('example/a:1') },
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [Match.objectLike({ Image: 'example/a:1' })] });
+  });
+
+  test('logs go to a log group per task, kept 30 days and retained', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromString(WEB_AND_CACHE) }, { validated: false });
+    const template = Template.fromStack(stack);
+    for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
+      expect(group).toEqual(expect.objectContaining({ DeletionPolicy: 'Retain', Properties: expect.objectContaining({ RetentionInDays: 30 }) }));
+    }
+  });
+});
+
+describe('interpolation variables', () => {
+  test('the .env file next to the Compose file is read', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('with-env/compose.yaml')) }, { validated: false });
+    expect(containerOf(Template.fromStack(stack), 'web')).toEqual(expect.objectContaining({
+      Image: 'public.ecr.aws/nginx/nginx:1.27', Environment: [{ Name: 'GREETING', Value: 'hello' }],
+    }));
+  });
+
+  test('the environment prop overrides the env file; envFile names another file', () => {
+    const { stack } = composeStack({
+      composeFile: ComposeFile.fromFile(fixture('with-env/compose.yaml')),
+      envFile: fixture('app.env'),
+      environment: { TAG: '1.28', GREETING: 'hi' },
+    }, { validated: false });
+    expect(containerOf(Template.fromStack(stack), 'web')).toEqual(expect.objectContaining({
+      Image: 'public.ecr.aws/nginx/nginx:1.28', Environment: [{ Name: 'GREETING', Value: 'hi' }],
+    }));
+  });
+
+  test('fromString reads no .env file unless envFile is given', () => {
+    const content = fs.readFileSync(fixture('with-env/compose.yaml'), 'utf-8');
+    expect(() => composeStack({ composeFile: ComposeFile.fromString(content, fixture('with-env/compose.yaml')) }, { validated: false }))
+      .toThrow(/test\/compose\/fixtures\/with-env\/compose.yaml:6 services.web.environment.GREETING: received "\$\{GREETING:\?set GREETING in .env\}". Required variable GREETING is not set: set GREETING in .env/);
+  });
+});
+
+describe('unsupported keys', () => {
+  test('each gives exactly one warning on the ComposeApp, naming the service and the key', () => {
+    // GIVEN
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('unsupported.yaml')), images: { app: ecs.ContainerImage.fromRegistry('x') } }, { validated: false });
+    // THEN
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp('cdk-ecs-kit:ComposeApp.ignoredKey'))
+      .map(w => String(w.entry.data));
+    expect(warnings).toHaveLength(16);
+    for (const key of ['restart', 'container_name', 'networks', 'logging', 'cap_add', 'x-team', 'build.cache_from', 'ports.mode',
+      'healthcheck.start_interval', 'deploy.placement', 'deploy.resources.limits.pids', 'secrets.mode']) {
+      expect(warnings.filter(w => w.startsWith(`Compose key \`${key}\` of service "app"`))).toHaveLength(1);
+    }
+    for (const key of ['version', 'x-defaults', 'networks', 'configs']) {
+      expect(warnings.filter(w => w.startsWith(`Compose key \`${key}\` (`))).toHaveLength(1);
+    }
+  });
+
+  test('warnings can be acknowledged one service and key at a time', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('unsupported.yaml')), images: { app: ecs.ContainerImage.fromRegistry('x') } }, { validated: false });
+    Validations.of(app).acknowledge({ id: 'cdk-ecs-kit:ComposeApp.ignoredKey', reason: 'ECS restarts tasks anyway', where: { service: 'app', key: 'restart' } });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp('ignoredKey')).map(w => String(w.entry.data));
+    expect(warnings).toHaveLength(15);
+    expect(warnings.some(w => w.startsWith('Compose key `restart`'))).toBe(false);
+  });
+});
+
+describe('ComposeApp on EC2', () => {
+  test('links, volumes_from and bind mounts pass the validators and match the snapshot', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { ec2: true });
+    const template = validTemplate(stack);
+    expect(template.toJSON()).toMatchSnapshot();
+  });
+
+  test('linked services share a bridge-mode task: links, volumesFrom, host volumes, tmpfs', () => {
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { validated: false, ec2: true });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ECS::Service', 2);
+    expect(app.ec2Service('proxy')).toBeInstanceOf(ecs.Ec2Service);
+    expect(app.fargateService('proxy')).toBeUndefined();
+    expect(app.taskDefinition('app')).toBe(app.taskDefinition('proxy'));
+    expect(app.webService('proxy')).toBeUndefined();
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      NetworkMode: 'bridge',
+      Volumes: Match.arrayWith([{ Name: 'proxy-bind-0', Host: { SourcePath: '/var/log/proxy' } }, { Name: 'assets-anonymous-0' }]),
+    });
+    const proxy = containerOf(template, 'proxy');
+    expect(proxy).toEqual(expect.objectContaining({
+      Links: ['app:backend'],
+      VolumesFrom: [{ SourceContainer: 'assets', ReadOnly: true }],
+      MountPoints: [{ SourceVolume: 'proxy-bind-0', ContainerPath: '/var/log/nginx', ReadOnly: false }],
+      LinuxParameters: expect.objectContaining({ Tmpfs: [{ ContainerPath: '/var/cache/nginx', Size: 32 }] }),
+      MemoryReservation: 512,
+    }));
+    expect(containerOf(template, 'app').DependsOn).toEqual([{ ContainerName: 'assets', Condition: 'START' }]);
+    expect(containerOf(template, 'queue')).toEqual(expect.objectContaining({ Memory: 1024 }));
+  });
+
+  test('services run on the first EC2 capacity group; the web container is an instance target of the shared load balancer', () => {
+    const { stack, cluster } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { validated: false, ec2: true });
+    const template = Template.fromStack(stack);
+    template.allResourcesProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [{ CapacityProvider: stack.resolve(cluster.ec2Capacities[0].capacityProvider.capacityProviderName), Weight: 1 }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'instance', Port: 80 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 32768, ToPort: 65535, Description: 'Service Connect between bridge-mode tasks on dynamic host ports',
+    });
+  });
+
+  test('an ECR image gets pull access for the execution role', () => {
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { validated: false, ec2: true });
+    const template = Template.fromStack(stack);
+    expect(containerOf(template, 'app').Image).toEqual({
+      'Fn::Join': ['', ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/shop/app:v1.2.3']],
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:eu-west-1:111122223333:repository/shop/app']] },
+        })]),
+      },
+    });
+  });
+
+  test('on Fargate, links only order start-up: every service is reachable by name anyway', () => {
+    const { stack } = composeStack({
+      composeFile: ComposeFile.fromString('services:\n  a:\n    image: x\n    links: [b]\n  b:\n    image: x\n    expose: ["80"]\n'),
+    }, { validated: false });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ECS::Service', 2);
+    expect(JSON.stringify(template.toJSON())).not.toContain('"Links"');
+  });
+});
+
+describe('bad input', () => {
+  const build = (composeFile: ComposeFile, props: Partial<ComposeAppProps> = {}) =>
+    () => composeStack({ composeFile, ...props }, { validated: false });
+
+  test('fails when the YAML is invalid, naming the file and the line', () => {
+    expect(build(ComposeFile.fromFile(fixture('invalid-yaml.yaml')))).toThrow(
+      /ComposeApp at 'TestStack\/App' has an invalid prop:\n {2}- test\/compose\/fixtures\/invalid-yaml.yaml:5 \(YAML\): received ".*". Fix the YAML syntax./);
+  });
+
+  test('fails when the file is not a Compose file', () => {
+    expect(build(ComposeFile.fromFile(fixture('not-compose.yaml')))).toThrow(
+      /not-compose.yaml:2 services: received null. This is not a Compose file: it needs a top-level `services:` mapping/);
+  });
+
+  test('fails when depends_on names an unknown service', () => {
+    expect(build(ComposeFile.fromFile(fixture('unknown-dependency.yaml')))).toThrow(
+      'test/compose/fixtures/unknown-dependency.yaml:4 services.web.depends_on: received "api". depends_on names a service this file does not define: use one of "web".');
+  });
+
+  test('fails when depends_on forms a cycle', () => {
+    expect(build(ComposeFile.fromFile(fixture('cycle.yaml')))).toThrow(/cycle.yaml:2 services.a: received "a -> b -> c -> a". Services cannot depend on each other in a circle/);
+  });
+
+  test('fails when a port string does not parse', () => {
+    expect(build(ComposeFile.fromFile(fixture('bad-port.yaml')))).toThrow(/bad-port.yaml:6 services.web.ports\[1\]: received "8o8o:80". Use the short syntax/);
+  });
+
+  test('fails when no Fargate size can satisfy the resource limits', () => {
+    expect(build(ComposeFile.fromFile(fixture('too-big.yaml')))).toThrow(/too-big.yaml:5 services.ml.deploy.resources: received "16 vCPU, 204800 MiB". No Fargate task size fits/);
+  });
+
+  test('fails when ${VAR:?msg} is unset', () => {
+    expect(build(ComposeFile.fromFile(fixture('required-variable.yaml')))).toThrow(/required-variable.yaml:5 services.api.environment.DATABASE_URL: .*the API needs a database/);
+  });
+
+  test('fails when a bind mount is used on Fargate', () => {
+    expect(build(ComposeFile.fromFile(fixture('bind-fargate.yaml')))).toThrow(/bind-fargate.yaml:5 services.web.volumes\[0\]: received ".\/html:\/usr\/share\/nginx\/html:ro". A bind mount needs a directory on the host, and Fargate has no host/);
+  });
+
+  test('fails when the Compose file cannot be read', () => {
+    const error = errorOf(build(ComposeFile.fromFile('nowhere/compose.yaml')));
+    expect(error.problems).toEqual([{ prop: 'composeFile', received: '"nowhere/compose.yaml"', fix: expect.stringMatching(/cannot be read \(resolved to .*nowhere\/compose.yaml\)/) }]);
+  });
+
+  test('fails when envFile does not exist', () => {
+    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { envFile: 'missing.env' })).toThrow(/envFile: received "missing.env". The env file does not exist/);
+  });
+
+  test('fails when an env file line cannot be read, naming that file and line', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-'));
+    fs.writeFileSync(path.join(dir, 'bad.env'), 'OK=1\nthis is not a variable\n');
+    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { envFile: path.join(dir, 'bad.env') })).toThrow(/bad.env:2 line 2: received "this is not a variable". Write one variable per line/);
+  });
+
+  test('fails when props name services or secrets the file does not have, and lists every problem at once', () => {
+    const error = errorOf(build(ComposeFile.fromString(WEB_AND_CACHE), {
+      images: { api: ecs.ContainerImage.fromRegistry('x') },
+      webServices: { admin: {} },
+      secrets: { token: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'token') },
+    }));
+    expect(error.problems.map(p => p.prop)).toEqual(['images.api', 'webServices.admin', 'secrets.token']);
+    expect(error.message).toMatch(/has 3 invalid props/);
+  });
+
+  test('fails when loadBalancer is given with load balancer options', () => {
+    const stack = new Stack();
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    const loadBalancer = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc });
+    expect(() => new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(WEB_AND_CACHE), loadBalancer, internetFacing: false }))
+      .toThrow(/internetFacing: received false. The web services attach to the shared load balancer given as loadBalancer/);
+  });
+
+  test('fails when capacityProviderStrategies is given for Fargate', () => {
+    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }))
+      .toThrow(/capacityProviderStrategies: received \["FARGATE_SPOT"\]. Only used with launchType EC2/);
+  });
+
+  test('fails when an accessor is given a name the app does not have', () => {
+    const { app } = composeStack({ composeFile: ComposeFile.fromString(WEB_AND_CACHE) }, { validated: false });
+    expect(() => app.secret('token')).toThrow(/name: received "token". No running service uses a secret "token": use one of \(none\)/);
+    expect(() => app.container('db')).toThrow(/ComposeApp.container at 'TestStack\/App'/);
+  });
+
+  test('fails when launchType EC2 is used on a cluster without EC2 capacity', () => {
+    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { launchType: ComposeLaunchType.EC2 })).toThrow(/launchType: received "EC2". The cluster has no EC2 capacity/);
+  });
+});

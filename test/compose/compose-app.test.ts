@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ComposeApp, ComposeAppProps, ComposeFile, ComposeLaunchType, EcsCluster, EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 /** A fixture, by a path relative to the repository root (what error messages show). */
 const fixture = (name: string) => path.relative(process.cwd(), path.join(__dirname, 'fixtures', name));
@@ -28,16 +28,6 @@ function composeStack(props: Partial<ComposeAppProps> & { composeFile: ComposeFi
   });
   const app = new ComposeApp(stack, 'App', { cluster, ...props });
   return { stack, cluster, app };
-}
-
-function errorOf(fn: () => unknown): EcsKitValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (EcsKitValidationError.isEcsKitValidationError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an EcsKitValidationError');
 }
 
 function containerOf(template: Template, name: string): any {

@@ -5,6 +5,7 @@ import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Finding, formatFindings, readFindings } from './validation-report';
+import { EcsKitValidationError } from '../../src/core/errors';
 
 export { Finding, formatFindings, readFindings };
 
@@ -79,4 +80,15 @@ export function validTemplate(stack: Stack): Template {
   const { templates, findings } = synthesizeWithValidators(stack.node.root as App);
   expectNoFindings(findings);
   return templates[stack.artifactId];
+}
+
+/** Runs `fn` and returns the `EcsKitValidationError` it throws (fails the test on any other outcome). */
+export function errorOf(fn: () => unknown): EcsKitValidationError {
+  try {
+    fn();
+  } catch (e) {
+    if (EcsKitValidationError.isEcsKitValidationError(e)) return e;
+    throw e;
+  }
+  throw new Error('expected an EcsKitValidationError');
 }

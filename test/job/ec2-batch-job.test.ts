@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import jsonata from 'jsonata';
 import { BUSYBOX, definitionOf, importedCluster, onDemandAndGpuCluster, spotCluster, statesOf, t } from './helpers';
 import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, EcsKitValidationError, JobSchedule } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 type JobOptions = Omit<Ec2BatchJobProps, 'cluster' | 'image'> & { image?: ecs.ContainerImage };
 
@@ -16,16 +16,6 @@ function jobIn(stack: Stack, options: JobOptions = {}, cluster?: ecs.ICluster): 
     memoryLimitMiB: 256,
     ...options,
   });
-}
-
-function errorOf(fn: () => unknown): EcsKitValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (EcsKitValidationError.isEcsKitValidationError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an EcsKitValidationError');
 }
 
 function acknowledgedRules(construct: { node: { metadata: Array<{ type: string; data: any }> } }): string[] {

@@ -2,7 +2,7 @@ import { CfnParameter, Duration, RemovalPolicy, Stack, aws_ecr as ecr, aws_ecs a
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { EcrRepository, EcsKitValidationError } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 const PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
 
@@ -316,15 +316,6 @@ describe('EcrRepository policy helpers', () => {
 });
 
 describe('EcrRepository bad input', () => {
-  function errorOf(fn: () => unknown): EcsKitValidationError {
-    try {
-      fn();
-    } catch (e) {
-      if (EcsKitValidationError.isEcsKitValidationError(e)) return e;
-      throw e;
-    }
-    throw new Error('expected an EcsKitValidationError');
-  }
 
   test.each([
     ['too short', 'a'],

@@ -19,7 +19,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, resourcesOfType, testCluster } from './cluster';
 import { EcrRepository, EcsCluster, EcsKitValidationError, FargateWebService, FargateWebServiceProps, SharedLoadBalancer } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 /** A stack with a test cluster and one service with `props`. */
 function serviceStack(props: Partial<FargateWebServiceProps> = {}, env?: { account: string; region: string }) {
@@ -31,16 +31,6 @@ function serviceStack(props: Partial<FargateWebServiceProps> = {}, env?: { accou
 
 function logicalId(stack: Stack, construct: { node: { defaultChild?: any } }): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
-}
-
-function errorOf(fn: () => unknown): EcsKitValidationError {
-  try {
-    fn();
-  } catch (e) {
-    if (EcsKitValidationError.isEcsKitValidationError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an EcsKitValidationError');
 }
 
 function hostedZone(stack: Stack): route53.IHostedZone {

@@ -3,19 +3,13 @@
  * share a task, which one is the web container behind the load balancer and
  * how requests reach it, how many tasks run, and the Fargate task size.
  */
+import type { ComposeWebServiceOptions } from './compose-app';
 import { ComposeProblem, ComposeService } from './model';
 import { ComposePort, isHttpPort } from './ports';
 import { DEFAULT_FARGATE_SIZE, FargateSize, largestFargateSize, smallestFargateSize } from './resources';
 
 /** How one web service is routed, as given in code (`ComposeAppProps.webServices`). */
-export interface WebRouting {
-  readonly containerPort?: number;
-  readonly pathPatterns?: string[];
-  readonly hostHeaders?: string[];
-  readonly priority?: number;
-  readonly healthCheckPath?: string;
-  readonly healthyHttpCodes?: string;
-}
+export type WebRouting = ComposeWebServiceOptions;
 
 /** The web part of a unit: the container port the load balancer sends to, and its listener rule. */
 export interface WebPlan {

@@ -92,3 +92,23 @@ export function errorOf(fn: () => unknown): EcsKitValidationError {
   }
   throw new Error('expected an EcsKitValidationError');
 }
+
+/**
+ * The check of a property test over a prop with rules: `fn` succeeds when the
+ * input is `valid`, and otherwise fails with our `EcsKitValidationError` — never
+ * with another error, never by producing a template.
+ */
+export function expectAcceptedOnlyWhen(valid: boolean, fn: () => unknown): void {
+  let error: unknown;
+  try {
+    fn();
+  } catch (e) {
+    error = e ?? new Error('undefined thrown');
+  }
+  if (error === undefined) {
+    expect(valid).toBe(true);
+    return;
+  }
+  expect(EcsKitValidationError.isEcsKitValidationError(error)).toBe(true);
+  expect(valid).toBe(false);
+}

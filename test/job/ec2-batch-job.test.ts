@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import jsonata from 'jsonata';
 import { BUSYBOX, definitionOf, importedCluster, onDemandAndGpuCluster, spotCluster, statesOf, t } from './helpers';
 import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, EcsKitValidationError, JobSchedule } from '../../src';
-import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
 
 type JobOptions = Omit<Ec2BatchJobProps, 'cluster' | 'image'> & { image?: ecs.ContainerImage };
 
@@ -674,14 +674,8 @@ describe('Ec2BatchJob bad input', () => {
 describe('Ec2BatchJob properties', () => {
   test('every taskCount and retries either works or fails with our error', () => {
     fc.assert(fc.property(fc.integer({ min: -3, max: 14 }), fc.integer({ min: -3, max: 14 }), (taskCount, retries) => {
-      try {
-        jobIn(new Stack(), { taskCount, retries });
-      } catch (e) {
-        expect(EcsKitValidationError.isEcsKitValidationError(e)).toBe(true);
-        expect(taskCount < 1 || taskCount > 10 || retries < 0 || retries > 10).toBe(true);
-        return;
-      }
-      expect(taskCount >= 1 && taskCount <= 10 && retries >= 0 && retries <= 10).toBe(true);
+      expectAcceptedOnlyWhen(taskCount >= 1 && taskCount <= 10 && retries >= 0 && retries <= 10,
+        () => jobIn(new Stack(), { taskCount, retries }));
     }), { numRuns: 60 });
   });
 
@@ -692,14 +686,7 @@ describe('Ec2BatchJob properties', () => {
         && (memoryLimitMiB === undefined || memoryLimitMiB >= 6)
         && (memoryReservationMiB === undefined || memoryReservationMiB >= 6)
         && (memoryLimitMiB === undefined || memoryReservationMiB === undefined || memoryReservationMiB <= memoryLimitMiB);
-      try {
-        jobIn(new Stack(), { memoryLimitMiB, memoryReservationMiB });
-      } catch (e) {
-        expect(EcsKitValidationError.isEcsKitValidationError(e)).toBe(true);
-        expect(valid).toBe(false);
-        return;
-      }
-      expect(valid).toBe(true);
+      expectAcceptedOnlyWhen(valid, () => jobIn(new Stack(), { memoryLimitMiB, memoryReservationMiB }));
     }), { numRuns: 60 });
   });
 });

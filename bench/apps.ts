@@ -8,7 +8,7 @@
  */
 import { App, Duration, Stack, aws_applicationautoscaling as appscaling, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_ecs_patterns as patterns, aws_iam as iam } from 'aws-cdk-lib';
 // The compiled library (npx projen compile), so that both sides run plain JavaScript.
-import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebService, JobSchedule, SharedLoadBalancer } from '../lib';
+import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebServiceGroup, JobSchedule } from '../lib';
 
 const IMAGE = 'public.ecr.aws/nginx/nginx:stable';
 const INSTANCE_TYPE = 't3.medium';
@@ -20,13 +20,11 @@ export function buildKitApp(app: App, services: number): Stack {
     ec2Capacity: { instanceTypes: [new ec2.InstanceType(INSTANCE_TYPE)], minCapacity: 0, maxCapacity: 10 },
   });
   new EcrRepository(stack, 'Repository');
-  const alb = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc });
+  const web = new FargateWebServiceGroup(stack, 'Web', { cluster });
   const image = ecs.ContainerImage.fromRegistry(IMAGE);
   for (let i = 0; i < services; i++) {
-    new FargateWebService(stack, `Web${i}`, {
-      cluster,
+    web.addService(`Web${i}`, {
       image,
-      loadBalancer: alb,
       pathPatterns: i === 0 ? undefined : [`/svc${i}/*`],
       minCapacity: 2,
       maxCapacity: 10,

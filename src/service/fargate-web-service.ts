@@ -20,17 +20,13 @@ import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from 
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
- * Properties of a `FargateWebService`.
+ * What a web service runs and how: its container, task size, routing on the
+ * load balancer, health checks, scaling, deployments and operations.
  *
- * The load balancer options (`internetFacing`, `certificate`, `domainName`,
- * `hostedZone`, `ingressCidrs`, `accessLogs*`, `loadBalancerSubnets`) configure
- * the load balancer the service creates for itself; with `loadBalancer` (a
- * shared one) they are set on the `SharedLoadBalancer` instead.
+ * `FargateWebServiceProps` adds where it runs (cluster, load balancer);
+ * `FargateWebServiceGroup.addService` takes these options alone.
  */
-export interface FargateWebServiceProps extends WebLoadBalancerOptions {
-  /** The cluster to run in (an `EcsCluster`, or any `ecs.ICluster` with a VPC). */
-  readonly cluster: ecs.ICluster;
-
+export interface FargateWebServiceOptions {
   /**
    * The container image, e.g. `repo.containerImage('v1.2.3')` for an
    * `EcrRepository`: the task's execution role is granted pull access.
@@ -127,15 +123,7 @@ export interface FargateWebServiceProps extends WebLoadBalancerOptions {
    */
   readonly cpuArchitecture?: ecs.CpuArchitecture;
 
-  // ---- load balancer
-
-  /**
-   * A shared load balancer to attach to instead of creating one: the service
-   * adds only a target group and a listener rule to it.
-   *
-   * @default - the service creates its own load balancer from the load balancer options
-   */
-  readonly loadBalancer?: ISharedLoadBalancer;
+  // ---- routing on the load balancer
 
   /**
    * Host names routed to this service (`Host` header, `*` and `?` wildcards).
@@ -458,6 +446,47 @@ export interface FargateWebServiceProps extends WebLoadBalancerOptions {
 }
 
 /**
+ * Properties of a `FargateWebService`.
+ *
+ * The load balancer options (`internetFacing`, `certificate`, `domainName`,
+ * `hostedZone`, `ingressCidrs`, `accessLogs*`, `loadBalancerSubnets`) configure
+ * the load balancer the service creates for itself; with `loadBalancer` (a
+ * shared one) they are set on the `SharedLoadBalancer` instead.
+ */
+export interface FargateWebServiceProps extends FargateWebServiceOptions, WebLoadBalancerOptions {
+  /** The cluster to run in (an `EcsCluster`, or any `ecs.ICluster` with a VPC). */
+  readonly cluster: ecs.ICluster;
+
+  /**
+   * A shared load balancer to attach to instead of creating one: the service
+   * adds only a target group and a listener rule to it.
+   *
+   * @default - the service creates its own load balancer from the load balancer options
+   */
+  readonly loadBalancer?: ISharedLoadBalancer;
+
+  /**
+   * Security group of the tasks, e.g. one that several services share to stay
+   * within resource limits. The load balancer is allowed in on the container
+   * port; anything else allowed through `connections` applies to every task
+   * that uses the group.
+   *
+   * @default - a new security group for this service's tasks, all outbound traffic allowed
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+
+  /**
+   * The role ECS uses to start the tasks (pull the image, write logs, read
+   * `secrets`), e.g. one that several services share. The service grants it
+   * what it needs when the role belongs to the app; an imported role must
+   * already allow it.
+   *
+   * @default - a new role for this service, granted only what its tasks need to start
+   */
+  readonly executionRole?: iam.IRole;
+}
+
+/**
  * A load-balanced, auto-scaled web service on Fargate with safe deployments.
  *
  * Defaults: tasks in private subnets reachable only from the load balancer on
@@ -509,8 +538,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   /** The log group of the containers. */
   public readonly logGroup: logs.LogGroup;
 
-  /** The security group of the tasks. */
-  public readonly securityGroup: ec2.SecurityGroup;
+  /** The security group of the tasks: the one given, or the one the service created. */
+  public readonly securityGroup: ec2.ISecurityGroup;
 
   /** The auto scaling of the task count. */
   public readonly scaling: ecs.ScalableTaskCount;
@@ -579,6 +608,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       cpu,
       memoryLimitMiB,
       ephemeralStorageGiB: props.ephemeralStorageGiB,
+      executionRole: props.executionRole,
       runtimePlatform: {
         cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
@@ -608,7 +638,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       });
     }
 
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: `Tasks of ${this.node.path}: HTTP from the load balancer on port ${containerPort} only`,
       allowAllOutbound: true,

@@ -1,2 +1,3 @@
 export * from './shared-load-balancer';
 export * from './fargate-web-service';
+export * from './fargate-web-service-group';

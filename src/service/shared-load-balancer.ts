@@ -2,6 +2,7 @@ import {
   Annotations,
   Duration,
   RemovalPolicy,
+  Stack,
   Validations,
   aws_certificatemanager as acm,
   aws_ec2 as ec2,
@@ -164,15 +165,26 @@ export interface ISharedLoadBalancer extends IConstruct {
    *
    * A target group with neither host headers nor path patterns becomes the
    * listener's default target (requests no rule matches); a listener has only
-   * one default target.
+   * one default target. From a stack other than the load balancer's (e.g. a
+   * nested stack), the default target is a rule matching every path at priority 50000.
    *
-   * @returns the listener rule, or `undefined` when the target group became the default target
+   * @returns the listener rule, or `undefined` when the target group became the listener's default action
    */
   addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined;
 }
 
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
+
+/**
+ * Default quotas of an Application Load Balancer: target groups per load
+ * balancer, and rules per load balancer not counting the listeners' default
+ * actions. A load balancer is refused beyond them at deploy time.
+ */
+const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
+const MAX_RULES_PER_LOAD_BALANCER = 100;
+/** The last priority of a listener: that of the rule standing in for the default action (see `addTargetGroup`). */
+const CATCH_ALL_PRIORITY = 50_000;
 
 /**
  * One Application Load Balancer that many `FargateWebService`s share, each
@@ -232,6 +244,8 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
   private defaultTargetPath?: string;
   private readonly rulePriorities = new Map<number, string>();
   private nextAutomaticPriority = 10;
+  private attachedTargetGroups = 0;
+  private rules = 0;
 
   constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
     super(scope, id);
@@ -352,14 +366,29 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
    *
    * Without a priority, the rule gets the next free multiple of 10. A target
    * group with neither host headers nor path patterns becomes the listener's
-   * default target; there can be only one.
+   * default target; there can be only one. From a stack other than the load
+   * balancer's (e.g. a nested stack), the default target is a rule matching
+   * every path at priority 50000, evaluated after every other rule: the
+   * listener's default action cannot refer to a resource of that stack without
+   * a circular dependency.
    *
-   * @returns the listener rule, or `undefined` when the target group became the default target
+   * An Application Load Balancer takes at most 100 target groups and 100 rules:
+   * attaching more fails with an error.
+   *
+   * @returns the listener rule, or `undefined` when the target group became the listener's default action
    */
   public addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined {
     const validator = new PropValidator(scope, isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer.addTargetGroup');
     checkTargetConditions(validator, options);
     const hasConditions = (options.hostHeaders?.length ?? 0) + (options.pathPatterns?.length ?? 0) > 0;
+    const spread = 'Spread the services over several load balancers (a FargateWebServiceGroup adds them as needed).';
+    if (this.attachedTargetGroups >= MAX_TARGET_GROUPS_PER_LOAD_BALANCER) {
+      validator.report('loadBalancer', this.node.path,
+        `The load balancer already has ${this.attachedTargetGroups} target groups, the quota of an Application Load Balancer. ${spread}`);
+    } else if (hasConditions && this.rules >= MAX_RULES_PER_LOAD_BALANCER) {
+      validator.report('loadBalancer', this.node.path,
+        `The load balancer already has ${this.rules} listener rules, the quota of an Application Load Balancer. ${spread}`);
+    }
     if (!hasConditions) {
       if (options.priority !== undefined) {
         validator.report('priority', options.priority,
@@ -370,10 +399,29 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
           `The load balancer ${this.node.path} already sends unmatched requests to '${this.defaultTargetPath}': ` +
           'give hostHeaders and/or pathPatterns (e.g. pathPatterns: ["/api/*"]) to route only some requests here.');
       }
+      const catchAllUser = this.rulePriorities.get(CATCH_ALL_PRIORITY);
+      if (catchAllUser !== undefined && Stack.of(scope) !== Stack.of(this)) {
+        validator.report('priority', CATCH_ALL_PRIORITY,
+          `'${catchAllUser}' uses priority ${CATCH_ALL_PRIORITY}, which the default target of another stack needs: give it a lower priority.`);
+      }
       validator.throwIfInvalid();
       this.defaultTargetPath = scope.node.path;
-      this.listener.addTargetGroups(id, { targetGroups: [options.targetGroup] });
-      return undefined;
+      this.attachedTargetGroups++;
+      if (Stack.of(scope) === Stack.of(this)) {
+        this.listener.addTargetGroups(id, { targetGroups: [options.targetGroup] });
+        return undefined;
+      }
+      // The listener's default action cannot name a target group of another (e.g. nested) stack: that stack
+      // already refers to the listener, and the two references would make a circular dependency. A rule of
+      // the other stack that matches every path, evaluated last, routes the same requests.
+      this.rulePriorities.set(CATCH_ALL_PRIORITY, `${scope.node.path}/${id}`);
+      this.rules++;
+      return new elbv2.ApplicationListenerRule(scope, id, {
+        listener: this.listener,
+        priority: CATCH_ALL_PRIORITY,
+        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
+        targetGroups: [options.targetGroup],
+      });
     }
 
     let priority = options.priority;
@@ -389,6 +437,8 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
       priority = this.nextFreePriority(validator);
     }
     this.rulePriorities.set(priority, `${scope.node.path}/${id}`);
+    this.attachedTargetGroups++;
+    this.rules++;
 
     const conditions: elbv2.ListenerCondition[] = [];
     if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
@@ -401,10 +451,26 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     });
   }
 
+  /** How many target groups are attached (at most 100, the quota of an Application Load Balancer). */
+  public get targetGroupCount(): number {
+    return this.attachedTargetGroups;
+  }
+
+  /** How many listener rules route to target groups (at most 100, the quota of an Application Load Balancer). */
+  public get ruleCount(): number {
+    return this.rules;
+  }
+
+  /** Whether another target group can attach, with a listener rule unless `asDefaultTarget`, within the quotas. */
+  public hasRoomFor(asDefaultTarget: boolean): boolean {
+    if (this.attachedTargetGroups >= MAX_TARGET_GROUPS_PER_LOAD_BALANCER) return false;
+    return asDefaultTarget ? this.defaultTargetPath === undefined : this.rules < MAX_RULES_PER_LOAD_BALANCER;
+  }
+
   private nextFreePriority(validator: PropValidator): number {
     while (this.rulePriorities.has(this.nextAutomaticPriority)) this.nextAutomaticPriority += 10;
-    if (this.nextAutomaticPriority > 50_000) {
-      validator.report('priority', undefined, 'Every automatic priority (multiples of 10 up to 50000) is taken: give an explicit priority.');
+    if (this.nextAutomaticPriority >= CATCH_ALL_PRIORITY) {
+      validator.report('priority', undefined, 'Every automatic priority (multiples of 10 below 50000) is taken: give an explicit priority.');
       validator.throwIfInvalid();
     }
     const priority = this.nextAutomaticPriority;

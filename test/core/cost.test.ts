@@ -1,7 +1,7 @@
 import * as fs from 'fs';
-import { App, Stack, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { MonthlyCostReport } from '../../src';
-import { estimateMonthlyCost, formatCostTable } from '../../src/core/cost/estimate';
+import { estimateMonthlyCost, formatCostTable, withNestedEstimates } from '../../src/core/cost/estimate';
 
 describe('estimateMonthlyCost', () => {
   test('NAT gateway, Elastic IP, internet-facing ALB over 2 subnets, interface endpoint over 2 AZs', () => {
@@ -81,6 +81,44 @@ describe('estimateMonthlyCost', () => {
     expect(formatCostTable(estimate)).toContain('Monthly fixed cost of S (unknown): $84.70');
   });
 
+  test('Fargate tasks with public IP addresses pay for one public IPv4 address each', () => {
+    const template = {
+      Resources: {
+        Td: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: '256', Memory: '512', RuntimePlatform: { CpuArchitecture: 'ARM64' } } },
+        Web: {
+          Type: 'AWS::ECS::Service',
+          Properties: {
+            LaunchType: 'FARGATE',
+            TaskDefinition: { Ref: 'Td' },
+            DesiredCount: 2,
+            NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } },
+          },
+        },
+      },
+    };
+    const estimate = estimateMonthlyCost(template, 'S');
+    // 2 × (0.25×0.03238 + 0.5×0.00356) × 730 = 14.42; 2 × 0.005 × 730 = 7.30
+    expect(estimate.items.map(i => [i.description, i.monthlyUsd])).toEqual([
+      ['2 Fargate task(s) × 0.25 vCPU / 0.5 GB (ARM64)', 14.42],
+      ['2 public IPv4 address(es) of the tasks', 7.3],
+    ]);
+  });
+
+  test('nested stacks: their items under the nested stack\'s logical id, notes once, one total', () => {
+    const parent = estimateMonthlyCost({ Resources: { Nat: { Type: 'AWS::EC2::NatGateway' } } }, 'Parent');
+    const nested = estimateMonthlyCost({
+      Resources: {
+        Td: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: '256', Memory: '512' } },
+        Web: { Type: 'AWS::ECS::Service', Properties: { LaunchType: 'FARGATE', TaskDefinition: { Ref: 'Td' }, DesiredCount: 3 } },
+      },
+    }, 'Services1');
+    const estimate = withNestedEstimates(parent, { Services1NestedStackResource: nested });
+    expect(estimate.items.map(i => [i.logicalId, i.monthlyUsd])).toEqual([['Nat', 32.85], ['Services1NestedStackResource/Web', 27.03]]);
+    expect(estimate.monthlyUsd).toBe(59.88);
+    expect(estimate.notes).toEqual(['The stack is environment-agnostic: priced with us-east-1 list prices.']);
+    expect(estimate.stack).toBe('Parent');
+  });
+
   test('other Regions are priced as us-east-1 and say so', () => {
     expect(estimateMonthlyCost({ Resources: {} }, 'S', 'eu-west-1').notes).toEqual(['Priced with us-east-1 list prices: prices in eu-west-1 differ.']);
   });
@@ -100,5 +138,25 @@ describe('MonthlyCostReport', () => {
     const report = JSON.parse(fs.readFileSync(`${outdir}/Network.cost.json`, 'utf-8'));
     expect(report.monthlyUsd).toBe(36.5);
     expect(report.pricesAsOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  test('counts what nested stacks create, found with or without asset metadata', () => {
+    for (const assetMetadata of [false, true]) {
+      // GIVEN a NAT gateway in the stack and Fargate tasks in a nested stack
+      const outdir = fs.mkdtempSync('/tmp/cost-');
+      const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': assetMetadata } });
+      Validations.of(app).addPlugins(new MonthlyCostReport({ print: false }));
+      const stack = new Stack(app, 'Parent');
+      new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+      const nested = new NestedStack(stack, 'Services');
+      const taskDefinition = new ecs.CfnTaskDefinition(nested, 'Td', { cpu: '256', memory: '512', requiresCompatibilities: ['FARGATE'] });
+      new ecs.CfnService(nested, 'Web', { launchType: 'FARGATE', taskDefinition: taskDefinition.ref, desiredCount: 3 });
+      // WHEN
+      app.synth();
+      // THEN NAT gateway and Elastic IP (36.50) + 3 tasks (27.03)
+      const report = JSON.parse(fs.readFileSync(`${outdir}/Parent.cost.json`, 'utf-8'));
+      expect(report.monthlyUsd).toBe(63.53);
+      expect(report.items.map((i: any) => i.logicalId)).toContainEqual(expect.stringMatching(/^ServicesNestedStack.*\/Web$/));
+    }
   });
 });

@@ -9,6 +9,7 @@ import {
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_ecs as ecs,
+  aws_iam as iam,
   aws_logs as logs,
   aws_route53 as route53,
   aws_secretsmanager as secretsmanager,
@@ -107,6 +108,30 @@ describe('FargateWebService defaults', () => {
       FromPort: 8080,
       ToPort: 8080,
     }]);
+  });
+
+  test('a given security group and execution role are used instead of new ones, and granted what the service needs', () => {
+    // GIVEN a security group and an execution role several services share
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const securityGroup = new ec2.SecurityGroup(stack, 'Tasks', { vpc: cluster.vpc, description: 'Shared by the web services' });
+    const executionRole = new iam.Role(stack, 'Starter', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    // WHEN
+    const web = new FargateWebService(stack, 'Web', { cluster, image: IMAGE, securityGroup, executionRole });
+    // THEN
+    const template = validTemplate(stack);
+    expect(web.securityGroup).toBe(securityGroup);
+    expect(web.taskDefinition.executionRole).toBe(executionRole);
+    expect(web.node.tryFindChild('SecurityGroup')).toBeUndefined();
+    expect(web.node.findAll().filter(c => c instanceof iam.CfnRole).map(c => c.node.path)).toEqual(['TestStack/Web/TaskDefinition/TaskRole/Resource']);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { ExecutionRoleArn: { 'Fn::GetAtt': [logicalId(stack, executionRole), 'Arn'] } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: logicalId(stack, executionRole) }],
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] })] },
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ SecurityGroups: [{ 'Fn::GetAtt': [logicalId(stack, securityGroup), 'GroupId'] }] }) },
+    });
   });
 
   test('target group: IP targets, health check on /, 30 s deregistration delay', () => {

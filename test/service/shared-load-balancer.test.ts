@@ -1,4 +1,4 @@
-import { App, Duration, Stack, aws_certificatemanager as acm, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53 } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, Stack, aws_certificatemanager as acm, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
@@ -187,6 +187,29 @@ describe('SharedLoadBalancer bad input', () => {
     alb.addTargetGroup(stack, 'R1', { targetGroup: targetGroup(), pathPatterns: ['/a'], priority: 3 });
     expect(() => alb.addTargetGroup(stack, 'R2', { targetGroup: targetGroup(), pathPatterns: ['/b'], priority: 3 }))
       .toThrow(/SharedLoadBalancer.addTargetGroup at 'TestStack' has an invalid prop:\n {2}- priority: received 3\. Priority 3 is already used by 'TestStack\/R1'/);
+  });
+
+  test('fails past 100 target groups or 100 rules, the quotas of an Application Load Balancer', () => {
+    // GIVEN a load balancer with 100 rules
+    const { stack, cluster, alb } = sharedStack();
+    const targetGroup = (i: number) =>
+      new elbv2.ApplicationTargetGroup(stack, `Tg${i}`, { vpc: cluster.vpc, port: 80, targetType: elbv2.TargetType.IP });
+    for (let i = 0; i < 100; i++) alb.addTargetGroup(stack, `R${i}`, { targetGroup: targetGroup(i), pathPatterns: [`/p${i}`] });
+    expect([alb.ruleCount, alb.targetGroupCount, alb.hasRoomFor(false), alb.hasRoomFor(true)]).toEqual([100, 100, false, false]);
+    // WHEN / THEN a 101st target group fails, by rule or as the default target
+    expect(() => alb.addTargetGroup(stack, 'R100', { targetGroup: targetGroup(100), pathPatterns: ['/p100'] }))
+      .toThrow(/loadBalancer: received "TestStack\/Alb"\. The load balancer already has 100 target groups, the quota of an Application Load Balancer\. Spread the services over several load balancers \(a FargateWebServiceGroup adds them as needed\)/);
+    expect(() => alb.addTargetGroup(stack, 'Default', { targetGroup: targetGroup(101) })).toThrow(/already has 100 target groups/);
+  });
+
+  test('fails when the default target of another stack needs priority 50000 and a rule uses it', () => {
+    const { stack, cluster, alb } = sharedStack();
+    const nested = new NestedStack(stack, 'Services');
+    const targetGroup = (scope: Stack, id: string) =>
+      new elbv2.ApplicationTargetGroup(scope, id, { vpc: cluster.vpc, port: 80, targetType: elbv2.TargetType.IP });
+    alb.addTargetGroup(stack, 'Last', { targetGroup: targetGroup(stack, 'Tg1'), pathPatterns: ['/z'], priority: 50000 });
+    expect(() => alb.addTargetGroup(nested, 'Default', { targetGroup: targetGroup(nested, 'Tg2') }))
+      .toThrow(/priority: received 50000\. 'TestStack\/Last' uses priority 50000, which the default target of another stack needs: give it a lower priority/);
   });
 
   test.each([

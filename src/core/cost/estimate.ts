@@ -1,3 +1,4 @@
+import type { Template } from './nested-templates';
 import { EC2_HOURLY, HOURS_PER_MONTH, PRICE, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE } from './prices';
 
 /** One priced line of a stack's monthly cost. */
@@ -35,7 +36,6 @@ const EXCLUDED = [
   'data transfer, ECR storage, KMS requests and every other usage-based charge',
 ];
 
-type Template = { Resources?: { [logicalId: string]: { Type: string; Properties?: any } } };
 
 /**
  * Prices what a template creates that costs money every month whether or not it
@@ -101,6 +101,21 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
   };
 }
 
+/**
+ * The estimate of a stack together with those of its nested stacks: their
+ * items are added with the nested stack's logical id in front
+ * (`Services1NestedStackResource/WebService`), their notes once each.
+ */
+export function withNestedEstimates(parent: StackCostEstimate, nested: { [logicalId: string]: StackCostEstimate }): StackCostEstimate {
+  const items = [...parent.items];
+  const notes = [...parent.notes];
+  for (const [logicalId, estimate] of Object.entries(nested)) {
+    items.push(...estimate.items.map(item => ({ ...item, logicalId: `${logicalId}/${item.logicalId}` })));
+    notes.push(...estimate.notes.filter(note => !notes.includes(note)));
+  }
+  return { ...parent, items, notes, monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)) };
+}
+
 function priceAutoScalingGroup(logicalId: string, props: any, resources: Template['Resources'] & object, items: CostLineItem[], notes: string[]): void {
   const min = Number(props.MinSize ?? 0);
   if (!Number.isFinite(min) || min <= 0) return;
@@ -144,6 +159,14 @@ function priceFargateService(logicalId: string, props: any, resources: Template[
     description: `${tasks} Fargate task(s) × ${vcpu} vCPU / ${gb} GB (${architecture})`,
     monthlyUsd: round(tasks * (vcpu * price.vcpuHour + gb * price.gbHour) * HOURS_PER_MONTH),
   });
+  if (props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === 'ENABLED') {
+    items.push({
+      logicalId,
+      resourceType: 'AWS::ECS::Service',
+      description: `${tasks} public IPv4 address(es) of the tasks`,
+      monthlyUsd: round(tasks * PRICE.publicIpv4Hour * HOURS_PER_MONTH),
+    });
+  }
   if (strategy.some(s => s.CapacityProvider === 'FARGATE_SPOT' && (s.Weight ?? 0) > 0)) {
     notes.push(`${logicalId} runs partly on Fargate Spot: those tasks cost ${PRICE.spotDiscountRange} less than shown.`);
   }

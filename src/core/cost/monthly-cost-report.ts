@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { estimateMonthlyCost, formatCostTable } from './estimate';
+import { StackCostEstimate, estimateMonthlyCost, formatCostTable, withNestedEstimates } from './estimate';
+import { Template, nestedTemplatePaths } from './nested-templates';
 
 /**
  * Options of the monthly cost report.
@@ -19,7 +20,7 @@ export interface MonthlyCostReportProps {
  * Estimates, at synthesis, the fixed monthly cost of every stack of the app —
  * NAT gateways, load balancers, public IPv4 addresses, interface VPC endpoints,
  * the minimum EC2 capacity and the Fargate tasks kept running — prints a table
- * per stack and writes `<outdir>/<stack>.cost.json`. Usage-based charges
+ * per stack (its nested stacks included) and writes `<outdir>/<stack>.cost.json`. Usage-based charges
  * (EFS, log ingestion, data processing, LCUs) are excluded and listed as such.
  *
  * Opt in with one line; it never fails synthesis:
@@ -38,9 +39,8 @@ export class MonthlyCostReport implements IPolicyValidationPlugin {
 
   public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     for (const stack of context.stackTemplates) {
-      const template = JSON.parse(fs.readFileSync(stack.templatePath, 'utf-8'));
       const name = path.basename(stack.templatePath).replace(/\.template\.json$/, '');
-      const estimate = estimateMonthlyCost(template, name, stack.region);
+      const estimate = estimateTemplateFile(stack.templatePath, name, stack.region);
       fs.writeFileSync(path.join(path.dirname(stack.templatePath), `${name}.cost.json`), JSON.stringify(estimate, undefined, 2));
       if (this.print) {
         // The report is the point of opting in: print it where synthesis output goes.
@@ -49,4 +49,14 @@ export class MonthlyCostReport implements IPolicyValidationPlugin {
     }
     return { success: true, violations: [] };
   }
+}
+
+/** The estimate of a synthesized template, its nested stacks' included. */
+function estimateTemplateFile(templatePath: string, name: string, region: string | undefined): StackCostEstimate {
+  const template: Template = JSON.parse(fs.readFileSync(templatePath, 'utf-8'));
+  const nested: { [logicalId: string]: StackCostEstimate } = {};
+  for (const [logicalId, nestedPath] of Object.entries(nestedTemplatePaths(templatePath, template))) {
+    nested[logicalId] = estimateTemplateFile(nestedPath, logicalId, region);
+  }
+  return withNestedEstimates(estimateMonthlyCost(template, name, region), nested);
 }

@@ -1,0 +1,271 @@
+import {
+  CfnResource,
+  Duration,
+  NestedStack,
+  aws_certificatemanager as acm,
+  aws_ec2 as ec2,
+  aws_ecs as ecs,
+  aws_iam as iam,
+  aws_s3 as s3,
+} from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { FargateWebService, FargateWebServiceOptions } from './fargate-web-service';
+import { SharedLoadBalancer } from './shared-load-balancer';
+import { PropValidator } from '../core/validation';
+
+/** CloudFormation's limit of resources in one stack (nested stacks included). */
+const MAX_RESOURCES_PER_STACK = 500;
+
+/**
+ * Properties of a `FargateWebServiceGroup`.
+ */
+export interface FargateWebServiceGroupProps {
+  /** The cluster every service of the group runs in (an `EcsCluster`, or any `ecs.ICluster` with a VPC). */
+  readonly cluster: ecs.ICluster;
+
+  /**
+   * How many services one nested stack holds. A service with the defaults
+   * adds 8 resources; with alarms and every scaling policy, 14. The group
+   * refuses to synthesize a stack past CloudFormation's 500 resources, and
+   * says to lower this.
+   *
+   * @default 30
+   */
+  readonly servicesPerStack?: number;
+
+  /**
+   * Whether the load balancers have public DNS names in public subnets, or are
+   * internal (reachable only from within the VPC and connected networks).
+   *
+   * @default true
+   */
+  readonly internetFacing?: boolean;
+
+  /**
+   * Subnets of the load balancers.
+   *
+   * @default - public subnets when internet-facing, private subnets otherwise
+   */
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
+
+  /**
+   * CIDR blocks (IPv4 or IPv6) allowed to reach the listener ports (80, and 443 with HTTPS).
+   *
+   * @default - ['0.0.0.0/0'] when internet-facing, the VPC's CIDR block when internal
+   */
+  readonly ingressCidrs?: string[];
+
+  /**
+   * An ACM certificate for the HTTPS listener of every load balancer of the
+   * group (e.g. a wildcard certificate, with services routed by `hostHeaders`).
+   * With it, the load balancers serve HTTPS on port 443 and redirect HTTP to HTTPS.
+   *
+   * @default - plain HTTP on port 80, with a warning
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Bucket that receives the access logs of every load balancer of the group.
+   * It must be in the same Region and use SSE-S3 encryption; when it is
+   * imported, its policy must already let Elastic Load Balancing write to it.
+   *
+   * @default - the first load balancer creates one (SSE-S3 encrypted, TLS-only,
+   * public access blocked, logs expire after `accessLogsRetention`, retained when
+   * the stack is deleted) and the others share it
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the access logs in the bucket (without leading or trailing `/`).
+   *
+   * @default - no prefix
+   */
+  readonly accessLogsPrefix?: string;
+
+  /**
+   * How long access logs are kept in the bucket the group creates: a whole
+   * number of days, at least 1. Not allowed with `accessLogsBucket`.
+   *
+   * @default Duration.days(90)
+   */
+  readonly accessLogsRetention?: Duration;
+}
+
+/**
+ * Many `FargateWebService`s — tens or hundreds — declared one by one with
+ * `addService`, without running into the limits of one stack or one load
+ * balancer.
+ *
+ * - **Load balancers are shared and added as needed.** A service attaches to
+ *   the first load balancer of the group with room for it: an Application Load
+ *   Balancer takes at most 100 target groups and 100 listener rules, and one
+ *   default target (a service without `hostHeaders` and `pathPatterns`). Each
+ *   load balancer has its own DNS name: `service.url` says which one serves a service.
+ * - **Services are spread over nested stacks**, `servicesPerStack` each
+ *   (`Services1`, `Services2`, …), so that no stack nears CloudFormation's 500
+ *   resources; references between them are parameters of the nested stacks,
+ *   which aws-cdk-lib wires up. One `cdk deploy` deploys them all.
+ * - **Per service, 8 resources**: task definition, task role, log group,
+ *   target group, listener rule, ECS service, scalable target and CPU scaling
+ *   policy. The services of the group share one task security group (in only
+ *   from the group's load balancers, on the container ports) and each nested
+ *   stack one execution role.
+ *
+ * Placement follows the order of `addService` calls: add new services after
+ * the existing ones. Removing or reordering services moves the services after
+ * them to another nested stack or load balancer, which replaces them.
+ *
+ * @exampleMetadata nofixture
+ * @example
+ * import { Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+ * import { FargateWebServiceGroup } from 'cdk-ecs-kit';
+ *
+ * declare const stack: Stack;
+ * declare const cluster: ecs.ICluster;
+ * declare const images: Record<string, ecs.ContainerImage>;
+ * const services = new FargateWebServiceGroup(stack, 'Services', { cluster });
+ * for (const [name, image] of Object.entries(images)) {
+ *   services.addService(name, { image, pathPatterns: [`/${name}/*`] });
+ * }
+ */
+export class FargateWebServiceGroup extends Construct {
+  /**
+   * The security group of every task of the group: in only from the group's
+   * load balancers, on the services' container ports; all outbound traffic
+   * allowed. Rules added to it (or to a service's `connections`) apply to
+   * every service of the group.
+   */
+  public readonly securityGroup: ec2.SecurityGroup;
+
+  /** The cluster the services run in. */
+  public readonly cluster: ecs.ICluster;
+
+  private readonly props: FargateWebServiceGroupProps;
+  private readonly servicesPerStack: number;
+  private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
+  private readonly nestedStacks: { stack: NestedStack; executionRole: iam.Role; services: number }[] = [];
+  private readonly allServices: FargateWebService[] = [];
+
+  constructor(scope: Construct, id: string, props: FargateWebServiceGroupProps) {
+    super(scope, id);
+    const validator = new PropValidator(this, 'FargateWebServiceGroup');
+    validator.checkInteger('servicesPerStack', props.servicesPerStack, 1, 60,
+      'Use a whole number from 1 to 60: a web service adds 8 to 14 resources, and a stack holds at most 500.');
+    validator.throwIfInvalid();
+
+    this.props = props;
+    this.cluster = props.cluster;
+    this.servicesPerStack = props.servicesPerStack ?? 30;
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.cluster.vpc,
+      description: `Tasks of the services of ${this.node.path}: from their load balancers on the container ports only`,
+      allowAllOutbound: true,
+    });
+    this.node.addValidation({ validate: () => this.validateStackSizes() });
+  }
+
+  /** The load balancers of the group, in the order they were added. */
+  public get loadBalancers(): SharedLoadBalancer[] {
+    return [...this.sharedLoadBalancers];
+  }
+
+  /** The nested stacks holding the services, in the order they were added. */
+  public get stacks(): NestedStack[] {
+    return this.nestedStacks.map(s => s.stack);
+  }
+
+  /** The services of the group, in the order they were added. */
+  public get services(): FargateWebService[] {
+    return [...this.allServices];
+  }
+
+  /**
+   * Adds a web service to the group: to the current nested stack (a new one
+   * once it holds `servicesPerStack` services) and to the first load balancer
+   * with room for it (a new one when none has).
+   *
+   * @param id the service's construct id, unique in the group
+   * @returns the service
+   */
+  public addService(id: string, options: FargateWebServiceOptions): FargateWebService {
+    const taken = this.allServices.find(service => service.node.id === id);
+    if (taken) {
+      const validator = new PropValidator(this, 'FargateWebServiceGroup.addService');
+      validator.report('id', id, `A service with this id is already in the group (${taken.node.path}): give each service its own id.`);
+      validator.throwIfInvalid();
+    }
+    const asDefaultTarget = (options.hostHeaders?.length ?? 0) + (options.pathPatterns?.length ?? 0) === 0;
+    const loadBalancer = this.loadBalancerWithRoom(asDefaultTarget);
+    const placement = this.stackWithRoom();
+    const service = new FargateWebService(placement.stack, id, {
+      ...options,
+      cluster: this.cluster,
+      loadBalancer,
+      securityGroup: this.securityGroup,
+      executionRole: placement.executionRole,
+    });
+    placement.services++;
+    this.allServices.push(service);
+    return service;
+  }
+
+  private loadBalancerWithRoom(asDefaultTarget: boolean): SharedLoadBalancer {
+    const existing = this.sharedLoadBalancers.find(lb => lb.hasRoomFor(asDefaultTarget));
+    if (existing) return existing;
+    const first = this.sharedLoadBalancers[0];
+    const loadBalancer = new SharedLoadBalancer(this, `LoadBalancer${this.sharedLoadBalancers.length + 1}`, {
+      vpc: this.cluster.vpc,
+      internetFacing: this.props.internetFacing,
+      loadBalancerSubnets: this.props.loadBalancerSubnets,
+      ingressCidrs: this.props.ingressCidrs,
+      certificate: this.props.certificate,
+      // One bucket for the group: every load balancer writes under the same prefix (file names carry its name).
+      accessLogsBucket: this.props.accessLogsBucket ?? first?.accessLogsBucket,
+      accessLogsPrefix: this.props.accessLogsPrefix,
+      accessLogsRetention: first ? undefined : this.props.accessLogsRetention,
+    });
+    this.sharedLoadBalancers.push(loadBalancer);
+    return loadBalancer;
+  }
+
+  private stackWithRoom(): { stack: NestedStack; executionRole: iam.Role; services: number } {
+    const current = this.nestedStacks[this.nestedStacks.length - 1];
+    if (current && current.services < this.servicesPerStack) return current;
+    const stack = new NestedStack(this, `Services${this.nestedStacks.length + 1}`, {
+      description: `Web services ${this.nestedStacks.length * this.servicesPerStack + 1}+ of ${this.node.path}`,
+    });
+    const executionRole = new iam.Role(stack, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `Starts the tasks of the services in ${stack.node.path}: pulls their images, writes their logs, reads their secrets`,
+    });
+    const placement = { stack, executionRole, services: 0 };
+    this.nestedStacks.push(placement);
+    return placement;
+  }
+
+  private validateStackSizes(): string[] {
+    const problems: string[] = [];
+    for (const { stack, services } of this.nestedStacks) {
+      const resources = countResources(stack);
+      if (resources > MAX_RESOURCES_PER_STACK) {
+        problems.push(`[FargateWebServiceGroup] ${stack.node.path} holds ${services} services and ${resources} resources, ` +
+          `more than the ${MAX_RESOURCES_PER_STACK} CloudFormation allows in one stack: lower servicesPerStack ` +
+          `(now ${this.servicesPerStack}) to spread the services over more nested stacks.`);
+      }
+    }
+    return problems;
+  }
+}
+
+/** The CloudFormation resources a stack's template will hold (not those of its own nested stacks). */
+function countResources(stack: NestedStack): number {
+  let count = 0;
+  const visit = (construct: IConstruct): void => {
+    if (CfnResource.isCfnResource(construct)) count++;
+    for (const child of construct.node.children) {
+      if (!NestedStack.isNestedStack(child)) visit(child);
+    }
+  };
+  for (const child of stack.node.children) visit(child);
+  return count;
+}

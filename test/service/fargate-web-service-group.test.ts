@@ -1,0 +1,171 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { IMAGE, testCluster } from './cluster';
+import { FargateWebService, FargateWebServiceGroup, SharedLoadBalancer } from '../../src';
+import { nestedTemplatePaths } from '../../src/core/cost/nested-templates';
+import { createTestStack, errorOf, expectNoFindings, synthesizeWithValidators } from '../helpers/validators';
+
+/** A validated test stack with a cluster and an empty group. */
+function groupStack(props: Partial<ConstructorParameters<typeof FargateWebServiceGroup>[2]> = {}) {
+  const stack = createTestStack();
+  const cluster = testCluster(stack);
+  const group = new FargateWebServiceGroup(stack, 'Services', { cluster, ...props });
+  return { stack, cluster, group };
+}
+
+/** Adds `count` services: the first is the default target, the others routed by path. */
+function addServices(group: FargateWebServiceGroup, count: number, options: { enableAlarms?: boolean } = {}): FargateWebService[] {
+  return Array.from({ length: count }, (_, i) => group.addService(`Web${i}`, {
+    image: IMAGE,
+    pathPatterns: i === 0 ? undefined : [`/svc${i}/*`],
+    ...options,
+  }));
+}
+
+/** Synthesizes the app with the validators (no finding allowed) and returns every template: stacks and nested stacks, by file name. */
+function allTemplates(app: App): Record<string, any> {
+  expectNoFindings(synthesizeWithValidators(app).findings);
+  const templates: Record<string, any> = {};
+  const visit = (file: string) => {
+    const template = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    templates[path.basename(file)] = template;
+    for (const nested of Object.values(nestedTemplatePaths(file, template))) visit(nested);
+  };
+  for (const stack of app.node.children.filter(Stack.isStack)) visit(path.join(app.outdir, stack.templateFile));
+  return templates;
+}
+
+function resourcesOf(template: any, type: string): [string, any][] {
+  return Object.entries<any>(template.Resources ?? {}).filter(([, r]) => r.Type === type);
+}
+
+describe('FargateWebServiceGroup', () => {
+  test('three services: one load balancer, one nested stack, validators pass, 8 resources per service', () => {
+    // GIVEN
+    const { stack, group } = groupStack();
+    // WHEN
+    const services = addServices(group, 3);
+    // THEN
+    const { templates, findings } = synthesizeWithValidators(stack.node.root as App);
+    expectNoFindings(findings);
+    expect(group.loadBalancers).toHaveLength(1);
+    expect(group.stacks).toHaveLength(1);
+    expect(group.services).toEqual(services);
+    const nested = Template.fromJSON(allTemplates(stack.node.root as App)[path.basename(group.stacks[0].templateFile)]);
+    expect(nested.toJSON()).toMatchSnapshot();
+    // 3 × 8 service resources + the shared execution role and its policy
+    const counts: Record<string, number> = {};
+    for (const resource of Object.values<any>(nested.toJSON().Resources)) counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
+    expect(counts).toEqual({
+      'AWS::ECS::TaskDefinition': 3,
+      'AWS::IAM::Role': 4,
+      'AWS::IAM::Policy': 1,
+      'AWS::Logs::LogGroup': 3,
+      'AWS::ElasticLoadBalancingV2::TargetGroup': 3,
+      'AWS::ElasticLoadBalancingV2::ListenerRule': 3,
+      'AWS::ECS::Service': 3,
+      'AWS::ApplicationAutoScaling::ScalableTarget': 3,
+      'AWS::ApplicationAutoScaling::ScalingPolicy': 3,
+    });
+    // One task security group in the parent stack, in from the load balancer on port 80 once.
+    const parent = templates[stack.artifactId];
+    parent.resourceCountIs('AWS::EC2::SecurityGroupIngress', 1);
+    parent.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 80, ToPort: 80, GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServicesSecurityGroup'), 'GroupId'] },
+    });
+    for (const service of services) expect(service.securityGroup).toBe(group.securityGroup);
+  });
+
+  test('the default target is a rule matching every path at priority 50000: no circular dependency', () => {
+    const { stack, group } = groupStack();
+    const [web] = addServices(group, 2);
+    const nested = allTemplates(stack.node.root as App)[path.basename(group.stacks[0].templateFile)];
+    const rule = resourcesOf(nested, 'AWS::ElasticLoadBalancingV2::ListenerRule').find(([id]) => id.startsWith('Web0'))![1];
+    expect(rule.Properties).toMatchObject({ Priority: 50000, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }] });
+    expect(web.listenerRule).toBeDefined();
+    const parent = Template.fromJSON(JSON.parse(fs.readFileSync(path.join((stack.node.root as App).outdir, stack.templateFile), 'utf-8')));
+    parent.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '404' }) }],
+    });
+  });
+
+  test('300 services: every stack under 500 resources, at most 100 rules per load balancer, validators pass', () => {
+    // GIVEN
+    const { stack, group } = groupStack();
+    // WHEN
+    addServices(group, 300);
+    // THEN
+    const app = stack.node.root as App;
+    const templates = allTemplates(app);
+    expect(Object.keys(templates)).toHaveLength(11); // the stack and 10 nested stacks of 30 services
+    for (const [file, template] of Object.entries(templates)) {
+      expect([file, Object.keys(template.Resources).length < 500]).toEqual([file, true]);
+    }
+    // Each nested stack receives its listener as a parameter: count the rules per listener of the parent.
+    const parent = templates[`${stack.artifactId}.template.json`];
+    const rulesPerListener: Record<string, number> = {};
+    for (const [logicalId, nestedStack] of resourcesOf(parent, 'AWS::CloudFormation::Stack')) {
+      const nested = templates[path.basename(nestedTemplatePaths(path.join(app.outdir, stack.templateFile), parent)[logicalId])];
+      for (const [, rule] of resourcesOf(nested, 'AWS::ElasticLoadBalancingV2::ListenerRule')) {
+        const listener = JSON.stringify(nestedStack.Properties.Parameters[rule.Properties.ListenerArn.Ref]);
+        rulesPerListener[listener] = (rulesPerListener[listener] ?? 0) + 1;
+      }
+    }
+    expect(Object.values(rulesPerListener)).toEqual([100, 100, 100]);
+    expect(group.loadBalancers.map(lb => [lb.targetGroupCount, lb.ruleCount])).toEqual([[100, 100], [100, 100], [100, 100]]);
+    // Per extra service: 8 resources (the other resources are the nested stacks' execution roles and policies).
+    const serviceResources = Object.values(templates).reduce((sum, t) => sum + resourcesOf(t, 'AWS::ECS::Service').length, 0);
+    expect(serviceResources).toBe(300);
+  }, 300_000);
+
+  test('a nested stack past 500 resources fails synthesis and says to lower servicesPerStack', () => {
+    const { stack, group } = groupStack({ servicesPerStack: 45 });
+    addServices(group, 45, { enableAlarms: true }); // 12 resources each
+    expect(() => (stack.node.root as App).synth()).toThrow(
+      /TestStack\/Services\/Services1 holds 45 services and 5\d\d resources, more than the 500 .* lower servicesPerStack \(now 45\)/);
+  });
+
+  test('fails when servicesPerStack is not 1 to 60', () => {
+    for (const servicesPerStack of [0, 61, 2.5]) {
+      const stack = new Stack();
+      const error = errorOf(() => new FargateWebServiceGroup(stack, 'Services', { cluster: testCluster(stack), servicesPerStack }));
+      expect(error.message).toContain('servicesPerStack');
+      expect(error.message).toContain(String(servicesPerStack));
+    }
+  });
+
+  test('fails when two services have the same id', () => {
+    const { group } = groupStack();
+    addServices(group, 1);
+    expect(errorOf(() => group.addService('Web0', { image: IMAGE, pathPatterns: ['/x/*'] })).message)
+      .toMatch(/already in the group \(TestStack\/Services\/Services1\/Web0\)/);
+  });
+
+  test('a second service without routing conditions goes to a load balancer without a default target', () => {
+    const { group } = groupStack();
+    group.addService('Web', { image: IMAGE });
+    group.addService('Other', { image: IMAGE, hostHeaders: ['other.example.com'] });
+    group.addService('Site', { image: IMAGE });
+    expect(group.loadBalancers).toHaveLength(2);
+    expect(group.services.map(s => group.loadBalancers.indexOf(s.sharedLoadBalancer as SharedLoadBalancer))).toEqual([0, 0, 1]);
+  });
+
+  test('load balancers share one access logs bucket', () => {
+    const { stack, group } = groupStack();
+    addServices(group, 101);
+    expect(group.loadBalancers).toHaveLength(2);
+    expect(group.loadBalancers[1].accessLogsBucket).toBe(group.loadBalancers[0].accessLogsBucket);
+    const parent = Template.fromJSON(allTemplates(stack.node.root as App)[`${stack.artifactId}.template.json`]);
+    parent.resourceCountIs('AWS::S3::Bucket', 1);
+    parent.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
+  }, 120_000);
+
+  test('nested stacks are NestedStacks named Services1, Services2, …', () => {
+    const { group } = groupStack({ servicesPerStack: 2 });
+    addServices(group, 5);
+    expect(group.stacks.map(s => s.node.id)).toEqual(['Services1', 'Services2', 'Services3']);
+    expect(group.stacks.every(s => NestedStack.isNestedStack(s))).toBe(true);
+  });
+});

@@ -137,4 +137,13 @@ project.addTask('bench', {
   ],
 });
 
+// `npm run bench:cost`: the reference app's fixed monthly cost, aws-cdk-lib against cdk-ecs-kit (defaults and low-cost profile).
+project.addTask('bench:cost', {
+  description: 'Estimate the reference app\'s fixed monthly cost three ways; print a Markdown table',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only --project scripts/tsconfig.json bench/cost.ts', receiveArgs: true },
+  ],
+});
+
 project.synth();

@@ -1,10 +1,17 @@
 /**
- * The reference app of the benchmark, twice: once with cdk-ecs-kit and once
- * with aws-cdk-lib only. Same VPC shape, capacity, task sizes and counts:
- * a VPC (2 AZs, 1 NAT gateway), a cluster with AL2023 EC2 capacity (t3.medium,
- * min 0, max 10), an ECR repository, N web services (256 CPU / 512 MiB, 2–10
- * tasks on 70% CPU) and one hourly batch job (256 CPU units / 512 MiB) on the
- * EC2 capacity.
+ * The reference app of the benchmark, built three ways with the same task
+ * sizes and counts — N web services (256 CPU units / 512 MiB, 2–10 tasks on
+ * 70% CPU) and one hourly batch job (256 CPU units / 512 MiB) on EC2 capacity
+ * (up to 10 instances) in a 2-AZ VPC with an ECR repository:
+ *
+ * - `buildKitApp`: cdk-ecs-kit with its defaults (one NAT gateway, EC2
+ *   capacity from 0 instances, services sharing load balancers);
+ * - `buildKitApp` with `lowCost`: the README's low-cost profile (no NAT
+ *   gateway, tasks and instances in public subnets reachable only through
+ *   their security groups, ARM64, Fargate Spot and EC2 Spot);
+ * - `buildCdkApp`: aws-cdk-lib only, with aws-cdk-lib's defaults (a NAT gateway
+ *   per AZ, an Auto Scaling group of at least 1 instance, one load balancer per
+ *   ApplicationLoadBalancedFargateService).
  */
 import { App, Duration, Stack, aws_applicationautoscaling as appscaling, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_ecs_patterns as patterns, aws_iam as iam } from 'aws-cdk-lib';
 // The compiled library (npx projen compile), so that both sides run plain JavaScript.
@@ -13,11 +20,19 @@ import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebServiceGroup, JobSche
 const IMAGE = 'public.ecr.aws/nginx/nginx:stable';
 const INSTANCE_TYPE = 't3.medium';
 
-/** The reference app with cdk-ecs-kit: N services share one load balancer. */
-export function buildKitApp(app: App, services: number): Stack {
+/** The reference app with cdk-ecs-kit: its defaults, or the low-cost profile. */
+export function buildKitApp(app: App, services: number, lowCost = false): Stack {
   const stack = new Stack(app, 'Bench');
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    ec2Capacity: { instanceTypes: [new ec2.InstanceType(INSTANCE_TYPE)], minCapacity: 0, maxCapacity: 10 },
+  const cluster = new EcsCluster(stack, 'Cluster', lowCost ? {
+    natGateways: 0,
+    ec2Capacity: {
+      instanceTypes: [new ec2.InstanceType('t4g.medium'), new ec2.InstanceType('m7g.medium'), new ec2.InstanceType('c7g.large')],
+      spot: true,
+      maxCapacity: 10,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    },
+  } : {
+    ec2Capacity: { instanceTypes: [new ec2.InstanceType(INSTANCE_TYPE)], maxCapacity: 10 },
   });
   new EcrRepository(stack, 'Repository');
   const web = new FargateWebServiceGroup(stack, 'Web', { cluster });
@@ -28,6 +43,7 @@ export function buildKitApp(app: App, services: number): Stack {
       pathPatterns: i === 0 ? undefined : [`/svc${i}/*`],
       minCapacity: 2,
       maxCapacity: 10,
+      ...lowCost ? { assignPublicIp: true, cpuArchitecture: ecs.CpuArchitecture.ARM64, spotWeight: 1 } : {},
     });
   }
   new Ec2BatchJob(stack, 'Job', {
@@ -40,10 +56,10 @@ export function buildKitApp(app: App, services: number): Stack {
   return stack;
 }
 
-/** The same app with aws-cdk-lib only: one ALB per service (what ecs-patterns creates). */
+/** The same app with aws-cdk-lib only and its defaults: one load balancer per service (what ecs-patterns creates). */
 export function buildCdkApp(app: App, services: number): Stack {
   const stack = new Stack(app, 'Bench');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, enableFargateCapacityProviders: true });
   const autoScalingGroup = new autoscaling.AutoScalingGroup(stack, 'Asg', {
     vpc,
@@ -54,7 +70,6 @@ export function buildCdkApp(app: App, services: number): Stack {
       role: new iam.Role(stack, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') }),
       requireImdsv2: true,
     }),
-    minCapacity: 0,
     maxCapacity: 10,
   });
   cluster.addAsgCapacityProvider(new ecs.AsgCapacityProvider(stack, 'CapacityProvider', { autoScalingGroup }));

@@ -11,7 +11,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-interface Sample { ok: boolean; seconds: number; maxRssKiB: number; resources?: number; templateBytes?: number; stacks?: number; error?: string }
+interface Sample {
+  ok: boolean;
+  seconds: number;
+  maxRssKiB: number;
+  resources?: number;
+  maxResourcesPerStack?: number;
+  templateBytes?: number;
+  stacks?: number;
+  error?: string;
+}
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -57,10 +66,10 @@ for (const n of sizes) {
   }
   const describe = (samples: Sample[]) => {
     const ok = samples.filter(s => s.ok);
-    if (ok.length === 0) return { text: `fails: ${samples[0].error}`, seconds: undefined as number | undefined };
+    if (ok.length === 0) return { text: `fails: ${samples[0].error} | | | | `, seconds: undefined as number | undefined };
     const s = ok[0];
     return {
-      text: `${fmt(ok.map(x => x.seconds))} s | ${Math.round(median(ok.map(x => x.maxRssKiB)) / 1024)} MiB | ${s.resources} | ${Math.round(s.templateBytes! / 1024)} KiB`,
+      text: `${fmt(ok.map(x => x.seconds))} s | ${Math.round(median(ok.map(x => x.maxRssKiB)) / 1024)} MiB | ${s.resources} | ${s.stacks} / ${s.maxResourcesPerStack} | ${Math.round(s.templateBytes! / 1024)} KiB`,
       seconds: median(ok.map(x => x.seconds)),
     };
   };
@@ -76,8 +85,8 @@ for (const n of sizes) {
 const lines = [
   `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${runs} runs per side after one warm-up, alternating.`,
   '',
-  '| services | side | wall time, median (min–max) | peak RSS | resources | template | A/B time ratio (median of pairs) |',
-  '| --- | --- | --- | --- | --- | --- | --- |',
+  '| services | side | wall time, median (min–max) | peak RSS | resources | stacks / most resources in one | templates | A/B time ratio (median of pairs) |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
 ];
 if (perService.length >= 2) {

@@ -3,7 +3,14 @@
  * name it (`compose.yaml:12 services.web.ports[0]`). Anchors, aliases and
  * `<<` merge keys are resolved the way Compose resolves them.
  */
-import { Document, LineCounter, Node, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
+
+/**
+ * The YAML library, loaded on first use: apps that import cdk-ecs-kit without
+ * importing a Compose file do not pay for loading it at every synthesis.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const yaml = (): typeof import('yaml') => require('yaml');
 import { isMapping } from './values';
 
 /** A YAML syntax error with its line. */
@@ -42,8 +49,8 @@ export function lineOf(tree: YamlTree, path: string): number | undefined {
 
 /** Parses YAML; the errors (each with a line) are returned instead of thrown. */
 export function parseYaml(content: string): { tree?: YamlTree; errors: YamlSyntaxError[] } {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(content, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
       errors: doc.errors.map(error => ({
@@ -64,26 +71,26 @@ class Walker {
   public toPlain(node: unknown, path: string, depth: number): unknown {
     if (depth > 100) return undefined; // a self-referencing alias; YAML itself forbids it, this is a guard
     if (node === null || node === undefined) return null;
-    if (isAlias(node)) return this.toPlain(node.resolve(this.doc), path, depth + 1);
+    if (yaml().isAlias(node)) return this.toPlain(node.resolve(this.doc), path, depth + 1);
     this.record(node as Node, path);
-    if (isScalar(node)) return node.value;
-    if (isSeq(node)) return node.items.map((item, index) => this.toPlain(item, childPath(path, index), depth + 1));
-    if (isMap(node)) {
+    if (yaml().isScalar(node)) return node.value;
+    if (yaml().isSeq(node)) return node.items.map((item, index) => this.toPlain(item, childPath(path, index), depth + 1));
+    if (yaml().isMap(node)) {
       const out: Record<string, unknown> = {};
       const merges: unknown[] = [];
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const key = yaml().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         if (key === '<<') {
           merges.push(pair.value);
           continue;
         }
-        if (isScalar(pair.key) && pair.key.range) this.recordLine(childPath(path, key), pair.key.range[0]);
+        if (yaml().isScalar(pair.key) && pair.key.range) this.recordLine(childPath(path, key), pair.key.range[0]);
         out[key] = this.toPlain(pair.value, childPath(path, key), depth + 1);
         // A null value has no node of its own: keep the key's line.
       }
       // Explicit keys win over merged ones; earlier merge sources win over later ones.
       for (const merge of merges) {
-        const sources = isSeq(merge) ? merge.items : [merge];
+        const sources = yaml().isSeq(merge) ? merge.items : [merge];
         for (const source of sources) {
           const merged = this.toPlain(source, path, depth + 1);
           if (!isMapping(merged)) continue;

@@ -2,10 +2,12 @@ import {
   CfnResource,
   Duration,
   NestedStack,
+  RemovalPolicy,
   aws_certificatemanager as acm,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_iam as iam,
+  aws_logs as logs,
   aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
@@ -25,7 +27,7 @@ export interface FargateWebServiceGroupProps {
 
   /**
    * How many services one nested stack holds. A service with the defaults
-   * adds 8 resources; with alarms and every scaling policy, 14. The group
+   * adds 7 resources; with alarms and every scaling policy, 13. The group
    * refuses to synthesize a stack past CloudFormation's 500 resources, and
    * says to lower this.
    *
@@ -89,6 +91,22 @@ export interface FargateWebServiceGroupProps {
    * @default Duration.days(90)
    */
   readonly accessLogsRetention?: Duration;
+
+  /**
+   * How long the containers' logs are kept (a finite retention). The services
+   * share one log group, each writing to log streams named
+   * `<service id>/<container name>/<task id>`.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the services' log group when it is removed from the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -105,11 +123,11 @@ export interface FargateWebServiceGroupProps {
  *   (`Services1`, `Services2`, …), so that no stack nears CloudFormation's 500
  *   resources; references between them are parameters of the nested stacks,
  *   which aws-cdk-lib wires up. One `cdk deploy` deploys them all.
- * - **Per service, 8 resources**: task definition, task role, log group,
- *   target group, listener rule, ECS service, scalable target and CPU scaling
- *   policy. The services of the group share one task security group (in only
- *   from the group's load balancers, on the container ports) and each nested
- *   stack one execution role.
+ * - **Per service, 7 resources**: task definition, task role, target group,
+ *   listener rule, ECS service, scalable target and CPU scaling policy. The
+ *   services of the group share one task security group (in only from the
+ *   group's load balancers, on the container ports), one execution role and
+ *   one log group (log streams `<service id>/<container name>/<task id>`).
  *
  * Placement follows the order of `addService` calls: add new services after
  * the existing ones. Removing or reordering services moves the services after
@@ -140,17 +158,29 @@ export class FargateWebServiceGroup extends Construct {
   /** The cluster the services run in. */
   public readonly cluster: ecs.ICluster;
 
+  /**
+   * The role ECS uses to start the tasks of every service of the group: it
+   * can write to `logGroup`, and each service grants it what its image and
+   * secrets need.
+   */
+  public readonly executionRole: iam.Role;
+
+  /** The log group of every container of the group. */
+  public readonly logGroup: logs.LogGroup;
+
   private readonly props: FargateWebServiceGroupProps;
   private readonly servicesPerStack: number;
   private readonly sharedLoadBalancers: SharedLoadBalancer[] = [];
-  private readonly nestedStacks: { stack: NestedStack; executionRole: iam.Role; services: number }[] = [];
+  private readonly nestedStacks: { stack: NestedStack; services: number }[] = [];
   private readonly allServices: FargateWebService[] = [];
 
   constructor(scope: Construct, id: string, props: FargateWebServiceGroupProps) {
     super(scope, id);
     const validator = new PropValidator(this, 'FargateWebServiceGroup');
     validator.checkInteger('servicesPerStack', props.servicesPerStack, 1, 60,
-      'Use a whole number from 1 to 60: a web service adds 8 to 14 resources, and a stack holds at most 500.');
+      'Use a whole number from 1 to 60: a web service adds 7 to 13 resources, and a stack holds at most 500.');
+    validator.check('logRetention', 'INFINITE', props.logRetention !== logs.RetentionDays.INFINITE,
+      'Logs must expire: choose a finite retention such as logs.RetentionDays.THREE_MONTHS.');
     validator.throwIfInvalid();
 
     this.props = props;
@@ -160,6 +190,14 @@ export class FargateWebServiceGroup extends Construct {
       vpc: props.cluster.vpc,
       description: `Tasks of the services of ${this.node.path}: from their load balancers on the container ports only`,
       allowAllOutbound: true,
+    });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.executionRole = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `Starts the tasks of the services of ${this.node.path}: pulls their images, writes their logs, reads their secrets`,
     });
     this.node.addValidation({ validate: () => this.validateStackSizes() });
   }
@@ -202,7 +240,8 @@ export class FargateWebServiceGroup extends Construct {
       cluster: this.cluster,
       loadBalancer,
       securityGroup: this.securityGroup,
-      executionRole: placement.executionRole,
+      executionRole: this.executionRole,
+      logGroup: this.logGroup,
     });
     placement.services++;
     this.allServices.push(service);
@@ -228,17 +267,15 @@ export class FargateWebServiceGroup extends Construct {
     return loadBalancer;
   }
 
-  private stackWithRoom(): { stack: NestedStack; executionRole: iam.Role; services: number } {
+  private stackWithRoom(): { stack: NestedStack; services: number } {
     const current = this.nestedStacks[this.nestedStacks.length - 1];
     if (current && current.services < this.servicesPerStack) return current;
     const stack = new NestedStack(this, `Services${this.nestedStacks.length + 1}`, {
       description: `Web services ${this.nestedStacks.length * this.servicesPerStack + 1}+ of ${this.node.path}`,
     });
-    const executionRole = new iam.Role(stack, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: `Starts the tasks of the services in ${stack.node.path}: pulls their images, writes their logs, reads their secrets`,
-    });
-    const placement = { stack, executionRole, services: 0 };
+    // The execution role's policy (in this stack) must allow pulling images and writing logs before tasks start.
+    stack.node.addDependency(this.executionRole);
+    const placement = { stack, services: 0 };
     this.nestedStacks.push(placement);
     return placement;
   }

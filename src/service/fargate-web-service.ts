@@ -484,6 +484,17 @@ export interface FargateWebServiceProps extends FargateWebServiceOptions, WebLoa
    * @default - a new role for this service, granted only what its tasks need to start
    */
   readonly executionRole?: iam.IRole;
+
+  /**
+   * Log group of the containers, e.g. one that several services share. Each
+   * container writes to log streams named `<service id>/<container name>/<task id>`.
+   * Not allowed with `logRetention` or `logRemovalPolicy`, which apply to the
+   * log group the service creates.
+   *
+   * @default - a new log group for this service (see `logRetention` and `logRemovalPolicy`),
+   * with log streams named `<container name>/<container name>/<task id>`
+   */
+  readonly logGroup?: logs.ILogGroup;
 }
 
 /**
@@ -535,8 +546,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   /** The shared load balancer: the one given, or the one the service created. */
   public readonly sharedLoadBalancer: ISharedLoadBalancer;
 
-  /** The log group of the containers. */
-  public readonly logGroup: logs.LogGroup;
+  /** The log group of the containers: the one given, or the one the service created. */
+  public readonly logGroup: logs.ILogGroup;
 
   /** The security group of the tasks: the one given, or the one the service created. */
   public readonly securityGroup: ec2.ISecurityGroup;
@@ -554,6 +565,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   public readonly grantPrincipal: iam.IPrincipal;
 
   private readonly logDriver: ecs.LogDriver;
+  /** The service's id when its log group is shared: the prefix of all its log streams. */
+  private readonly sharedLogStreamPrefix?: string;
 
   constructor(scope: Construct, id: string, props: FargateWebServiceProps) {
     super(scope, id);
@@ -598,11 +611,13 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     this.loadBalancer = this.sharedLoadBalancer.loadBalancer;
     this.listener = this.sharedLoadBalancer.listener;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    this.logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: containerName });
+    // In a shared log group, the service's id tells its log streams apart from those of the other services.
+    this.sharedLogStreamPrefix = props.logGroup ? id : undefined;
+    this.logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.sharedLogStreamPrefix ?? containerName });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu,
@@ -804,7 +819,10 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     validator.throwIfInvalid();
     return this.taskDefinition.addContainer(id, {
       essential: false,
-      logging: options.logging ?? ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: options.containerName ?? id }),
+      logging: options.logging ?? ecs.LogDrivers.awsLogs({
+        logGroup: this.logGroup,
+        streamPrefix: this.sharedLogStreamPrefix ?? options.containerName ?? id,
+      }),
       ...options,
     });
   }
@@ -981,6 +999,14 @@ function checkCapacity(validator: PropValidator, props: FargateWebServiceProps):
 function checkOperations(validator: PropValidator, props: FargateWebServiceProps, enableAlarms: boolean): void {
   validator.check('logRetention', 'INFINITE', props.logRetention !== logs.RetentionDays.INFINITE,
     'Logs must expire: choose a finite retention such as logs.RetentionDays.THREE_MONTHS.');
+  if (props.logGroup) {
+    for (const prop of ['logRetention', 'logRemovalPolicy'] as const) {
+      if (props[prop] !== undefined) {
+        validator.report(prop, props[prop], `It applies only to the log group the service creates, and logGroup is given (${props.logGroup.node.path}): ` +
+          'set it on that log group (for a FargateWebServiceGroup: on the group), or remove it.');
+      }
+    }
+  }
   if (props.alarmTopic && !enableAlarms) {
     validator.report('alarmTopic', `<${props.alarmTopic.node.path}>`,
       'The topic is notified by the alarms, which enableAlarms: false turns off: remove alarmTopic or enable the alarms.');

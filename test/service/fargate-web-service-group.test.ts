@@ -42,7 +42,7 @@ function resourcesOf(template: any, type: string): [string, any][] {
 }
 
 describe('FargateWebServiceGroup', () => {
-  test('three services: one load balancer, one nested stack, validators pass, 8 resources per service', () => {
+  test('three services: one load balancer, one nested stack, validators pass, 7 resources per service', () => {
     // GIVEN
     const { stack, group } = groupStack();
     // WHEN
@@ -55,14 +55,12 @@ describe('FargateWebServiceGroup', () => {
     expect(group.services).toEqual(services);
     const nested = Template.fromJSON(allTemplates(stack.node.root as App)[path.basename(group.stacks[0].templateFile)]);
     expect(nested.toJSON()).toMatchSnapshot();
-    // 3 × 8 service resources + the shared execution role and its policy
+    // 3 × 7 resources: the execution role, log group and security group are the group's, in the parent stack
     const counts: Record<string, number> = {};
     for (const resource of Object.values<any>(nested.toJSON().Resources)) counts[resource.Type] = (counts[resource.Type] ?? 0) + 1;
     expect(counts).toEqual({
       'AWS::ECS::TaskDefinition': 3,
-      'AWS::IAM::Role': 4,
-      'AWS::IAM::Policy': 1,
-      'AWS::Logs::LogGroup': 3,
+      'AWS::IAM::Role': 3,
       'AWS::ElasticLoadBalancingV2::TargetGroup': 3,
       'AWS::ElasticLoadBalancingV2::ListenerRule': 3,
       'AWS::ECS::Service': 3,
@@ -75,7 +73,22 @@ describe('FargateWebServiceGroup', () => {
     parent.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
       FromPort: 80, ToPort: 80, GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServicesSecurityGroup'), 'GroupId'] },
     });
-    for (const service of services) expect(service.securityGroup).toBe(group.securityGroup);
+    for (const service of services) {
+      expect(service.securityGroup).toBe(group.securityGroup);
+      expect(service.logGroup).toBe(group.logGroup);
+      expect(service.taskDefinition.executionRole).toBe(group.executionRole);
+    }
+    parent.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ServicesExecutionRole') }],
+      PolicyDocument: { Statement: [Match.objectLike({ Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServicesLogGroup'), 'Arn'] } })] },
+    });
+    parent.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Retain', Properties: { RetentionInDays: 30 } });
+    // Log streams of the shared log group start with the service's id.
+    nested.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-stream-prefix': 'Web1' }) }) })],
+    });
+    // The nested stack starts after the execution role can pull images and write logs.
+    parent.hasResource('AWS::CloudFormation::Stack', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^ServicesExecutionRoleDefaultPolicy')]) });
   });
 
   test('the default target is a rule matching every path at priority 50000: no circular dependency', () => {
@@ -115,16 +128,19 @@ describe('FargateWebServiceGroup', () => {
     }
     expect(Object.values(rulesPerListener)).toEqual([100, 100, 100]);
     expect(group.loadBalancers.map(lb => [lb.targetGroupCount, lb.ruleCount])).toEqual([[100, 100], [100, 100], [100, 100]]);
-    // Per extra service: 8 resources (the other resources are the nested stacks' execution roles and policies).
+    // Each service adds 7 resources to its nested stack.
+    for (const [file, template] of Object.entries(templates)) {
+      if (file.includes('.nested.')) expect([file, Object.keys(template.Resources).length]).toEqual([file, 30 * 7]);
+    }
     const serviceResources = Object.values(templates).reduce((sum, t) => sum + resourcesOf(t, 'AWS::ECS::Service').length, 0);
     expect(serviceResources).toBe(300);
   }, 300_000);
 
   test('a nested stack past 500 resources fails synthesis and says to lower servicesPerStack', () => {
-    const { stack, group } = groupStack({ servicesPerStack: 45 });
-    addServices(group, 45, { enableAlarms: true }); // 12 resources each
+    const { stack, group } = groupStack({ servicesPerStack: 50 });
+    addServices(group, 50, { enableAlarms: true }); // 11 resources each
     expect(() => (stack.node.root as App).synth()).toThrow(
-      /TestStack\/Services\/Services1 holds 45 services and 5\d\d resources, more than the 500 .* lower servicesPerStack \(now 45\)/);
+      /TestStack\/Services\/Services1 holds 50 services and 5\d\d resources, more than the 500 .* lower servicesPerStack \(now 50\)/);
   });
 
   test('fails when servicesPerStack is not 1 to 60', () => {

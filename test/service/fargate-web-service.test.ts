@@ -134,6 +134,26 @@ describe('FargateWebService defaults', () => {
     });
   });
 
+  test('a given log group is written to under the service\'s id; its own retention props are refused', () => {
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const logGroup = new logs.LogGroup(stack, 'Shared', { retention: logs.RetentionDays.ONE_WEEK });
+    const web = new FargateWebService(stack, 'Web', { cluster, image: IMAGE, logGroup });
+    web.addSidecar('proxy', { image: IMAGE, memoryReservationMiB: 64 });
+    expect(web.logGroup).toBe(logGroup);
+    const containers = validTemplate(stack).findResources('AWS::ECS::TaskDefinition');
+    const options = Object.values<any>(containers)[0].Properties.ContainerDefinitions.map((c: any) => c.LogConfiguration.Options);
+    expect(options.map((o: any) => [o['awslogs-group'], o['awslogs-stream-prefix']])).toEqual([
+      [{ Ref: logicalId(stack, logGroup) }, 'Web'],
+      [{ Ref: logicalId(stack, logGroup) }, 'Web'],
+    ]);
+    const other = new Stack();
+    const otherCluster = testCluster(other);
+    const otherLogs = new logs.LogGroup(other, 'Shared');
+    expect(errorOf(() => new FargateWebService(other, 'Web', { cluster: otherCluster, image: IMAGE, logGroup: otherLogs, logRetention: logs.RetentionDays.ONE_DAY })).message)
+      .toMatch(/logRetention: received 1\. It applies only to the log group the service creates, and logGroup is given \(Default\/Shared\)/);
+  });
+
   test('target group: IP targets, health check on /, 30 s deregistration delay', () => {
     const { stack } = serviceStack();
     validTemplate(stack).hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {

@@ -13,9 +13,15 @@
  *   per AZ, an Auto Scaling group of at least 1 instance, one load balancer per
  *   ApplicationLoadBalancedFargateService).
  */
-import { App, Duration, Stack, aws_applicationautoscaling as appscaling, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_ecs_patterns as patterns, aws_iam as iam } from 'aws-cdk-lib';
+import { App, Duration, Stack, cx_api as cxapi, aws_applicationautoscaling as appscaling, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecr as ecr, aws_ecs as ecs, aws_ecs_patterns as patterns, aws_iam as iam } from 'aws-cdk-lib';
 // The compiled library (npx projen compile), so that both sides run plain JavaScript.
 import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebServiceGroup, JobSchedule } from '../lib';
+
+/**
+ * The context `cdk init` writes into a new project's cdk.json (today's
+ * recommended feature flags): both sides are synthesized as a new app would be.
+ */
+export const NEW_PROJECT_CONTEXT = { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, ...cxapi.NEW_PROJECT_DEFAULT_CONTEXT };
 
 const IMAGE = 'public.ecr.aws/nginx/nginx:stable';
 const INSTANCE_TYPE = 't3.medium';

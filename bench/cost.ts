@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
-import { buildCdkApp, buildKitApp } from './apps';
+import { NEW_PROJECT_CONTEXT, buildCdkApp, buildKitApp } from './apps';
 import { MonthlyCostReport } from '../lib';
 
 interface Item { description: string; monthlyUsd: number }
@@ -31,11 +31,12 @@ const columns: { title: string; matches: (item: Item) => boolean }[] = [
   { title: 'EC2 minimum capacity', matches: i => i.description.includes('minimum capacity') },
   { title: 'Fargate tasks', matches: i => i.description.includes('Fargate task') },
   { title: 'task public IPv4', matches: i => i.description.includes('of the tasks') },
+  { title: 'KMS keys', matches: i => i.description.includes('KMS') },
 ];
 
 function estimate(build: (app: App, services: number) => void, services: number): { total: number; items: Item[]; notes: string[] } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cost-'));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: NEW_PROJECT_CONTEXT });
   Validations.of(app).addPlugins(new MonthlyCostReport({ print: false }));
   build(app, services);
   app.synth();

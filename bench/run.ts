@@ -66,7 +66,7 @@ for (const n of sizes) {
   }
   const describe = (samples: Sample[]) => {
     const ok = samples.filter(s => s.ok);
-    if (ok.length === 0) return { text: `fails: ${samples[0].error} | | | | `, seconds: undefined as number | undefined };
+    if (ok.length === 0) return { text: `fails: ${samples[0].error?.replace(/: AWS::.*$/, '')} | | | | `, seconds: undefined as number | undefined };
     const s = ok[0];
     return {
       text: `${fmt(ok.map(x => x.seconds))} s | ${Math.round(median(ok.map(x => x.maxRssKiB)) / 1024)} MiB | ${s.resources} | ${s.stacks} / ${s.maxResourcesPerStack} | ${Math.round(s.templateBytes! / 1024)} KiB`,

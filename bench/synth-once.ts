@@ -6,11 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { buildCdkApp, buildKitApp } from './apps';
+import { NEW_PROJECT_CONTEXT, buildCdkApp, buildKitApp } from './apps';
 import { nestedTemplatePaths } from '../lib/core/cost/nested-templates';
 
 const [side, services, outdir] = process.argv.slice(2);
-const app = new App({ outdir });
+// The context \`cdk init\` writes into a new project's cdk.json: today's recommended feature flags.
+const app = new App({ outdir, context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, ...cxapi.NEW_PROJECT_DEFAULT_CONTEXT } });
 try {
   (side === 'kit' ? buildKitApp : buildCdkApp)(app, Number(services));
   const assembly = app.synth();

@@ -104,6 +104,20 @@ describe('estimateMonthlyCost', () => {
     ]);
   });
 
+  test('a customer managed KMS key costs $1 a month; rotation is noted', () => {
+    const estimate = estimateMonthlyCost({
+      Resources: {
+        Plain: { Type: 'AWS::KMS::Key', Properties: {} },
+        Rotated: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+      },
+    }, 'S');
+    expect(estimate.items.map(i => [i.logicalId, i.description, i.monthlyUsd])).toEqual([
+      ['Plain', 'KMS customer managed key', 1],
+      ['Rotated', 'KMS customer managed key', 1],
+    ]);
+    expect(estimate.notes[0]).toBe('Rotated rotates yearly: its first two rotations add $1.00 a month each.');
+  });
+
   test('nested stacks: their items under the nested stack\'s logical id, notes once, one total', () => {
     const parent = estimateMonthlyCost({ Resources: { Nat: { Type: 'AWS::EC2::NatGateway' } } }, 'Parent');
     const nested = estimateMonthlyCost({

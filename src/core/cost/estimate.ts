@@ -40,7 +40,7 @@ const EXCLUDED = [
 /**
  * Prices what a template creates that costs money every month whether or not it
  * is used: NAT gateways, load balancers, public IPv4 addresses, interface VPC
- * endpoints, the minimum EC2 capacity and the Fargate tasks kept running.
+ * endpoints, KMS keys, the minimum EC2 capacity and the Fargate tasks kept running.
  */
 export function estimateMonthlyCost(template: Template, stack: string, region?: string): StackCostEstimate {
   const resources = template.Resources ?? {};
@@ -72,6 +72,12 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
         if (props.VpcEndpointType === 'Interface') {
           const zones = (props.SubnetIds ?? []).length || 1;
           hourly(logicalId, resource.Type, `interface VPC endpoint in ${zones} AZ(s)`, zones * PRICE.interfaceEndpointAzHour);
+        }
+        break;
+      case 'AWS::KMS::Key':
+        items.push({ logicalId, resourceType: resource.Type, description: 'KMS customer managed key', monthlyUsd: PRICE.kmsKeyMonth });
+        if (props.EnableKeyRotation === true) {
+          notes.push(`${logicalId} rotates yearly: its first two rotations add $${PRICE.kmsKeyMonth.toFixed(2)} a month each.`);
         }
         break;
       case 'AWS::AutoScaling::AutoScalingGroup':

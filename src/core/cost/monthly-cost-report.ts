@@ -19,9 +19,10 @@ export interface MonthlyCostReportProps {
 /**
  * Estimates, at synthesis, the fixed monthly cost of every stack of the app —
  * NAT gateways, load balancers, public IPv4 addresses, interface VPC endpoints,
- * the minimum EC2 capacity and the Fargate tasks kept running — prints a table
- * per stack (its nested stacks included) and writes `<outdir>/<stack>.cost.json`. Usage-based charges
- * (EFS, log ingestion, data processing, LCUs) are excluded and listed as such.
+ * KMS keys, the minimum EC2 capacity and the Fargate tasks kept running — prints
+ * a table per stack (its nested stacks included) and writes
+ * `<outdir>/<stack>.cost.json`. Usage-based charges (EFS, log ingestion, data
+ * processing, LCUs) are excluded and listed as such.
  *
  * Opt in with one line; it never fails synthesis:
  *

@@ -1,14 +1,14 @@
 /**
  * List prices used by the monthly cost report: us-east-1 (N. Virginia), Linux,
  * on-demand, USD, as published on the AWS pricing pages (Amazon VPC, Elastic Load
- * Balancing, Amazon EC2 On-Demand, AWS Fargate) on the date below. Other Regions
+ * Balancing, Amazon EC2 On-Demand, AWS Fargate, AWS KMS) on the date below. Other Regions
  * are estimated with these prices, and the report says so.
  *
  * Update the numbers and `PRICES_AS_OF` together.
  */
 export const PRICES_AS_OF = '2026-11-01';
 export const PRICES_REGION = 'us-east-1';
-export const PRICES_SOURCE = 'AWS public pricing pages (VPC, Elastic Load Balancing, EC2 On-Demand, Fargate), us-east-1 list prices';
+export const PRICES_SOURCE = 'AWS public pricing pages (VPC, Elastic Load Balancing, EC2 On-Demand, Fargate, KMS), us-east-1 list prices';
 
 /** Hours in an average month (8760 / 12), the convention of the AWS pricing calculator. */
 export const HOURS_PER_MONTH = 730;
@@ -19,6 +19,8 @@ export const PRICE = {
   applicationLoadBalancerHour: 0.0225,
   networkLoadBalancerHour: 0.0225,
   interfaceEndpointAzHour: 0.01,
+  /** A customer managed KMS key, per month (its requests are usage-based and excluded). */
+  kmsKeyMonth: 1.0,
   fargate: {
     X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
     ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },

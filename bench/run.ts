@@ -42,7 +42,8 @@ function synthOnce(side: 'kit' | 'cdk', services: number): Sample {
   try {
     return { seconds, ...JSON.parse(line) };
   } catch {
-    return { ok: false, seconds, maxRssKiB: 0, error: (result.stderr || result.stdout).trim().split('\n')[0] };
+    const output = (result.stderr || result.stdout).trim().split('\n');
+    return { ok: false, seconds, maxRssKiB: 0, error: output.find(l => /^\w*Error\b/.test(l)) ?? output[0] };
   }
 }
 

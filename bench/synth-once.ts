@@ -10,8 +10,7 @@ import { NEW_PROJECT_CONTEXT, buildCdkApp, buildKitApp } from './apps';
 import { nestedTemplatePaths } from '../lib/core/cost/nested-templates';
 
 const [side, services, outdir] = process.argv.slice(2);
-// The context \`cdk init\` writes into a new project's cdk.json: today's recommended feature flags.
-const app = new App({ outdir, context: { ...cxapi.CURRENTLY_RECOMMENDED_FLAGS, ...cxapi.NEW_PROJECT_DEFAULT_CONTEXT } });
+const app = new App({ outdir, context: NEW_PROJECT_CONTEXT });
 try {
   (side === 'kit' ? buildKitApp : buildCdkApp)(app, Number(services));
   const assembly = app.synth();

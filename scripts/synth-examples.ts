@@ -1,7 +1,8 @@
 /**
  * `npm run synth`: synthesizes every app under examples/ with the real aws-cdk
  * CLI into cdk.out/<example>/, offline and without AWS credentials, and prints
- * one line per example: stacks, resources and validation findings.
+ * one line per example: stacks (and nested stacks), resources, validation
+ * findings and the fixed monthly cost.
  *
  * Exits non-zero when an example fails to synthesize or has a validation error.
  * Pass example names to synthesize only those: `npm run synth -- private-registry`.
@@ -9,6 +10,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { nestedTemplatePaths } from '../src/core/cost/nested-templates';
 import { formatFindings, readFindings } from '../test/helpers/validation-report';
 
 const root = path.resolve(__dirname, '..');
@@ -53,17 +55,28 @@ function synthesize(name: string): ExampleResult {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
   const stacks = Object.values<any>(manifest.artifacts ?? {}).filter(a => a.type === 'aws:cloudformation:stack');
   let resources = 0;
+  let nestedStacks = 0;
   let monthlyUsd: number | undefined;
+  // Resources of a template and of its nested stacks' templates.
+  const countResources = (templateFile: string, template: any): number => {
+    let count = Object.keys(template.Resources ?? {}).length;
+    for (const nestedFile of Object.values(nestedTemplatePaths(templateFile, template))) {
+      nestedStacks++;
+      count += countResources(nestedFile, JSON.parse(fs.readFileSync(nestedFile, 'utf-8')));
+    }
+    return count;
+  };
   for (const stack of stacks) {
     const templateFile = path.join(outdir, stack.properties.templateFile);
     const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
-    resources += Object.keys(template.Resources ?? {}).length;
+    resources += countResources(templateFile, template);
     // Written by the MonthlyCostReport plugin the examples opt in to.
     const costFile = templateFile.replace(/\.template\.json$/, '.cost.json');
     if (fs.existsSync(costFile)) monthlyUsd = (monthlyUsd ?? 0) + JSON.parse(fs.readFileSync(costFile, 'utf-8')).monthlyUsd;
   }
   const cost = monthlyUsd === undefined ? '' : `, fixed cost ~$${monthlyUsd.toFixed(2)}/month`;
-  const line = `${name}: ${plural(stacks.length, 'stack')}, ${plural(resources, 'resource')}, ` +
+  const nested = nestedStacks > 0 ? ` (+${nestedStacks} nested)` : '';
+  const line = `${name}: ${plural(stacks.length, 'stack')}${nested}, ${plural(resources, 'resource')}, ` +
     `${plural(findings.length, 'validation finding')}${cost} (${seconds}s)`;
   return { name, ok: errors.length === 0, line: findings.length > 0 ? `${line}\n${formatFindings(findings)}` : line };
 }

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
-import { FargateWebService, FargateWebServiceGroup, SharedLoadBalancer } from '../../src';
+import { EcsCluster, FargateWebService, FargateWebServiceGroup, SharedLoadBalancer } from '../../src';
 import { nestedTemplatePaths } from '../../src/core/cost/nested-templates';
-import { createTestStack, errorOf, expectNoFindings, synthesizeWithValidators } from '../helpers/validators';
+import { createTestStack, errorOf, expectAcceptedOnlyWhen, expectNoFindings, synthesizeWithValidators } from '../helpers/validators';
 
 /** A validated test stack with a cluster and an empty group. */
 function groupStack(props: Partial<ConstructorParameters<typeof FargateWebServiceGroup>[2]> = {}) {
@@ -152,6 +153,15 @@ describe('FargateWebServiceGroup', () => {
     }
   });
 
+  test('property: servicesPerStack is accepted exactly when it is a whole number from 1 to 60', () => {
+    fc.assert(fc.property(fc.oneof(fc.integer({ min: -5, max: 80 }), fc.double({ min: -5, max: 80, noNaN: true })), (servicesPerStack) => {
+      const stack = new Stack();
+      const cluster = testCluster(stack);
+      expectAcceptedOnlyWhen(Number.isInteger(servicesPerStack) && servicesPerStack >= 1 && servicesPerStack <= 60,
+        () => new FargateWebServiceGroup(stack, 'Services', { cluster, servicesPerStack }));
+    }), { numRuns: 50 });
+  });
+
   test('fails when two services have the same id', () => {
     const { group } = groupStack();
     addServices(group, 1);
@@ -183,5 +193,33 @@ describe('FargateWebServiceGroup', () => {
     addServices(group, 5);
     expect(group.stacks.map(s => s.node.id)).toEqual(['Services1', 'Services2', 'Services3']);
     expect(group.stacks.every(s => NestedStack.isNestedStack(s))).toBe(true);
+  });
+});
+
+describe('FargateWebServiceGroup on an EcsCluster', () => {
+  test('services with Fargate Spot, Service Connect and alarms synthesize validator-clean across the nested stack', () => {
+    // GIVEN an EcsCluster with a Service Connect namespace
+    const stack = createTestStack();
+    const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'internal' });
+    const group = new FargateWebServiceGroup(stack, 'Services', { cluster, logRetention: logs.RetentionDays.ONE_WEEK });
+    // WHEN
+    group.addService('Web', { image: IMAGE, spotWeight: 3, onDemandBase: 1, enableServiceConnect: true });
+    group.addService('Api', { image: IMAGE, pathPatterns: ['/api/*'], enableAlarms: true, enableServiceConnect: true });
+    // THEN
+    const templates = allTemplates(stack.node.root as App);
+    const nested = Template.fromJSON(templates[path.basename(group.stacks[0].templateFile)]);
+    nested.hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [
+        { CapacityProvider: 'FARGATE', Base: 1, Weight: 1 },
+        { CapacityProvider: 'FARGATE_SPOT', Weight: 3 },
+      ],
+      ServiceConnectConfiguration: Match.objectLike({ Enabled: true }),
+    });
+    nested.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    // The Spot service waits for the cluster's capacity providers: the nested stack depends on them.
+    const parent = Template.fromJSON(templates[`${stack.artifactId}.template.json`]);
+    const [associations] = Object.keys(parent.findResources('AWS::ECS::ClusterCapacityProviderAssociations'));
+    parent.hasResource('AWS::CloudFormation::Stack', { DependsOn: Match.arrayWith([associations]) });
+    parent.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
   });
 });

@@ -55,7 +55,7 @@ function median(xs: number[]): number {
 const fmt = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
 
 const rows: string[] = [];
-const perService: { n: number; resources: number }[] = [];
+const perService: { n: number; resources: number; seconds: number }[] = [];
 for (const n of sizes) {
   synthOnce('kit', n);
   synthOnce('cdk', n); // warm-ups: file caches, ts-node
@@ -77,16 +77,17 @@ for (const n of sizes) {
   const da = describe(a);
   const db = describe(b);
   const ratios = a.map((x, i) => (x.ok && b[i].ok ? x.seconds / b[i].seconds : NaN)).filter(r => !Number.isNaN(r));
-  rows.push(`| ${n} | kit | ${da.text} | ${ratios.length ? median(ratios).toFixed(2) : '—'} |`);
+  const ratioText = ratios.length ? `${median(ratios).toFixed(2)} (${ratios.map(r => r.toFixed(2)).join(', ')})` : '—';
+  rows.push(`| ${n} | kit | ${da.text} | ${ratioText} |`);
   rows.push(`| ${n} | aws-cdk-lib | ${db.text} | |`);
-  if (a[0].ok) perService.push({ n, resources: a[0].resources! });
+  if (da.seconds !== undefined) perService.push({ n, resources: a.find(x => x.ok)!.resources!, seconds: da.seconds });
   console.error(`N=${n} done`);
 }
 
 const lines = [
   `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0].model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; ${runs} runs per side after one warm-up, alternating.`,
   '',
-  '| services | side | wall time, median (min–max) | peak RSS | resources | stacks / most resources in one | templates | A/B time ratio (median of pairs) |',
+  '| services | side | wall time, median (min–max) | peak RSS | resources | stacks / most resources in one | templates | A/B time ratio: median (each pair) |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ...rows,
 ];
@@ -94,5 +95,21 @@ if (perService.length >= 2) {
   const first = perService[0];
   const last = perService[perService.length - 1];
   lines.push('', `cdk-ecs-kit resources per extra web service: ${((last.resources - first.resources) / (last.n - first.n)).toFixed(2)} (from N=${first.n} to N=${last.n}).`);
+  // Linear growth shows as a steady time per extra service from one size to the next.
+  const steps = perService.slice(1).map((p, i) => {
+    const prev = perService[i];
+    return `${prev.n}→${p.n}: ${(((p.seconds - prev.seconds) / (p.n - prev.n)) * 1000).toFixed(0)} ms`;
+  });
+  lines.push(`cdk-ecs-kit time per extra web service (medians): ${steps.join(', ')}.`);
+  // Least-squares line through the medians: linear growth shows as a good fit (R² near 1).
+  const xs = perService.map(p => p.n);
+  const ys = perService.map(p => p.seconds);
+  const mean = (v: number[]) => v.reduce((sum, x) => sum + x, 0) / v.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i] - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+  const intercept = my - slope * mx;
+  const residual = ys.reduce((sum, y, i) => sum + (y - (intercept + slope * xs[i])) ** 2, 0);
+  const total = ys.reduce((sum, y) => sum + (y - my) ** 2, 0);
+  lines.push(`cdk-ecs-kit least-squares fit: ${intercept.toFixed(2)} s + ${(slope * 1000).toFixed(1)} ms × services (R² ${(1 - residual / total).toFixed(2)}).`);
 }
 console.log(lines.join('\n'));

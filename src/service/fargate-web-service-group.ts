@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { FargateWebService, FargateWebServiceOptions } from './fargate-web-service';
+import { checkWebLoadBalancerOptions } from './private/load-balancer-checks';
 import { SharedLoadBalancer } from './shared-load-balancer';
 import { PropValidator } from '../core/validation';
 
@@ -146,7 +147,7 @@ export interface FargateWebServiceGroupProps {
  *   services.addService(name, { image, pathPatterns: [`/${name}/*`] });
  * }
  */
-export class FargateWebServiceGroup extends Construct {
+export class FargateWebServiceGroup extends Construct implements ec2.IConnectable {
   /**
    * The security group of every task of the group: in only from the group's
    * load balancers, on the services' container ports; all outbound traffic
@@ -157,6 +158,12 @@ export class FargateWebServiceGroup extends Construct {
 
   /** The cluster the services run in. */
   public readonly cluster: ecs.ICluster;
+
+  /**
+   * The network connections of every task of the group (its `securityGroup`),
+   * e.g. `group.connections.allowTo(database, ec2.Port.tcp(5432))`.
+   */
+  public readonly connections: ec2.Connections;
 
   /**
    * The role ECS uses to start the tasks of every service of the group: it
@@ -181,6 +188,8 @@ export class FargateWebServiceGroup extends Construct {
       'Use a whole number from 1 to 60: a web service adds 7 to 13 resources, and a stack holds at most 500.');
     validator.check('logRetention', 'INFINITE', props.logRetention !== logs.RetentionDays.INFINITE,
       'Logs must expire: choose a finite retention such as logs.RetentionDays.THREE_MONTHS.');
+    // Checked here, not when the first service adds a load balancer: the error then points at the group.
+    checkWebLoadBalancerOptions(validator, props);
     validator.throwIfInvalid();
 
     this.props = props;
@@ -191,6 +200,7 @@ export class FargateWebServiceGroup extends Construct {
       description: `Tasks of the services of ${this.node.path}: from their load balancers on the container ports only`,
       allowAllOutbound: true,
     });
+    this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, NestedStack, Stack, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, Stack, aws_ec2 as ec2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
@@ -36,6 +36,11 @@ function allTemplates(app: App): Record<string, any> {
   };
   for (const stack of app.node.children.filter(Stack.isStack)) visit(path.join(app.outdir, stack.templateFile));
   return templates;
+}
+
+/** The synthesized template of `stack` itself, after a validated synthesis of its app. */
+function validTemplateOf(stack: Stack): any {
+  return allTemplates(stack.node.root as App)[`${stack.artifactId}.template.json`];
 }
 
 function resourcesOf(template: any, type: string): [string, any][] {
@@ -162,6 +167,29 @@ describe('FargateWebServiceGroup', () => {
     }), { numRuns: 50 });
   });
 
+  test('fails at the group when a load balancer option is invalid, before any service is added', () => {
+    const stack = new Stack();
+    const cluster = testCluster(stack);
+    const bucket = new s3.Bucket(stack, 'Logs');
+    expect(errorOf(() => new FargateWebServiceGroup(stack, 'Services', { cluster, accessLogsBucket: bucket, accessLogsRetention: Duration.days(7) })).message)
+      .toMatch(/FargateWebServiceGroup at 'Default\/Services'.*accessLogsRetention: received "7 days"\. The retention applies only to the bucket this construct creates/s);
+    expect(errorOf(() => new FargateWebServiceGroup(stack, 'Open', { cluster, ingressCidrs: [] })).message).toMatch(/ingressCidrs: received \[\]/);
+  });
+
+  test('connections: a rule added to the group applies to the tasks of every service', () => {
+    const { stack, group } = groupStack();
+    addServices(group, 2);
+    const database = new ec2.SecurityGroup(stack, 'Database', { vpc: group.cluster.vpc, description: 'The database' });
+    group.connections.allowTo(database, ec2.Port.tcp(5432), 'Services to the database');
+    expect(group.connections.securityGroups).toEqual([group.securityGroup]);
+    const parent = Template.fromJSON(validTemplateOf(stack));
+    parent.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 5432,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Database'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServicesSecurityGroup'), 'GroupId'] },
+    });
+  });
+
   test('fails when two services have the same id', () => {
     const { group } = groupStack();
     addServices(group, 1);
@@ -183,7 +211,7 @@ describe('FargateWebServiceGroup', () => {
     addServices(group, 101);
     expect(group.loadBalancers).toHaveLength(2);
     expect(group.loadBalancers[1].accessLogsBucket).toBe(group.loadBalancers[0].accessLogsBucket);
-    const parent = Template.fromJSON(allTemplates(stack.node.root as App)[`${stack.artifactId}.template.json`]);
+    const parent = Template.fromJSON(validTemplateOf(stack));
     parent.resourceCountIs('AWS::S3::Bucket', 1);
     parent.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 2);
   }, 120_000);

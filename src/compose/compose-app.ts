@@ -24,6 +24,7 @@ import { Unit, planUnits } from './plan';
 import { EcsCluster } from '../cluster/ecs-cluster';
 import { PropValidator } from '../core/validation';
 import { FargateWebService } from '../service/fargate-web-service';
+import { webLoadBalancerOptions } from '../service/private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
 
 /**
@@ -355,16 +356,8 @@ export class ComposeApp extends Construct {
 
     if (plan.units.some(u => u.web)) {
       this.loadBalancer = props.loadBalancer ?? new SharedLoadBalancer(this, 'LoadBalancer', {
+        ...webLoadBalancerOptions(props),
         vpc: props.cluster.vpc,
-        internetFacing: props.internetFacing,
-        loadBalancerSubnets: props.loadBalancerSubnets,
-        ingressCidrs: props.ingressCidrs,
-        certificate: props.certificate,
-        domainName: props.domainName,
-        hostedZone: props.hostedZone,
-        accessLogsBucket: props.accessLogsBucket,
-        accessLogsPrefix: props.accessLogsPrefix,
-        accessLogsRetention: props.accessLogsRetention,
       });
     }
 

@@ -13,6 +13,7 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import { FargateWebService, FargateWebServiceOptions } from './fargate-web-service';
 import { checkWebLoadBalancerOptions } from './private/load-balancer-checks';
+import { webLoadBalancerOptions } from './private/load-balancer-options';
 import { SharedLoadBalancer } from './shared-load-balancer';
 import { PropValidator } from '../core/validation';
 
@@ -263,14 +264,10 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
     if (existing) return existing;
     const first = this.sharedLoadBalancers[0];
     const loadBalancer = new SharedLoadBalancer(this, `LoadBalancer${this.sharedLoadBalancers.length + 1}`, {
+      ...webLoadBalancerOptions(this.props),
       vpc: this.cluster.vpc,
-      internetFacing: this.props.internetFacing,
-      loadBalancerSubnets: this.props.loadBalancerSubnets,
-      ingressCidrs: this.props.ingressCidrs,
-      certificate: this.props.certificate,
       // One bucket for the group: every load balancer writes under the same prefix (file names carry its name).
       accessLogsBucket: this.props.accessLogsBucket ?? first?.accessLogsBucket,
-      accessLogsPrefix: this.props.accessLogsPrefix,
       accessLogsRetention: first ? undefined : this.props.accessLogsRetention,
     });
     this.sharedLoadBalancers.push(loadBalancer);

@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { fargateSizeProblem } from './fargate-sizes';
 import { checkSeconds, markAsService } from './private/checks';
 import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
+import { webLoadBalancerOptions } from './private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from './shared-load-balancer';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -597,16 +598,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
 
     const vpc = props.cluster.vpc;
     this.sharedLoadBalancer = props.loadBalancer ?? new SharedLoadBalancer(this, 'LoadBalancer', {
+      ...webLoadBalancerOptions(props),
       vpc,
-      internetFacing: props.internetFacing,
-      loadBalancerSubnets: props.loadBalancerSubnets,
-      ingressCidrs: props.ingressCidrs,
-      certificate: props.certificate,
-      domainName: props.domainName,
-      hostedZone: props.hostedZone,
-      accessLogsBucket: props.accessLogsBucket,
-      accessLogsPrefix: props.accessLogsPrefix,
-      accessLogsRetention: props.accessLogsRetention,
     });
     this.loadBalancer = this.sharedLoadBalancer.loadBalancer;
     this.listener = this.sharedLoadBalancer.listener;

@@ -11,6 +11,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { nestedTemplatePaths } from '../src/core/cost/nested-templates';
+import { nestedTemplateFiles, validateNestedTemplates } from '../test/helpers/nested-validation';
 import { formatFindings, readFindings } from '../test/helpers/validation-report';
 
 const root = path.resolve(__dirname, '..');
@@ -44,16 +45,19 @@ function synthesize(name: string): ExampleResult {
     env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', AWS_EC2_METADATA_DISABLED: 'true' },
   });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const findings = readFindings(path.join(outdir, 'validation-report.json'));
-  const errors = findings.filter(f => f.severity === 'error');
+  const reported = readFindings(path.join(outdir, 'validation-report.json'));
 
   if (result.status !== 0 || !fs.existsSync(path.join(outdir, 'manifest.json'))) {
-    const details = findings.length > 0 ? formatFindings(findings) : `${result.stdout}\n${result.stderr}`.trim();
+    const details = reported.length > 0 ? formatFindings(reported) : `${result.stdout}\n${result.stderr}`.trim();
     return { name, ok: false, line: `${name}: FAILED to synthesize (${seconds}s)\n${details}` };
   }
 
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf-8'));
   const stacks = Object.values<any>(manifest.artifacts ?? {}).filter(a => a.type === 'aws:cloudformation:stack');
+  // aws-cdk-lib validates only top-level templates: nested stacks' templates are validated here.
+  const stackTemplateFiles = stacks.map(stack => path.join(outdir, stack.properties.templateFile));
+  const findings = [...reported, ...validateNestedTemplates(nestedTemplateFiles(stackTemplateFiles))];
+  const errors = findings.filter(f => f.severity === 'error');
   let resources = 0;
   let nestedStacks = 0;
   let monthlyUsd: number | undefined;

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { nestedTemplateFiles, validateNestedTemplates } from './nested-validation';
 import { Finding, formatFindings, readFindings } from './validation-report';
 import { EcsKitValidationError } from '../../src/core/errors';
 
@@ -45,7 +46,8 @@ export interface ValidatedSynthesis {
 }
 
 /**
- * Synthesizes an app with the validators registered by `createTestApp`.
+ * Synthesizes an app with the validators registered by `createTestApp`, and
+ * runs the built-in CloudFormation validation on nested stacks' templates too.
  * Synthesis errors that are not validation reports (e.g. a construct throwing)
  * propagate unchanged.
  */
@@ -62,7 +64,9 @@ export function synthesizeWithValidators(app: App): ValidatedSynthesis {
     const file = path.join(app.outdir, stack.templateFile);
     templates[stack.artifactId] = Template.fromJSON(JSON.parse(fs.readFileSync(file, 'utf-8')));
   }
-  return { templates, findings: readFindings(reportFile) };
+  // Nested stacks' templates are not handed to the built-in validation: validate them here.
+  const topLevel = app.node.children.filter(Stack.isStack).map(stack => path.join(app.outdir, stack.templateFile));
+  return { templates, findings: [...readFindings(reportFile), ...validateNestedTemplates(nestedTemplateFiles(topLevel))] };
 }
 
 /** Fails with rule id, construct path and message for every unacknowledged finding. */

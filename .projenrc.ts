@@ -146,4 +146,13 @@ project.addTask('bench:cost', {
   ],
 });
 
+// `npm run bench:profile`: where synthesis time goes on each side, from V8 CPU profiles.
+project.addTask('bench:profile', {
+  description: 'Profile the synthesis of the reference app on both sides; print time per phase as a Markdown table',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only --project scripts/tsconfig.json bench/profile.ts', receiveArgs: true },
+  ],
+});
+
 project.synth();

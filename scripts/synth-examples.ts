@@ -10,8 +10,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { nestedTemplatePaths } from '../src/core/cost/nested-templates';
-import { nestedTemplateFiles, validateNestedTemplates } from '../test/helpers/nested-validation';
+import { nestedTemplateFiles } from '../src/core/cost/nested-templates';
+import { validateNestedTemplates } from '../test/helpers/nested-validation';
 import { formatFindings, readFindings } from '../test/helpers/validation-report';
 
 const root = path.resolve(__dirname, '..');
@@ -56,30 +56,19 @@ function synthesize(name: string): ExampleResult {
   const stacks = Object.values<any>(manifest.artifacts ?? {}).filter(a => a.type === 'aws:cloudformation:stack');
   // aws-cdk-lib validates only top-level templates: nested stacks' templates are validated here.
   const stackTemplateFiles = stacks.map(stack => path.join(outdir, stack.properties.templateFile));
-  const findings = [...reported, ...validateNestedTemplates(nestedTemplateFiles(stackTemplateFiles))];
+  const nestedFiles = nestedTemplateFiles(stackTemplateFiles);
+  const findings = [...reported, ...validateNestedTemplates(nestedFiles)];
   const errors = findings.filter(f => f.severity === 'error');
-  let resources = 0;
-  let nestedStacks = 0;
+  const resources = [...stackTemplateFiles, ...nestedFiles]
+    .reduce((sum, file) => sum + Object.keys(JSON.parse(fs.readFileSync(file, 'utf-8')).Resources ?? {}).length, 0);
   let monthlyUsd: number | undefined;
-  // Resources of a template and of its nested stacks' templates.
-  const countResources = (templateFile: string, template: any): number => {
-    let count = Object.keys(template.Resources ?? {}).length;
-    for (const nestedFile of Object.values(nestedTemplatePaths(templateFile, template))) {
-      nestedStacks++;
-      count += countResources(nestedFile, JSON.parse(fs.readFileSync(nestedFile, 'utf-8')));
-    }
-    return count;
-  };
-  for (const stack of stacks) {
-    const templateFile = path.join(outdir, stack.properties.templateFile);
-    const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
-    resources += countResources(templateFile, template);
-    // Written by the MonthlyCostReport plugin the examples opt in to.
+  for (const templateFile of stackTemplateFiles) {
+    // Written by the MonthlyCostReport plugin the examples opt in to (nested stacks included).
     const costFile = templateFile.replace(/\.template\.json$/, '.cost.json');
     if (fs.existsSync(costFile)) monthlyUsd = (monthlyUsd ?? 0) + JSON.parse(fs.readFileSync(costFile, 'utf-8')).monthlyUsd;
   }
   const cost = monthlyUsd === undefined ? '' : `, fixed cost ~$${monthlyUsd.toFixed(2)}/month`;
-  const nested = nestedStacks > 0 ? ` (+${nestedStacks} nested)` : '';
+  const nested = nestedFiles.length > 0 ? ` (+${nestedFiles.length} nested)` : '';
   const line = `${name}: ${plural(stacks.length, 'stack')}${nested}, ${plural(resources, 'resource')}, ` +
     `${plural(findings.length, 'validation finding')}${cost} (${seconds}s)`;
   return { name, ok: errors.length === 0, line: findings.length > 0 ? `${line}\n${formatFindings(findings)}` : line };

@@ -399,15 +399,16 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
           `The load balancer ${this.node.path} already sends unmatched requests to '${this.defaultTargetPath}': ` +
           'give hostHeaders and/or pathPatterns (e.g. pathPatterns: ["/api/*"]) to route only some requests here.');
       }
+      const inOwnStack = Stack.of(scope) === Stack.of(this);
       const catchAllUser = this.rulePriorities.get(CATCH_ALL_PRIORITY);
-      if (catchAllUser !== undefined && Stack.of(scope) !== Stack.of(this)) {
+      if (catchAllUser !== undefined && !inOwnStack) {
         validator.report('priority', CATCH_ALL_PRIORITY,
           `'${catchAllUser}' uses priority ${CATCH_ALL_PRIORITY}, which the default target of another stack needs: give it a lower priority.`);
       }
       validator.throwIfInvalid();
       this.defaultTargetPath = scope.node.path;
       this.attachedTargetGroups++;
-      if (Stack.of(scope) === Stack.of(this)) {
+      if (inOwnStack) {
         this.listener.addTargetGroups(id, { targetGroups: [options.targetGroup] });
         return undefined;
       }

@@ -1,28 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import { Finding } from './validation-report';
-import { Template, nestedTemplatePaths } from '../../src/core/cost/nested-templates';
 
 /** Starting the validation engine takes a second or two: one per process. */
 let engine: CloudFormationValidatePlugin | undefined;
-
-/**
- * The templates of every nested stack of the given stack templates,
- * recursively (absolute paths).
- */
-export function nestedTemplateFiles(stackTemplateFiles: string[]): string[] {
-  const found: string[] = [];
-  const visit = (file: string): void => {
-    const template: Template = JSON.parse(fs.readFileSync(file, 'utf-8'));
-    for (const nested of Object.values(nestedTemplatePaths(file, template))) {
-      found.push(nested);
-      visit(nested);
-    }
-  };
-  stackTemplateFiles.forEach(visit);
-  return found;
-}
 
 /**
  * Runs aws-cdk-lib's built-in CloudFormation validation on nested stack

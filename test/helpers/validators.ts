@@ -4,8 +4,9 @@ import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { nestedTemplateFiles, validateNestedTemplates } from './nested-validation';
+import { validateNestedTemplates } from './nested-validation';
 import { Finding, formatFindings, readFindings } from './validation-report';
+import { nestedTemplateFiles } from '../../src/core/cost/nested-templates';
 import { EcsKitValidationError } from '../../src/core/errors';
 
 export { Finding, formatFindings, readFindings };

@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
 import { EcsCluster, FargateWebService, FargateWebServiceGroup, SharedLoadBalancer } from '../../src';
-import { nestedTemplatePaths } from '../../src/core/cost/nested-templates';
+import { nestedTemplateFiles, nestedTemplatePaths } from '../../src/core/cost/nested-templates';
 import { createTestStack, errorOf, expectAcceptedOnlyWhen, expectNoFindings, synthesizeWithValidators } from '../helpers/validators';
 
 /** A validated test stack with a cluster and an empty group. */
@@ -31,14 +31,9 @@ function addServices(group: FargateWebServiceGroup, count: number, options: { en
  */
 function allTemplates(app: App): Record<string, any> {
   expectNoFindings(synthesizeWithValidators(app).findings);
-  const templates: Record<string, any> = {};
-  const visit = (file: string) => {
-    const template = JSON.parse(fs.readFileSync(file, 'utf-8'));
-    templates[path.basename(file)] = template;
-    for (const nested of Object.values(nestedTemplatePaths(file, template))) visit(nested);
-  };
-  for (const stack of app.node.children.filter(Stack.isStack)) visit(path.join(app.outdir, stack.templateFile));
-  return templates;
+  const stackFiles = app.node.children.filter(Stack.isStack).map(stack => path.join(app.outdir, stack.templateFile));
+  return Object.fromEntries([...stackFiles, ...nestedTemplateFiles(stackFiles)]
+    .map(file => [path.basename(file), JSON.parse(fs.readFileSync(file, 'utf-8'))]));
 }
 
 /** The synthesized template of `stack` itself, after a validated synthesis of its app. */

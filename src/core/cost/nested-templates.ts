@@ -31,6 +31,23 @@ export function nestedTemplatePaths(templatePath: string, template: Template): {
   return found;
 }
 
+/**
+ * The templates of every nested stack of the given templates, nested stacks of
+ * nested stacks included (absolute paths, parents before their children).
+ */
+export function nestedTemplateFiles(templatePaths: string[]): string[] {
+  const found: string[] = [];
+  const visit = (file: string): void => {
+    const template: Template = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    for (const nested of Object.values(nestedTemplatePaths(file, template))) {
+      found.push(nested);
+      visit(nested);
+    }
+  };
+  templatePaths.forEach(visit);
+  return found;
+}
+
 /** The file assets of every asset manifest in a cloud assembly directory. */
 function readFileAssets(directory: string): { hash: string; path: string }[] {
   const assets: { hash: string; path: string }[] = [];

@@ -10,7 +10,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
-import { NEW_PROJECT_CONTEXT, buildCdkApp, buildKitApp } from './apps';
+import { buildCdkApp } from './cdk-app';
+import { NEW_PROJECT_CONTEXT } from './context';
+import { buildKitApp } from './kit-app';
 import { MonthlyCostReport } from '../lib';
 
 interface Item { description: string; monthlyUsd: number }
@@ -21,7 +23,7 @@ const sizes = (sizeOption >= 0 ? process.argv[sizeOption + 1] : '1,10').split(',
 const variants: { name: string; build: (app: App, services: number) => void }[] = [
   { name: 'aws-cdk-lib, its defaults', build: buildCdkApp },
   { name: 'cdk-ecs-kit, its defaults', build: (app, n) => buildKitApp(app, n) },
-  { name: 'cdk-ecs-kit, low-cost profile', build: (app, n) => buildKitApp(app, n, true) },
+  { name: 'cdk-ecs-kit, low-cost profile', build: (app, n) => buildKitApp(app, n, { lowCost: true }) },
 ];
 
 /** The columns of the table: what each line item of the estimate is about. */

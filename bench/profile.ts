@@ -6,7 +6,8 @@
  * the app, synthesis, garbage collection — averaged over the runs. Prints a
  * Markdown table for docs/benchmarks.md.
  *
- * Options: --runs N (default 3), --services N (default 1).
+ * Options: --runs N (default 3), --services N (default 1), --group (the kit's
+ * one web service in a FargateWebServiceGroup, as in `npm run bench -- --group`).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -22,6 +23,7 @@ function option(name: string, fallback: string): string {
 }
 const runs = Number(option('runs', '3'));
 const services = option('services', '1');
+const kitSide = process.argv.includes('--group') ? 'kit-group' : 'kit';
 const root = path.resolve(__dirname, '..');
 
 /**
@@ -64,7 +66,7 @@ function profileOnce(side: 'kit' | 'cdk'): Map<string, number> {
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), `profile-${side}-`));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `synth-${side}-`));
   spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-r', 'ts-node/register/transpile-only',
-    path.join(__dirname, 'synth-once.ts'), side, services, outdir], { cwd: root, encoding: 'utf-8' });
+    path.join(__dirname, 'synth-once.ts'), side === 'kit' ? kitSide : side, services, outdir], { cwd: root, encoding: 'utf-8' });
   const [file] = fs.readdirSync(profileDir);
   const phases = phasesOf(path.join(profileDir, file));
   fs.rmSync(profileDir, { recursive: true, force: true });

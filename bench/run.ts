@@ -3,7 +3,9 @@
  * a separate process, alternating A B A B … after one warm-up of each, for
  * every size of the scale series. Prints a Markdown report for docs/benchmarks.md.
  *
- * Options: --runs N (default 5), --sizes 1,10,50,100,300 (the series).
+ * Options: --runs N (default 5), --sizes 1,10,50,100,300 (the series),
+ * --group (the kit's one web service in a FargateWebServiceGroup too, instead of
+ * the reference app's FargateWebService).
  * Not a test: nothing here asserts a time.
  */
 import { spawnSync } from 'child_process';
@@ -28,9 +30,10 @@ function option(name: string, fallback: string): string {
 }
 const runs = Number(option('runs', '5'));
 const sizes = option('sizes', '1,10,50,100,300').split(',').map(Number);
+const kitSide = process.argv.includes('--group') ? 'kit-group' : 'kit';
 const root = path.resolve(__dirname, '..');
 
-function synthOnce(side: 'kit' | 'cdk', services: number): Sample {
+function synthOnce(side: 'kit' | 'kit-group' | 'cdk', services: number): Sample {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${side}-`));
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-once.ts'), side, String(services), outdir], {
@@ -57,12 +60,12 @@ const fmt = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFix
 const rows: string[] = [];
 const perService: { n: number; resources: number; seconds: number }[] = [];
 for (const n of sizes) {
-  synthOnce('kit', n);
+  synthOnce(kitSide, n);
   synthOnce('cdk', n); // warm-ups: file caches, ts-node
   const a: Sample[] = [];
   const b: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    a.push(synthOnce('kit', n));
+    a.push(synthOnce(kitSide, n));
     b.push(synthOnce('cdk', n));
   }
   const describe = (samples: Sample[]) => {

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
+import { option } from './args';
 import { buildCdkApp } from './cdk-app';
 import { NEW_PROJECT_CONTEXT } from './context';
 import { buildKitApp } from './kit-app';
@@ -17,8 +18,7 @@ import { MonthlyCostReport } from '../lib';
 
 interface Item { description: string; monthlyUsd: number }
 
-const sizeOption = process.argv.indexOf('--sizes');
-const sizes = (sizeOption >= 0 ? process.argv[sizeOption + 1] : '1,10').split(',').map(Number);
+const sizes = option('sizes', '1,10').split(',').map(Number);
 
 const variants: { name: string; build: (app: App, services: number) => void }[] = [
   { name: 'aws-cdk-lib, its defaults', build: buildCdkApp },

@@ -13,17 +13,14 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { kitSideOption, option } from './args';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
 const runs = Number(option('runs', '3'));
 const services = option('services', '1');
-const kitSide = process.argv.includes('--group') ? 'kit-group' : 'kit';
+const kitSide = kitSideOption();
 const root = path.resolve(__dirname, '..');
 
 /**

@@ -12,6 +12,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Side, kitSideOption, option } from './args';
 
 interface Sample {
   ok: boolean;
@@ -24,16 +25,12 @@ interface Sample {
   error?: string;
 }
 
-function option(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? process.argv[index + 1] : fallback;
-}
 const runs = Number(option('runs', '5'));
 const sizes = option('sizes', '1,10,50,100,300').split(',').map(Number);
-const kitSide = process.argv.includes('--group') ? 'kit-group' : 'kit';
+const kitSide = kitSideOption();
 const root = path.resolve(__dirname, '..');
 
-function synthOnce(side: 'kit' | 'kit-group' | 'cdk', services: number): Sample {
+function synthOnce(side: Side, services: number): Sample {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${side}-`));
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-once.ts'), side, String(services), outdir], {

@@ -18,14 +18,24 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ComposeFile } from './compose-file';
-import { ComposeMount, ComposeProblem, ComposeProject, ComposeService, LoadResult, loadProject, readEnvFile } from './model';
-import { lineOf as treeLineOf, parseYaml } from './parse';
-import { Unit, planUnits } from './plan';
+import type { ComposeMount, ComposeProblem, ComposeProject, ComposeService, LoadResult } from './model';
+import type { Unit } from './plan';
 import { EcsCluster } from '../cluster/ecs-cluster';
 import { PropValidator } from '../core/validation';
 import { FargateWebService } from '../service/fargate-web-service';
 import { webLoadBalancerOptions } from '../service/private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
+
+/*
+ * The Compose model, its YAML reader and the planner are loaded when a ComposeApp
+ * reads its file, not when the library is loaded: most apps have no Compose file,
+ * and they would pay about 5 ms at every synthesis for these modules.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const model = (): typeof import('./model') => require('./model');
+const yamlTree = (): typeof import('./parse') => require('./parse');
+const planner = (): typeof import('./plan') => require('./plan');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Where the services of a `ComposeApp` run.
@@ -303,7 +313,7 @@ export class ComposeApp extends Construct {
     this.checkProps(validator, launchType);
     validator.throwIfInvalid();
 
-    const loaded: LoadResult = loadProject(content!, {
+    const loaded: LoadResult = model().loadProject(content!, {
       fileName: file.fileName,
       directory: file.directory,
       fargate: this.fargate,
@@ -331,11 +341,11 @@ export class ComposeApp extends Construct {
         validator.report(`secrets.${name}`, name, `The Compose file declares no secret "${name}": use one of ${quoteList(project.secrets.map(s => s.name))}.`);
       }
     }
-    const tree = parseYaml(content!).tree!;
-    const plan = planUnits(project.services, {
+    const tree = yamlTree().parseYaml(content!).tree!;
+    const plan = planner().planUnits(project.services, {
       fargate: this.fargate,
       webServices: props.webServices ?? {},
-      lineOf: p => treeLineOf(tree, p),
+      lineOf: p => yamlTree().lineOf(tree, p),
       fileName: file.fileName,
     });
     reportProblems(validator, plan.problems);
@@ -461,7 +471,7 @@ export class ComposeApp extends Construct {
       displayName = path.join(path.dirname(file.fileName), '.env');
     }
     if (envFile === undefined) return { ...given };
-    const result = readEnvFile(envFile, displayName!, given);
+    const result = model().readEnvFile(envFile, displayName!, given);
     reportProblems(validator, result.problems);
     return result.values;
   }

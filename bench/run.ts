@@ -5,65 +5,32 @@
  *
  * Options: --runs N (default 5), --sizes 1,10,50,100,300 (the series),
  * --group (the kit's one web service in a FargateWebServiceGroup too, instead of
- * the reference app's FargateWebService).
+ * the reference app's FargateWebService), --equivalent (B is the kit's reference
+ * app written by hand with aws-cdk-lib, the same features; one service only).
  * Not a test: nothing here asserts a time.
  */
-import { spawnSync } from 'child_process';
-import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
-import { Side, kitSideOption, option } from './args';
-
-interface Sample {
-  ok: boolean;
-  seconds: number;
-  maxRssKiB: number;
-  resources?: number;
-  maxResourcesPerStack?: number;
-  templateBytes?: number;
-  stacks?: number;
-  error?: string;
-}
+import { cdkSideOption, kitSideOption, option } from './args';
+import { Sample, median, synthOnce } from './samples';
 
 const runs = Number(option('runs', '5'));
 const sizes = option('sizes', '1,10,50,100,300').split(',').map(Number);
 const kitSide = kitSideOption();
-const root = path.resolve(__dirname, '..');
+const cdkSide = cdkSideOption();
+const cdkLabel = cdkSide === 'cdk-equivalent' ? 'aws-cdk-lib, same features' : 'aws-cdk-lib';
 
-function synthOnce(side: Side, services: number): Sample {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${side}-`));
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'synth-once.ts'), side, String(services), outdir], {
-    cwd: root, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024,
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  fs.rmSync(outdir, { recursive: true, force: true });
-  const line = result.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return { seconds, ...JSON.parse(line) };
-  } catch {
-    const output = (result.stderr || result.stdout).trim().split('\n');
-    return { ok: false, seconds, maxRssKiB: 0, error: output.find(l => /^\w*Error\b/.test(l)) ?? output[0] };
-  }
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 const fmt = (xs: number[]) => `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
 
 const rows: string[] = [];
 const perService: { n: number; resources: number; seconds: number }[] = [];
 for (const n of sizes) {
   synthOnce(kitSide, n);
-  synthOnce('cdk', n); // warm-ups: file caches, ts-node
+  synthOnce(cdkSide, n); // warm-ups: file caches, ts-node
   const a: Sample[] = [];
   const b: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     a.push(synthOnce(kitSide, n));
-    b.push(synthOnce('cdk', n));
+    b.push(synthOnce(cdkSide, n));
   }
   const describe = (samples: Sample[]) => {
     const ok = samples.filter(s => s.ok);
@@ -79,7 +46,7 @@ for (const n of sizes) {
   const ratios = a.map((x, i) => (x.ok && b[i].ok ? x.seconds / b[i].seconds : NaN)).filter(r => !Number.isNaN(r));
   const ratioText = ratios.length ? `${median(ratios).toFixed(2)} (${ratios.map(r => r.toFixed(2)).join(', ')})` : '—';
   rows.push(`| ${n} | kit | ${da.text} | ${ratioText} |`);
-  rows.push(`| ${n} | aws-cdk-lib | ${db.text} | |`);
+  rows.push(`| ${n} | ${cdkLabel} | ${db.text} | |`);
   if (da.seconds !== undefined) perService.push({ n, resources: a.find(x => x.ok)!.resources!, seconds: da.seconds });
   console.error(`N=${n} done`);
 }

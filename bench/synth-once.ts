@@ -1,29 +1,53 @@
 /**
- * One synthesis in its own process: `synth-once <kit|kit-group|cdk> <services> <outdir>`
- * (`kit-group`: the kit's services in a FargateWebServiceGroup even at one service).
+ * One synthesis in its own process: `synth-once <kit|kit-group|cdk|cdk-equivalent> <services> <outdir>`
+ * (`kit-group`: the kit's services in a FargateWebServiceGroup even at one service;
+ * `cdk-equivalent`: the kit's reference app written by hand with aws-cdk-lib).
  * Prints one JSON line: stacks (nested ones included), resources (all, and the
- * most in one stack), template bytes, peak memory — or the error.
+ * most in one stack), template bytes, peak memory, the milliseconds of each
+ * phase (creating the App and loading the app's modules, constructing,
+ * synthesizing with the built-in validation unless CDK_VALIDATION=false) — or the error.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { performance } from 'perf_hooks';
 import { App } from 'aws-cdk-lib';
 import { NEW_PROJECT_CONTEXT } from './context';
 import { nestedTemplateFiles } from '../lib/core/cost/nested-templates';
 
+/**
+ * Loads only the side's own app module — a require, not an import, so that it
+ * happens here and is timed: the aws-cdk-lib sides never load cdk-ecs-kit.
+ */
+function loadApp(side: string, app: App): (services: number) => unknown {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  switch (side) {
+    case 'cdk': {
+      const { buildCdkApp } = require('./cdk-app') as typeof import('./cdk-app');
+      return n => buildCdkApp(app, n);
+    }
+    case 'cdk-equivalent': {
+      const { buildCdkEquivalentApp } = require('./cdk-equivalent-app') as typeof import('./cdk-equivalent-app');
+      return n => buildCdkEquivalentApp(app, n);
+    }
+    default: {
+      const { buildKitApp } = require('./kit-app') as typeof import('./kit-app');
+      return n => buildKitApp(app, n, { group: side === 'kit-group' });
+    }
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 function main(): void {
   const [side, services, outdir] = process.argv.slice(2);
+  const started = performance.now();
   const app = new App({ outdir, context: NEW_PROJECT_CONTEXT });
   try {
-    // Each side loads only its own app's modules (a require, not an import, so
-    // that it happens here): the aws-cdk-lib side never loads cdk-ecs-kit.
-    if (side === 'cdk') {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('./cdk-app') as typeof import('./cdk-app')).buildCdkApp(app, Number(services));
-    } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      (require('./kit-app') as typeof import('./kit-app')).buildKitApp(app, Number(services), { group: side === 'kit-group' });
-    }
+    const build = loadApp(side, app);
+    const loaded = performance.now();
+    build(Number(services));
+    const built = performance.now();
     const assembly = app.synth();
+    const synthesized = performance.now();
     // Every template: the stacks and their nested stacks.
     const stackFiles = assembly.stacks.map(stack => path.join(assembly.directory, stack.templateFile));
     const files = [...stackFiles, ...nestedTemplateFiles(stackFiles)];
@@ -32,7 +56,9 @@ function main(): void {
     const resources = counts.reduce((sum, n) => sum + n, 0);
     const maxResourcesPerStack = Math.max(...counts);
     const templateBytes = files.reduce((sum, file) => sum + fs.statSync(file).size, 0);
-    console.log(JSON.stringify({ ok: true, stacks, resources, maxResourcesPerStack, templateBytes, maxRssKiB: process.resourceUsage().maxRSS }));
+    const milliseconds = { load: loaded - started, construct: built - loaded, synth: synthesized - built };
+    const maxRssKiB = process.resourceUsage().maxRSS;
+    console.log(JSON.stringify({ ok: true, stacks, resources, maxResourcesPerStack, templateBytes, maxRssKiB, milliseconds }));
   } catch (e) {
     console.log(JSON.stringify({ ok: false, error: (e as Error).message.split('\n')[0], maxRssKiB: process.resourceUsage().maxRSS }));
   }

@@ -134,40 +134,27 @@ project.addTask('synth', {
   receiveArgs: true,
 });
 
-// `npm run bench`: the side-by-side synthesis benchmark (a script, never a timed test).
-project.addTask('bench', {
-  description: 'Synthesize the reference app with cdk-ecs-kit and with aws-cdk-lib only, alternating; print a Markdown report',
-  steps: [
-    { spawn: 'compile' },
-    { exec: 'ts-node --transpile-only --project scripts/tsconfig.json bench/run.ts', receiveArgs: true },
-  ],
-});
-
-// `npm run bench:cost`: the reference app's fixed monthly cost, aws-cdk-lib against cdk-ecs-kit (defaults and low-cost profile).
-project.addTask('bench:cost', {
-  description: 'Estimate the reference app\'s fixed monthly cost three ways; print a Markdown table',
-  steps: [
-    { spawn: 'compile' },
-    { exec: 'ts-node --transpile-only --project scripts/tsconfig.json bench/cost.ts', receiveArgs: true },
-  ],
-});
-
-// `npm run bench:profile`: where synthesis time goes on each side, from V8 CPU profiles.
-project.addTask('bench:profile', {
-  description: 'Profile the synthesis of the reference app on both sides; print time per phase as a Markdown table',
-  steps: [
-    { spawn: 'compile' },
-    { exec: 'ts-node --transpile-only --project scripts/tsconfig.json bench/profile.ts', receiveArgs: true },
-  ],
-});
-
-// `npm run bench:phases`: in-process timers per phase, the kit against the same features written with aws-cdk-lib.
-project.addTask('bench:phases', {
-  description: 'Time the phases of the reference app\'s synthesis: the kit, the same features with aws-cdk-lib, aws-cdk-lib\'s defaults',
-  steps: [
-    { spawn: 'compile' },
-    { exec: 'ts-node --transpile-only --project scripts/tsconfig.json bench/phases.ts', receiveArgs: true },
-  ],
-});
+/**
+ * A benchmark script as an npm task: compile the library, then run `bench/<script>`
+ * with its arguments. Benchmarks are scripts whose figures go into
+ * docs/benchmarks.md, never timed tests.
+ */
+function addBenchTask(name: string, script: string, description: string): void {
+  project.addTask(name, {
+    description,
+    steps: [
+      { spawn: 'compile' },
+      { exec: `ts-node --transpile-only --project scripts/tsconfig.json bench/${script}`, receiveArgs: true },
+    ],
+  });
+}
+addBenchTask('bench', 'run.ts',
+  'Synthesize the reference app with cdk-ecs-kit and with aws-cdk-lib only, alternating; print a Markdown report');
+addBenchTask('bench:cost', 'cost.ts',
+  'Estimate the reference app\'s fixed monthly cost three ways; print a Markdown table');
+addBenchTask('bench:profile', 'profile.ts',
+  'Profile the synthesis of the reference app on both sides; print time per phase as a Markdown table');
+addBenchTask('bench:phases', 'phases.ts',
+  'Time the phases of the reference app\'s synthesis: the kit, the same features with aws-cdk-lib, aws-cdk-lib\'s defaults');
 
 project.synth();

@@ -1,5 +1,5 @@
 /**
- * The command line of the benchmark scripts (run, profile, cost), parsed one way.
+ * The command line of the benchmark scripts (run, phases, profile, cost), parsed one way.
  */
 
 /**

@@ -93,7 +93,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/', '/rosetta/');
 
-// Examples and scripts are type-checked and linted like tests, but never part of the jsii build.
+// Examples, scripts and benchmarks are linted and type-checked like tests, but never part of the jsii build.
 for (const dir of ['examples', 'scripts', 'bench']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
@@ -103,6 +103,21 @@ for (const dir of ['examples', 'scripts', 'bench']) {
     compilerOptions: { rootDir: '..', noEmit: true, isolatedModules: true },
   });
 }
+
+// ts-jest and ts-node run tests, examples, scripts and benchmarks transpile-only (isolatedModules),
+// which checks no types: one tsc pass over all of them does. Not isolated modules here, because
+// src/*/index.ts re-exports interfaces the way jsii reads them.
+new javascript.TypescriptConfig(project, {
+  fileName: 'tsconfig.typecheck.json',
+  extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),
+  include: ['test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+  exclude: ['node_modules', '**/cdk.out'],
+  compilerOptions: { rootDir: '.', noEmit: true },
+});
+const typecheckTask = project.addTask('typecheck', {
+  description: 'Type-check the tests, examples, scripts and benchmarks (they run transpile-only)',
+  exec: 'tsc --project tsconfig.typecheck.json',
+});
 
 // Develop against the minimum constructs (projen only records it as a peer).
 project.addDevDeps(`constructs@${MIN_CONSTRUCTS_VERSION}`);
@@ -123,8 +138,9 @@ const rosettaTask = project.addTask('rosetta', {
   exec: 'jsii-rosetta extract --compile --fail',
 });
 
-// `npm test` is the whole gate: jsii compile, rosetta, then jest, then eslint (projen's test task).
+// `npm test` is the whole gate: jsii compile, type checks, rosetta, then jest, then eslint (projen's test task).
 project.testTask.prependSpawn(rosettaTask);
+project.testTask.prependSpawn(typecheckTask);
 project.testTask.prependSpawn(project.compileTask);
 
 // `npm run synth`: synthesize every example app with the real aws-cdk CLI.

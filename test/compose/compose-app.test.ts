@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeAppProps, ComposeFile, ComposeLaunchType, EcsCluster, EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
+import { ComposeApp, ComposeAppProps, ComposeFile, ComposeLaunchType, EcsCluster, FargateWebService, SharedLoadBalancer } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 /** A fixture, by a path relative to the repository root (what error messages show). */

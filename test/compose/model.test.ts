@@ -159,7 +159,7 @@ describe('unsupported keys', () => {
     const result = load('unsupported.yaml', { imageOverrides: [] });
     // THEN
     expect(result.problems).toEqual([]);
-    const byName = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+    const byName = (a: object, b: object) => JSON.stringify(a).localeCompare(JSON.stringify(b));
     expect(result.warnings.map(w => w.context).sort(byName)).toEqual([
       { key: 'version' },
       { key: 'x-defaults' },

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import jsonata from 'jsonata';
 import { BUSYBOX, definitionOf, importedCluster, onDemandAndGpuCluster, spotCluster, statesOf, t } from './helpers';
-import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, EcsKitValidationError, JobSchedule } from '../../src';
+import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, JobSchedule } from '../../src';
 import { createTestStack, errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
 
 type JobOptions = Omit<Ec2BatchJobProps, 'cluster' | 'image'> & { image?: ecs.ContainerImage };

@@ -172,5 +172,7 @@ addBenchTask('bench:profile', 'profile.ts',
   'Profile the synthesis of the reference app on both sides; print time per phase as a Markdown table');
 addBenchTask('bench:phases', 'phases.ts',
   'Time the phases of the reference app\'s synthesis: the kit, the same features with aws-cdk-lib, aws-cdk-lib\'s defaults');
+addBenchTask('bench:findings', 'findings.ts',
+  'Validate the reference app three ways with the tests\' validators (built-in validation, cdk-nag); print findings per rule');
 
 project.synth();

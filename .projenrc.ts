@@ -105,8 +105,8 @@ for (const dir of ['examples', 'scripts', 'bench']) {
 }
 
 // ts-jest and ts-node run tests, examples, scripts and benchmarks transpile-only (isolatedModules),
-// which checks no types: one tsc pass over all of them does. Not isolated modules here, because
-// src/*/index.ts re-exports interfaces the way jsii reads them.
+// which checks no types: one tsc pass over all of them does. Without isolated modules, because
+// src/*/index.ts re-exports interfaces by name (`export { Props } from`), which they reject.
 new javascript.TypescriptConfig(project, {
   fileName: 'tsconfig.typecheck.json',
   extends: javascript.TypescriptConfigExtends.fromPaths(['./tsconfig.json']),

@@ -3,9 +3,10 @@
  * the reference app (1 web service) on each side — cdk-ecs-kit, the same
  * features written by hand with aws-cdk-lib (`bench/cdk-equivalent-app.ts`) and
  * aws-cdk-lib with its own defaults (`bench/cdk-app.ts`). Each app is
- * synthesized with aws-cdk-lib's built-in CloudFormation validation as errors
- * and cdk-nag's AwsSolutions pack, as `test/helpers/validators.ts` does; prints
- * the findings per rule as a Markdown table for docs/benchmarks.md.
+ * synthesized by `test/helpers/validators.ts` as the tests are, with
+ * aws-cdk-lib's built-in CloudFormation validation as errors and cdk-nag's
+ * AwsSolutions pack; prints the findings per rule as a Markdown table for
+ * docs/benchmarks.md.
  *
  * Beside each app's findings, the rules it acknowledges in code with a reason
  * (`Validations.of(…).acknowledge`): a finding the kit acknowledges is not
@@ -15,24 +16,14 @@
  * things: this shows what the kit's extra work buys. Not a test, and not timed.
  */
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { buildCdkApp } from './cdk-app';
 import { buildCdkEquivalentApp } from './cdk-equivalent-app';
 import { NEW_PROJECT_CONTEXT } from './context';
 import { buildKitApp } from './kit-app';
-// The tests' own reader of validation-report.json, so that both count findings one way.
-import { Finding, readFindings } from '../test/helpers/validation-report';
-
-/**
- * The built-in validation's findings as errors, as every test app and example
- * sets it (`VALIDATION_CONTEXT` of test/helpers/validators.ts, which this script
- * does not import: it loads the library's sources).
- */
-const VALIDATION_CONTEXT = { '@aws-cdk/core:validateAgainstDefaultRules': true };
+// The tests' own validating app and synthesis, so that both count findings one way.
+import { Finding, createTestApp, synthesizeWithValidators } from '../test/helpers/validators';
 
 const sides: { label: string; build: (app: App) => unknown }[] = [
   { label: 'cdk-ecs-kit', build: app => buildKitApp(app, 1) },
@@ -47,19 +38,12 @@ interface Outcome {
   readonly acknowledged: string[];
 }
 
-/** Every finding of one side's app (synthesis stops at errors, after writing the report), and its acknowledgments. */
+/** Every finding of one side's app, and its acknowledgments. */
 function outcomeOf(build: (app: App) => unknown): Outcome {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-findings-'));
-  const app = new App({ outdir, context: { ...NEW_PROJECT_CONTEXT, ...VALIDATION_CONTEXT } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const app = createTestApp({ context: NEW_PROJECT_CONTEXT });
   build(app);
-  try {
-    app.synth();
-  } catch (e) {
-    if (!fs.existsSync(path.join(outdir, 'validation-report.json'))) throw e;
-  }
-  const findings = readFindings(path.join(outdir, 'validation-report.json'));
-  fs.rmSync(outdir, { recursive: true, force: true });
+  const { findings } = synthesizeWithValidators(app);
+  fs.rmSync(app.outdir, { recursive: true, force: true });
   const acknowledged = app.node.findAll().flatMap((construct: IConstruct) => construct.node.metadata
     .filter(entry => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
     .flatMap(entry => Object.keys(entry.data as Record<string, string>)));
@@ -74,7 +58,10 @@ const ruleOf = (id: string) => id.replace(/\[.*$/, '').replace(/^\w+::(?=AwsSolu
 
 function countByRule(ids: string[]): Map<string, number> {
   const byRule = new Map<string, number>();
-  for (const id of ids) byRule.set(ruleOf(id), (byRule.get(ruleOf(id)) ?? 0) + 1);
+  for (const id of ids) {
+    const rule = ruleOf(id);
+    byRule.set(rule, (byRule.get(rule) ?? 0) + 1);
+  }
   return byRule;
 }
 

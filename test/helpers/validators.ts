@@ -9,7 +9,8 @@ import { Finding, formatFindings, readFindings } from './validation-report';
 import { nestedTemplateFiles } from '../../src/core/cost/nested-templates';
 import { EcsKitValidationError } from '../../src/core/errors';
 
-export { Finding, formatFindings, readFindings };
+export type { Finding };
+export { formatFindings, readFindings };
 
 /**
  * Context every test app (and every example's cdk.json) sets: aws-cdk-lib's

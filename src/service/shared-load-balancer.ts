@@ -14,6 +14,9 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import { enableAccessLogs } from './private/access-logs';
 import { isIpv6Cidr, isService, isWorldCidr } from './private/checks';
+import {
+  RuleConditions, RuleOverlap, automaticPriority, bandOf, compareRules, freePriority, isAnalyzable, ruleConditions, specificityScore,
+} from './private/listener-priorities';
 import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -173,6 +176,31 @@ export interface ISharedLoadBalancer extends IConstruct {
   addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined;
 }
 
+/** A listener rule attached with `addTargetGroup`, as the routing-order check compares it. */
+interface AttachedRule {
+  /** The rule's construct path. */
+  readonly path: string;
+  /** The construct that attached it (a service), as messages name it. */
+  readonly owner: string;
+  readonly priority: number;
+  /** Whether the priority was given, rather than derived. */
+  readonly explicit: boolean;
+  readonly conditions: RuleConditions;
+}
+
+/** The condition values of a rule, as an error message shows them. */
+function conditionValues(conditions: RuleConditions): string[] {
+  return [...conditions.hostHeaders, ...conditions.pathPatterns];
+}
+
+/** `host a.example.com, path /api/*`: a rule's conditions for a sentence. */
+function describeConditions(conditions: RuleConditions): string {
+  const parts: string[] = [];
+  if (conditions.hostHeaders.length > 0) parts.push(`host ${conditions.hostHeaders.join(' or ')}`);
+  if (conditions.pathPatterns.length > 0) parts.push(`path ${conditions.pathPatterns.join(' or ')}`);
+  return parts.join(', ');
+}
+
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
 
@@ -242,8 +270,9 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
   public readonly url: string;
 
   private defaultTargetPath?: string;
+  /** The construct path of the rule holding each priority of the listener. */
   private readonly rulePriorities = new Map<number, string>();
-  private nextAutomaticPriority = 10;
+  private readonly attachedRules: AttachedRule[] = [];
   private attachedTargetGroups = 0;
   private rules = 0;
 
@@ -425,29 +454,37 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
       });
     }
 
-    let priority = options.priority;
-    if (priority !== undefined && !isUnresolved(priority)) {
+    const conditions = ruleConditions(options.hostHeaders, options.pathPatterns);
+    const rulePath = `${scope.node.path}/${id}`;
+    const explicit = options.priority !== undefined;
+    const priority = options.priority ?? automaticPriority(rulePath, conditions);
+    if (!isUnresolved(priority)) {
       const user = this.rulePriorities.get(priority);
       if (user !== undefined) {
-        validator.report('priority', priority,
-          `Priority ${priority} is already used by '${user}' on the listener of ${this.node.path}: choose another one, or leave priority out to have one chosen.`);
+        validator.report('priority', explicit ? priority : undefined, explicit
+          ? `Priority ${priority} is already used by '${user}' on the listener of ${this.node.path}: choose another one, or leave priority out to have one chosen.`
+          : `The automatic priority of this rule, ${priority} (derived from its construct path '${rulePath}' and the specificity of its ` +
+            `conditions), is already used by '${user}' on the listener of ${this.node.path}. Give the one of the two that is not ` +
+            `deployed yet an explicit priority${this.suggestion(priority, conditions)}, so that the deployed one keeps ${priority}; ` +
+            'an explicit priority never changes whatever is added or removed later.');
       }
     }
+    const rule: AttachedRule = { path: rulePath, owner: scope.node.path, priority, explicit, conditions };
+    // Match sets of malformed conditions mean nothing: their problems are reported first.
+    if (!validator.hasProblems) this.checkRoutingOrder(validator, scope, rule);
     validator.throwIfInvalid();
-    if (priority === undefined) {
-      priority = this.nextFreePriority(validator);
-    }
-    this.rulePriorities.set(priority, `${scope.node.path}/${id}`);
+    if (!isUnresolved(priority)) this.rulePriorities.set(priority, rulePath);
+    this.attachedRules.push(rule);
     this.attachedTargetGroups++;
     this.rules++;
 
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
-    if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
+    const listenerConditions: elbv2.ListenerCondition[] = [];
+    if (options.hostHeaders?.length) listenerConditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
+    if (options.pathPatterns?.length) listenerConditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
     return new elbv2.ApplicationListenerRule(scope, id, {
       listener: this.listener,
       priority,
-      conditions,
+      conditions: listenerConditions,
       targetGroups: [options.targetGroup],
     });
   }
@@ -468,15 +505,50 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     return asDefaultTarget ? this.defaultTargetPath === undefined : this.rules < MAX_RULES_PER_LOAD_BALANCER;
   }
 
-  private nextFreePriority(validator: PropValidator): number {
-    while (this.rulePriorities.has(this.nextAutomaticPriority)) this.nextAutomaticPriority += 10;
-    if (this.nextAutomaticPriority >= CATCH_ALL_PRIORITY) {
-      validator.report('priority', undefined, 'Every automatic priority (multiples of 10 below 50000) is taken: give an explicit priority.');
-      validator.throwIfInvalid();
+  /**
+   * Checks that the new rule is evaluated in the right order against every
+   * rule already attached whose requests overlap its own: a rule whose match
+   * set lies within another's must come first (or it never receives a
+   * request), two rules matching the same requests are refused, and rules that
+   * overlap only partly get a warning when both priorities are automatic.
+   */
+  private checkRoutingOrder(validator: PropValidator, scope: Construct, rule: AttachedRule): void {
+    if (!isAnalyzable(rule.conditions) || isUnresolved(rule.priority)) return;
+    for (const other of this.attachedRules) {
+      if (!isAnalyzable(other.conditions) || isUnresolved(other.priority)) continue;
+      const relation = compareRules(rule.conditions, other.conditions);
+      if (relation === RuleOverlap.DISJOINT) continue;
+      const self = `'${rule.owner}' (${describeConditions(rule.conditions)})`;
+      const them = `'${other.owner}' (${describeConditions(other.conditions)})`;
+      if (relation === RuleOverlap.SAME) {
+        validator.report('hostHeaders/pathPatterns', conditionValues(rule.conditions),
+          `${self} and ${them} match the same requests, so the one evaluated second never receives any: give them different ` +
+          'conditions, or attach one service only.');
+      } else if (relation === RuleOverlap.FIRST_WITHIN_SECOND && rule.priority > other.priority) {
+        validator.report('priority', rule.explicit ? rule.priority : undefined,
+          `Every request ${self} matches also matches ${them}, which is evaluated first (priority ${other.priority} < ` +
+          `${rule.priority}), so this rule would never receive a request. Give this one an explicit priority below ` +
+          `${other.priority}${this.suggestion(other.priority - 1, rule.conditions, 1, other.priority - 1)}.`);
+      } else if (relation === RuleOverlap.SECOND_WITHIN_FIRST && other.priority > rule.priority) {
+        validator.report('priority', rule.explicit ? rule.priority : undefined,
+          `Every request ${them} matches also matches this rule ${self}, which would be evaluated first (priority ${rule.priority} < ` +
+          `${other.priority}), so '${other.owner}' would never receive a request. Give this one an explicit priority above ` +
+          `${other.priority}${this.suggestion(other.priority + 1, rule.conditions, other.priority + 1, CATCH_ALL_PRIORITY - 1)}.`);
+      } else if (relation === RuleOverlap.PARTIAL && !rule.explicit && !other.explicit) {
+        const [first, second] = rule.priority < other.priority ? [rule, other] : [other, rule];
+        Annotations.of(scope).addWarningV2(`cdk-ecs-kit:${isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer'}.overlappingRules`,
+          `Some requests match both ${self} and ${them}: they go to '${first.owner}' (automatic priority ${first.priority}, before ` +
+          `${second.priority}), though neither rule is more specific than the other. If '${second.owner}' should receive them, ` +
+          'give the two services explicit priorities in the order you want (lower is evaluated first).');
+      }
     }
-    const priority = this.nextAutomaticPriority;
-    this.nextAutomaticPriority += 10;
-    return priority;
+  }
+
+  /** `, e.g. N` with a free priority near `near` between `low` and `high` (the rule's band by default), or nothing. */
+  private suggestion(near: number, conditions: RuleConditions, low?: number, high?: number): string {
+    const band = bandOf(specificityScore(conditions));
+    const free = freePriority(new Set(this.rulePriorities.keys()), near, low ?? band.first, high ?? band.last);
+    return free === undefined ? '' : ` (e.g. priority: ${free}, which is free)`;
   }
 
   private createAccessLogsBucket(retention: Duration): s3.Bucket {

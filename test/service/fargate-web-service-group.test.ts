@@ -16,11 +16,16 @@ function groupStack(props: Partial<ConstructorParameters<typeof FargateWebServic
   return { stack, cluster, group };
 }
 
-/** Adds `count` services: the first is the default target, the others routed by path. */
+/**
+ * Adds `count` services: the first is the default target, the others routed by path. Past 10 services,
+ * with explicit priorities: the automatic ones of a hundred rules on one listener may collide (the
+ * group then asks for an explicit priority), and these tests are about placement and quotas.
+ */
 function addServices(group: FargateWebServiceGroup, count: number, options: { enableAlarms?: boolean } = {}): FargateWebService[] {
   return Array.from({ length: count }, (_, i) => group.addService(`Web${i}`, {
     image: IMAGE,
     pathPatterns: i === 0 ? undefined : [`/svc${i}/*`],
+    priority: i === 0 || count <= 10 ? undefined : i,
     ...options,
   }));
 }

@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
 import { createStacks } from '../../examples/fargate-web-app/app';
 import { EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
+import { automaticPriority, ruleConditions } from '../../src/service/private/listener-priorities';
 import { createTestApp, createTestStack, expectNoFindings, synthesizeWithValidators, validTemplate } from '../helpers/validators';
 
 /** A stack with a test cluster and a shared load balancer. */
@@ -38,7 +39,7 @@ describe('SharedLoadBalancer', () => {
       DefaultActions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^WebTargetGroup') } }],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Priority: 10,
+      Priority: automaticPriority('TestStack/Api/ListenerRule', ruleConditions([], ['/api/*'])),
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
       Actions: [{ Type: 'forward', TargetGroupArn: { Ref: Match.stringLikeRegexp('^ApiTargetGroup') } }],
     });
@@ -67,13 +68,21 @@ describe('SharedLoadBalancer', () => {
     });
   });
 
-  test('automatic priorities are 10, 20, 30 in attach order, skipping explicit ones', () => {
+  test('automatic priorities depend only on each rule; explicit ones are kept as given', () => {
+    // GIVEN
     const { stack, cluster, alb } = sharedStack();
+    // WHEN
     new FargateWebService(stack, 'A', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/a/*'] });
     new FargateWebService(stack, 'B', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/b/*'], priority: 20 });
     new FargateWebService(stack, 'C', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/c/*'] });
     new FargateWebService(stack, 'D', { cluster, image: IMAGE, loadBalancer: alb, hostHeaders: ['d.example.com'], pathPatterns: ['/d/*'], priority: 5 });
-    expect(rulePriorities(stack)).toEqual({ A: 10, B: 20, C: 30, D: 5 });
+    // THEN
+    expect(rulePriorities(stack)).toEqual({
+      A: automaticPriority('TestStack/A/ListenerRule', ruleConditions([], ['/a/*'])),
+      B: 20,
+      C: automaticPriority('TestStack/C/ListenerRule', ruleConditions([], ['/c/*'])),
+      D: 5,
+    });
   });
 
   test('with HTTPS, services attach to the 443 listener and port 80 redirects', () => {
@@ -135,7 +144,7 @@ describe('SharedLoadBalancer', () => {
 describe('SharedLoadBalancer bad input', () => {
   test('fails when a rule priority collides, naming the service that uses it', () => {
     const { stack, cluster, alb } = sharedStack();
-    new FargateWebService(stack, 'A', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/a/*'] });
+    new FargateWebService(stack, 'A', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/a/*'], priority: 10 });
     expect(() => new FargateWebService(stack, 'B', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/b/*'], priority: 10 }))
       .toThrow(/FargateWebService at 'TestStack\/B' has an invalid prop:\n {2}- priority: received 10\. Priority 10 is already used by 'TestStack\/A\/ListenerRule' on the listener of TestStack\/Alb/);
   });

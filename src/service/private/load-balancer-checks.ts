@@ -1,10 +1,16 @@
+import { Token } from 'aws-cdk-lib';
 import { PropValidator, isUnresolved } from '../../core/validation';
 import type { WebLoadBalancerOptions } from '../shared-load-balancer';
 import { certificateNameCovers, certificateNames, checkCidrs, checkDomainName, display, isInZone } from './checks';
+import { wildcardCount } from './wildcard-patterns';
 
-/** ALB quota: condition values per listener rule. */
+/** ALB limits: values per condition, values per listener rule, wildcards per listener rule. */
+const MAX_VALUES_PER_CONDITION = 3;
 const MAX_CONDITION_VALUES = 5;
+const MAX_WILDCARDS_PER_RULE = 5;
 const HOST_HEADER = /^[A-Za-z0-9*?.-]{1,128}$/;
+/** A host condition has at least one "." and only letters after the last one. */
+const HOST_HEADER_ENDING = /\.[A-Za-z]+$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
 
 /** Checks the load balancer options shared by SharedLoadBalancer and FargateWebService. */
@@ -52,24 +58,63 @@ export function checkWebLoadBalancerOptions(validator: PropValidator, props: Web
   }
 }
 
-/** Checks host headers, path patterns and an explicit priority of a listener rule. */
+/**
+ * Checks host headers, path patterns and an explicit priority of a listener
+ * rule against what Elastic Load Balancing accepts: at most 3 values per
+ * condition and 5 per rule, at most 5 wildcards per rule, no value twice, host
+ * names with a dot and only letters after the last one.
+ */
 export function checkTargetConditions(
   validator: PropValidator,
   options: { hostHeaders?: string[]; pathPatterns?: string[]; priority?: number },
 ): void {
   const hostHeaders = options.hostHeaders ?? [];
   const pathPatterns = options.pathPatterns ?? [];
+  if (Token.isUnresolved(hostHeaders)) {
+    validator.report('hostHeaders', '(a token for the whole list)',
+      'Give a list of host names whose items may be tokens: the number of values must be known to check the load balancer\'s limits.');
+    return;
+  }
+  if (Token.isUnresolved(pathPatterns)) {
+    validator.report('pathPatterns', '(a token for the whole list)',
+      'Give a list of path patterns whose items may be tokens: the number of values must be known to check the load balancer\'s limits.');
+    return;
+  }
   for (const host of hostHeaders) {
-    validator.check('hostHeaders', host, HOST_HEADER.test(host),
-      'Use a host name of up to 128 letters, digits, ".", "-" and the wildcards "*" and "?", e.g. "api.example.com".');
+    if (isUnresolved(host)) continue;
+    if (!HOST_HEADER.test(host)) {
+      validator.report('hostHeaders', host,
+        'Use a host name of up to 128 letters, digits, ".", "-" and the wildcards "*" and "?", e.g. "api.example.com".');
+    } else if (!HOST_HEADER_ENDING.test(host)) {
+      validator.report('hostHeaders', host,
+        'A load balancer host condition needs at least one "." and only letters after the last one (e.g. "api.example.com" or ' +
+        '"*.example.com"; not "localhost" or "api.v2"): use the full host name, or leave hostHeaders out to match any host.');
+    }
   }
   for (const path of pathPatterns) {
     validator.check('pathPatterns', path, PATH_PATTERN.test(path),
       'Use a path pattern of up to 128 characters starting with "/", with "*" and "?" wildcards, e.g. "/api/*".');
   }
+  for (const [prop, values, caseInsensitive] of [['hostHeaders', hostHeaders, true], ['pathPatterns', pathPatterns, false]] as const) {
+    if (values.length > MAX_VALUES_PER_CONDITION) {
+      validator.report(prop, values,
+        `A listener rule condition matches at most ${MAX_VALUES_PER_CONDITION} values: use fewer or broader patterns, or attach the target group twice.`);
+    }
+    const known = values.filter(v => !isUnresolved(v)).map(v => (caseInsensitive ? v.toLowerCase() : v));
+    const repeated = known.filter((v, i) => known.indexOf(v) !== i);
+    if (repeated.length > 0) {
+      validator.report(prop, [...new Set(repeated)], `Each value can appear once${caseInsensitive ? ' (host names compare case-insensitively)' : ''}: remove the repeated ones.`);
+    }
+  }
   if (hostHeaders.length + pathPatterns.length > MAX_CONDITION_VALUES) {
     validator.report('hostHeaders/pathPatterns', [...hostHeaders, ...pathPatterns],
       `A listener rule matches at most ${MAX_CONDITION_VALUES} host headers and path patterns together: use fewer or broader patterns.`);
+  }
+  const wildcards = [...hostHeaders, ...pathPatterns].filter(v => !isUnresolved(v)).reduce((sum, v) => sum + wildcardCount(v), 0);
+  if (wildcards > MAX_WILDCARDS_PER_RULE) {
+    validator.report('hostHeaders/pathPatterns', [...hostHeaders, ...pathPatterns],
+      `A listener rule may use at most ${MAX_WILDCARDS_PER_RULE} wildcards ("*" and "?") in all its host headers and path patterns together, ` +
+      `and these have ${wildcards}: use fewer wildcards (e.g. "/api/*" rather than "/api/*/v?/*"), or split the values over two services.`);
   }
   if (options.priority !== undefined) {
     validator.checkInteger('priority', options.priority, 1, 50_000, 'Use a whole number from 1 to 50000, or leave priority out to have one chosen.');

@@ -15,6 +15,7 @@ import { FargateWebService, FargateWebServiceOptions } from './fargate-web-servi
 import { checkWebLoadBalancerOptions } from './private/load-balancer-checks';
 import { webLoadBalancerOptions } from './private/load-balancer-options';
 import { SharedLoadBalancer } from './shared-load-balancer';
+import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator } from '../core/validation';
 
 /** CloudFormation's limit of resources in one stack (nested stacks included). */
@@ -133,7 +134,13 @@ export interface FargateWebServiceGroupProps {
  *
  * Placement follows the order of `addService` calls: add new services after
  * the existing ones. Removing or reordering services moves the services after
- * them to another nested stack or load balancer, which replaces them.
+ * them to another nested stack or load balancer, which replaces them. Listener
+ * rule priorities never move on their own (see
+ * `SharedLoadBalancerTargetOptions.priority`): a service moved to another
+ * nested stack gets a new rule at another priority, created before the old
+ * one is deleted. With many services on one load balancer, two automatic
+ * priorities may collide; synthesis then fails and names a free priority to
+ * give one of them.
  *
  * @exampleMetadata nofixture
  * @example
@@ -198,7 +205,7 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
     this.servicesPerStack = props.servicesPerStack ?? 30;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.cluster.vpc,
-      description: `Tasks of the services of ${this.node.path}: from their load balancers on the container ports only`,
+      description: securityGroupDescription(`Tasks of the services of ${this.node.path}: from their load balancers on the container ports only`),
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
@@ -208,7 +215,7 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
     });
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: `Starts the tasks of the services of ${this.node.path}: pulls their images, writes their logs, reads their secrets`,
+      description: plainDescription(`Starts the tasks of the services of ${this.node.path}: pulls their images, writes their logs, reads their secrets`, 1000),
     });
     this.node.addValidation({ validate: () => this.validateStackSizes() });
   }
@@ -278,7 +285,7 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
     const current = this.nestedStacks[this.nestedStacks.length - 1];
     if (current && current.services < this.servicesPerStack) return current;
     const stack = new NestedStack(this, `Services${this.nestedStacks.length + 1}`, {
-      description: `Web services ${this.nestedStacks.length * this.servicesPerStack + 1}+ of ${this.node.path}`,
+      description: plainDescription(`Web services ${this.nestedStacks.length * this.servicesPerStack + 1}+ of ${this.node.path}`, 1024),
     });
     // The execution role's policy (in this stack) must allow pulling images and writing logs before tasks start.
     stack.node.addDependency(this.executionRole);

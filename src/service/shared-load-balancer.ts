@@ -18,6 +18,7 @@ import {
   RuleConditions, RuleOverlap, automaticPriority, bandOf, compareRules, freePriority, isAnalyzable, ruleConditions, specificityScore,
 } from './private/listener-priorities';
 import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
+import { securityGroupDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
@@ -138,10 +139,14 @@ export interface SharedLoadBalancerTargetOptions {
 
   /**
    * Priority of the listener rule, 1 to 50000 (lower is evaluated first).
-   * Each priority can be used once per listener.
+   * Each priority can be used once per listener. An explicit priority never
+   * changes; give one to choose the order of rules that overlap partly, or
+   * when synthesis reports that two automatic priorities collide.
    *
-   * @default - the next free multiple of 10 (10, 20, 30, …) in the order
-   * target groups are attached
+   * @default - an automatic priority that depends only on this rule, so it
+   * never moves when other services are added, removed or reordered: more
+   * specific conditions get lower numbers (`/api/admin/*` before `/api/*`),
+   * and a hash of the rule's construct path places it within its band
    */
   readonly priority?: number;
 }
@@ -293,7 +298,8 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     this.vpc = props.vpc;
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
-      description: `Load balancer ${this.node.path}: listener ports from ${internetFacing ? 'the allowed CIDR blocks' : 'inside the network'}, out to its targets only`,
+      description: securityGroupDescription(
+        `Load balancer ${this.node.path}: listener ports from ${internetFacing ? 'the allowed CIDR blocks' : 'inside the network'}, out to its targets only`),
       allowAllOutbound: false,
     });
 
@@ -393,7 +399,9 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
    * Routes requests matching the host headers and/or path patterns to a
    * target group, through a listener rule created in `scope` with `id`.
    *
-   * Without a priority, the rule gets the next free multiple of 10. A target
+   * Without a priority, the rule gets an automatic one that depends only on
+   * the rule (see `SharedLoadBalancerTargetOptions.priority`), and rules whose
+   * requests overlap are checked to be evaluated in a working order. A target
    * group with neither host headers nor path patterns becomes the listener's
    * default target; there can be only one. From a stack other than the load
    * balancer's (e.g. a nested stack), the default target is a rule matching

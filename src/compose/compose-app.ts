@@ -708,7 +708,10 @@ export class ComposeApp extends Construct {
       } else if (owner !== service) {
         const where = `services.${service}`;
         problems.push({
-          file: fileName, line: lineOf(where), path: where, received: service,
+          file: fileName,
+          line: lineOf(where),
+          path: where,
+          received: service,
           fix: `Its Service Connect port name "${name}" is also one of service "${owner}" (port names are "<service>-<port>", and a web service's ` +
             'is its name on Fargate): rename one of the two services.',
         });
@@ -733,7 +736,10 @@ export class ComposeApp extends Construct {
         // FargateWebService names its Service Connect port and DNS name after the container, in this syntax.
         if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(dnsName)) {
           problems.push({
-            file: fileName, line: lineOf(`services.${main}`), path: `services.${main}`, received: main,
+            file: fileName,
+            line: lineOf(`services.${main}`),
+            path: `services.${main}`,
+            received: main,
             fix: 'On Fargate a web service runs as a FargateWebService, whose Service Connect name (the service name in lowercase) takes only ' +
               'letters, digits and "-": rename the service (e.g. "my-api" for "my_api").',
           });

@@ -467,7 +467,7 @@ class Loader {
       volumesFrom: this.readVolumesFrom(ctx, spec.volumes_from),
       ...resources,
       secrets: this.readServiceSecrets(ctx, spec.secrets, secrets),
-      mounts: [...this.readVolumes(ctx, spec.volumes, volumes), ...this.readTmpfs(ctx, spec.tmpfs)],
+      mounts: this.uniqueTargets(ctx, [...this.readVolumes(ctx, spec.volumes, volumes), ...this.readTmpfs(ctx, spec.tmpfs)]),
       readOnly: this.readBoolean(spec.read_only, `${base}.read_only`),
       stopTimeoutSeconds: this.readStopGracePeriod(spec.stop_grace_period, `${base}.stop_grace_period`),
       init: this.readBoolean(spec.init, `${base}.init`),
@@ -912,6 +912,20 @@ class Loader {
       mounts.push(mount);
     });
     return mounts;
+  }
+
+  /** Docker refuses two mounts at one container path, and ECS two identical mount points. */
+  private uniqueTargets(ctx: ServiceContext, mounts: ComposeMount[]): ComposeMount[] {
+    const out: ComposeMount[] = [];
+    for (const mount of mounts) {
+      const first = out.find(m => m.target.replace(/\/+$/, '') === mount.target.replace(/\/+$/, ''));
+      if (first) {
+        this.problem(`${ctx.base}.volumes`, mount.target, `Two mounts (volumes, tmpfs) use the container path ${mount.target}: keep one.`);
+        continue;
+      }
+      out.push(mount);
+    }
+    return out;
   }
 
   private readShortVolume(entry: unknown, entryPath: string): ComposeMount | undefined {

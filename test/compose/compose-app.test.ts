@@ -589,6 +589,11 @@ describe('bad names', () => {
     expect(error.problems.map(p => p.prop)).toEqual(['compose.yaml:5 volumes.my data', 'compose.yaml:7 secrets.a/b', 'compose.yaml:11 secrets.c.name']);
   });
 
+  test('fails when two mounts use one container path', () => {
+    expect(build('services:\n  a:\n    image: x\n    volumes: ["data:/data", "data:/data/"]\nvolumes:\n  data: {}\n'))
+      .toThrow(/compose.yaml:4 services.a.volumes: received "\/data\/". Two mounts \(volumes, tmpfs\) use the container path \/data\/: keep one./);
+  });
+
   test('fails when two secrets become the same environment variable', () => {
     expect(build('services:\n  a:\n    image: x\n    secrets: [db-pw, db_pw]\nsecrets:\n  db-pw:\n    environment: X\n  db_pw:\n    environment: Y\n'))
       .toThrow(/The secrets "db-pw" and "db_pw" both become the environment variable DB_PW/);

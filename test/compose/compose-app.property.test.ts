@@ -14,7 +14,7 @@ import { VALIDATION_CONTEXT } from '../helpers/validators';
  * template's values are checked against the AWS rules directly.
  * COMPOSE_PROPERTY_RUNS=2000 runs a longer search.
  */
-const RUNS = Number(process.env.COMPOSE_PROPERTY_RUNS ?? 15);
+const RUNS = Number(process.env.COMPOSE_PROPERTY_RUNS ?? 10);
 
 // ---- generators
 

@@ -6,6 +6,8 @@ import {
   Duration,
   Names,
   RemovalPolicy,
+  Stack,
+  Token,
   Validations,
   aws_ec2 as ec2,
   aws_ecr as ecr,
@@ -19,9 +21,12 @@ import {
 import { Construct } from 'constructs';
 import { ComposeFile } from './compose-file';
 import type { ComposeMount, ComposeProblem, ComposeProject, ComposeService, LoadResult } from './model';
+import { httpNamespaceName, portMappingName, serviceDnsName, taskVolumeName } from './names';
 import type { Unit } from './plan';
+import { FARGATE_CAPACITY_PROVIDERS, checkCapacityProviderStrategy } from '../cluster/capacity-provider-checks';
 import { EcsCluster } from '../cluster/ecs-cluster';
-import { PropValidator } from '../core/validation';
+import { logStreamPrefix, plainDescription, securityGroupDescription } from '../core/names';
+import { PropValidator, isUnresolved } from '../core/validation';
 import { FargateWebService } from '../service/fargate-web-service';
 import { webLoadBalancerOptions } from '../service/private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
@@ -349,6 +354,7 @@ export class ComposeApp extends Construct {
       fileName: file.fileName,
     });
     reportProblems(validator, plan.problems);
+    reportProblems(validator, this.derivedNameProblems(plan.units, p => yamlTree().lineOf(tree, p)));
     validator.throwIfInvalid();
 
     for (const warning of loaded.warnings) {
@@ -356,8 +362,9 @@ export class ComposeApp extends Construct {
     }
 
     this.namespace = props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace ?? new servicediscovery.HttpNamespace(this, 'Namespace', {
-      name: project.name ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).toLowerCase(),
-      description: `Service Connect namespace of the Compose app ${this.node.path}`,
+      name: project.name !== undefined && project.name !== '' ? httpNamespaceName(project.name)
+        : Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).toLowerCase(),
+      description: plainDescription(`Service Connect namespace of the Compose app ${this.node.path}`, 1024),
     });
 
     if (selected.some(s => s.mounts.some(m => m.kind === 'volume'))) {
@@ -459,7 +466,7 @@ export class ComposeApp extends Construct {
     const given = this.props.environment ?? {};
     let envFile: string | undefined;
     let displayName: string | undefined;
-    if (this.props.envFile !== undefined) {
+    if (this.props.envFile !== undefined && !Token.isUnresolved(this.props.envFile)) {
       envFile = path.resolve(this.props.envFile);
       displayName = this.props.envFile;
       if (!fs.existsSync(envFile)) {
@@ -487,13 +494,62 @@ export class ComposeApp extends Construct {
       }
     }
     const cluster = props.cluster;
-    if (launchType === ComposeLaunchType.EC2 && cluster instanceof EcsCluster && !cluster.hasEc2Capacity && !props.capacityProviderStrategies) {
-      validator.report('launchType', launchType,
-        'The cluster has no EC2 capacity: add some with `ec2Capacity` / `addEc2Capacity(...)` on the EcsCluster, or use ComposeLaunchType.FARGATE.');
+    const strategies = props.capacityProviderStrategies;
+    if (launchType === ComposeLaunchType.EC2) {
+      // ecs.Cluster (and EcsCluster) know whether they have EC2 capacity; an imported cluster says so in its attributes.
+      if ((cluster as { hasEc2Capacity?: unknown }).hasEc2Capacity === false) {
+        validator.report('launchType', 'ComposeLaunchType.EC2',
+          `The cluster ${cluster.node.path} has no EC2 capacity, so no task could be placed: add some (EcsCluster: ec2Capacity or addEc2Capacity(...); ` +
+          'ecs.Cluster: addAsgCapacityProvider(...)) before creating the ComposeApp, or use ComposeLaunchType.FARGATE.');
+      }
+      if (strategies !== undefined) {
+        checkCapacityProviderStrategy(validator, 'capacityProviderStrategies', strategies, cluster);
+        // The checker compares literal names only; the same token twice is the same provider too (EC2 providers are named by tokens).
+        const tokenNames = strategies.map(s => s.capacityProvider).filter(name => Token.isUnresolved(name));
+        const repeated = tokenNames.filter((name, i) => tokenNames.indexOf(name) !== i);
+        if (repeated.length > 0) {
+          validator.report('capacityProviderStrategies[].capacityProvider', [...new Set(repeated)].map(name => Stack.of(this).resolve(name)),
+            'Each capacity provider can appear once in a strategy: merge the entries into one (add their weights).');
+        }
+        // Mixed with literal EC2 provider names, the checker reports the mix; with EC2 providers named by tokens (or none), report here.
+        const resolvedNames = strategies.map(s => s.capacityProvider).filter(name => !Token.isUnresolved(name));
+        const fargateProviders = resolvedNames.filter(name => FARGATE_CAPACITY_PROVIDERS.includes(name));
+        if (fargateProviders.length > 0 && fargateProviders.length === resolvedNames.length) {
+          validator.report('capacityProviderStrategies[].capacityProvider', fargateProviders,
+            'With launchType EC2 the services run on the cluster\'s EC2 capacity providers; FARGATE and FARGATE_SPOT run Fargate tasks: ' +
+            'name an EC2 capacity provider of the cluster, or use ComposeLaunchType.FARGATE (without capacityProviderStrategies).');
+        }
+      }
+    } else if (strategies !== undefined) {
+      validator.report('capacityProviderStrategies', isUnresolved(strategies) ? strategies : strategies.map(s => s.capacityProvider),
+        'Only used with launchType EC2; Fargate services run on regular Fargate: remove it, or use ComposeLaunchType.EC2.');
     }
-    if (props.capacityProviderStrategies && this.fargate) {
-      validator.report('capacityProviderStrategies', props.capacityProviderStrategies.map(s => s.capacityProvider),
-        'Only used with launchType EC2; Fargate services run on regular Fargate.');
+    if (props.logRetention !== undefined && !Token.isUnresolved(props.logRetention)) {
+      const name = logs.RetentionDays[props.logRetention] as string | undefined;
+      validator.check('logRetention', name === undefined ? props.logRetention : `logs.RetentionDays.${name}`,
+        name !== undefined && props.logRetention !== logs.RetentionDays.INFINITE,
+        'Logs must expire: choose a finite logs.RetentionDays value such as logs.RetentionDays.THREE_MONTHS.');
+    }
+    this.checkTokens(validator);
+  }
+
+  /** Props read at synth time cannot be unresolved tokens (values in the Compose file are checked when it is read). */
+  private checkTokens(validator: PropValidator): void {
+    const props = this.props;
+    const file = props.composeFile;
+    const refuse = (prop: string, value: unknown, fix: string) => {
+      if (isUnresolved(value)) validator.report(prop, value, `${fix} It is read at synth time, so it cannot be an unresolved token.`);
+    };
+    refuse('composeFile', file.fileName, 'Give the Compose file\'s path or name as a literal string.');
+    if (!file.isOnDisk) refuse('composeFile', file._readContent(), 'Give the YAML text itself; pass deploy-time values as variables of the `environment` prop.');
+    refuse('envFile', props.envFile, 'Give the env file\'s path as a literal string.');
+    refuse('profiles', props.profiles, 'Name the profiles as literal strings.');
+    for (const key of Object.keys(props.environment ?? {})) {
+      refuse(`environment.${key}`, key, 'Variable names are literal strings (their values may be tokens).');
+    }
+    for (const [name, options] of Object.entries(props.webServices ?? {})) {
+      refuse(`webServices.${name}.containerPort`, options.containerPort, 'Give the container port as a number: it is matched with the service\'s Compose ports.');
+      validator.checkInteger(`webServices.${name}.containerPort`, options.containerPort, 1, 65535, 'Give the port the container serves HTTP on, from 1 to 65535.');
     }
   }
 
@@ -503,7 +559,7 @@ export class ComposeApp extends Construct {
     const vpc = this.props.cluster.vpc;
     const securityGroup = new ec2.SecurityGroup(this, 'FileSystemSecurityGroup', {
       vpc,
-      description: `EFS file system of ${this.node.path}: NFS only from the tasks that mount its named volumes`,
+      description: securityGroupDescription(`EFS file system of ${this.node.path}: NFS only from the tasks that mount its named volumes`),
       allowAllOutbound: false,
     });
     const fileSystem = new efs.FileSystem(this, 'FileSystem', {
@@ -540,7 +596,7 @@ export class ComposeApp extends Construct {
       secret = secretsmanager.Secret.fromSecretNameV2(this, id, spec.externalName!);
     } else {
       const generated = new secretsmanager.Secret(this, id, {
-        description: `Compose secret "${name}" of ${this.node.path}`,
+        description: plainDescription(`Compose secret "${name}" of ${this.node.path}`, 2048),
         generateSecretString: { excludePunctuation: true, passwordLength: 32 },
         removalPolicy: RemovalPolicy.RETAIN,
       });
@@ -620,21 +676,84 @@ export class ComposeApp extends Construct {
     };
   }
 
-  /** Port mappings of a member, named for Service Connect. */
+  /** Port mappings of a member, named for Service Connect (and the web port given in `webServices`, if the service does not declare it). */
   private portMappings(member: ComposeService, unit: Unit): ecs.PortMapping[] {
-    return member.ports.map(port => ({
+    const mappings: ecs.PortMapping[] = member.ports.map(port => ({
       containerPort: port.containerPort,
       protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP,
-      name: portName(member.name, port.containerPort, port.protocol),
+      name: portMappingName(member.name, port.containerPort, port.protocol),
       appProtocol: port.protocol === 'tcp' && unit.web?.port === port.containerPort && unit.members[0] === member ? ecs.AppProtocol.http : undefined,
     }));
+    const web = unit.web;
+    if (web && unit.members[0] === member && !member.ports.some(p => p.containerPort === web.port && p.protocol === 'tcp')) {
+      mappings.push({ containerPort: web.port, protocol: ecs.Protocol.TCP, name: portMappingName(member.name, web.port, 'tcp'), appProtocol: ecs.AppProtocol.http });
+    }
+    return mappings;
+  }
+
+  /**
+   * Port mapping names must be unique in a task, and Service Connect makes
+   * each one a Cloud Map service of the namespace: they must be unique in the
+   * app. Derived names are unique for distinct services, except when a service
+   * name looks like another's port name ("api-80" and "api" publishing 80).
+   */
+  private derivedNameProblems(units: Unit[], lineOf: (path: string) => number | undefined): ComposeProblem[] {
+    const fileName = this.props.composeFile.fileName;
+    const problems: ComposeProblem[] = [];
+    const owners = new Map<string, string>();
+    const claim = (name: string, service: string) => {
+      const owner = owners.get(name);
+      if (owner === undefined) {
+        owners.set(name, service);
+      } else if (owner !== service) {
+        const where = `services.${service}`;
+        problems.push({
+          file: fileName,
+          line: lineOf(where),
+          path: where,
+          received: service,
+          fix: `Its Service Connect port name "${name}" is also one of service "${owner}" (port names are "<service>-<port>", and a web service's ` +
+            'is its name on Fargate): rename one of the two services.',
+        });
+      }
+    };
+    for (const unit of units) {
+      const fargateWeb = this.fargate ? unit.web : undefined;
+      unit.members.forEach((member, index) => {
+        for (const port of member.ports) {
+          const isWebPort = fargateWeb !== undefined && index === 0 && port.containerPort === fargateWeb.port && port.protocol === 'tcp';
+          if (!isWebPort) claim(portMappingName(member.name, port.containerPort, port.protocol), member.name);
+        }
+      });
+      const web = unit.web;
+      if (web && !this.fargate && !unit.members[0].ports.some(p => p.containerPort === web.port && p.protocol === 'tcp')) {
+        claim(portMappingName(unit.members[0].name, web.port, 'tcp'), unit.members[0].name);
+      }
+      if (fargateWeb) {
+        const main = unit.members[0].name;
+        const dnsName = serviceDnsName(main);
+        claim(dnsName, main);
+        // FargateWebService names its Service Connect port and DNS name after the container, in this syntax.
+        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(dnsName)) {
+          problems.push({
+            file: fileName,
+            line: lineOf(`services.${main}`),
+            path: `services.${main}`,
+            received: main,
+            fix: 'On Fargate a web service runs as a FargateWebService, whose Service Connect name (the service name in lowercase) takes only ' +
+              'letters, digits and "-": rename the service (e.g. "my-api" for "my_api").',
+          });
+        }
+      }
+    }
+    return problems;
   }
 
   /** Service Connect entries: every TCP port of every member, by the member's Compose name. */
   private serviceConnectServices(unit: Unit, skip?: { member: string; port: number }): ecs.ServiceConnectService[] {
     return unit.members.flatMap(member => member.ports
       .filter(port => port.protocol === 'tcp' && !(skip && skip.member === member.name && skip.port === port.containerPort))
-      .map(port => ({ portMappingName: portName(member.name, port.containerPort, 'tcp'), dnsName: member.name, port: port.containerPort })));
+      .map(port => ({ portMappingName: portMappingName(member.name, port.containerPort, 'tcp'), dnsName: serviceDnsName(member.name), port: port.containerPort })));
   }
 
   /** A unit that is not a Fargate web service: an ecs.FargateService or an ecs.Ec2Service, created here. */
@@ -664,7 +783,7 @@ export class ComposeApp extends Construct {
         ...options,
         linuxParameters,
         portMappings: this.portMappings(member, unit),
-        logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: member.name }),
+        logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix(member.name) }),
       }));
     }
     this.wireContainers(unit, containers);
@@ -679,7 +798,7 @@ export class ComposeApp extends Construct {
     if (this.fargate) {
       const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
         vpc: cluster.vpc,
-        description: `Tasks of ${scope.node.path}: only the declared ports, only from the other services of the Compose app`,
+        description: securityGroupDescription(`Tasks of ${scope.node.path}: only the declared ports, only from the other services of the Compose app`),
         allowAllOutbound: true,
       });
       const assignPublicIp = this.props.assignPublicIp ?? false;
@@ -751,7 +870,7 @@ export class ComposeApp extends Construct {
       ...deploymentLimits(unit),
       enableServiceConnect: true,
       serviceConnectNamespace: this.namespace,
-      serviceConnectDnsName: main.name,
+      serviceConnectDnsName: serviceDnsName(main.name),
       logRetention: this.props.logRetention,
       assignPublicIp: this.props.assignPublicIp,
     });
@@ -880,7 +999,7 @@ export class ComposeApp extends Construct {
       const container = containers.get(member.name)!;
       member.mounts.forEach((mount: ComposeMount, index) => {
         if (mount.kind === 'tmpfs' && !this.fargate) return; // EC2: linux parameters
-        const volumeName = mount.kind === 'volume' ? mount.source! : `${member.name}-${mount.kind}-${index}`;
+        const volumeName = mount.kind === 'volume' ? taskVolumeName(mount.source!) : `${member.name}-${mount.kind}-${index}`;
         if (!added.has(volumeName)) {
           added.add(volumeName);
           if (mount.kind === 'volume') {
@@ -889,7 +1008,7 @@ export class ComposeApp extends Construct {
               efsVolumeConfiguration: {
                 fileSystemId: this.fileSystem!.fileSystemId,
                 transitEncryption: 'ENABLED',
-                authorizationConfig: { accessPointId: this.accessPoints.get(volumeName)!.accessPointId, iam: 'ENABLED' },
+                authorizationConfig: { accessPointId: this.accessPoints.get(mount.source!)!.accessPointId, iam: 'ENABLED' },
               },
             });
           } else if (mount.kind === 'bind') {
@@ -998,10 +1117,6 @@ function defaultEc2Strategies(cluster: ecs.ICluster): ecs.CapacityProviderStrate
     return [{ capacityProvider: cluster.ec2Capacities[0].capacityProvider.capacityProviderName, weight: 1 }];
   }
   return undefined;
-}
-
-function portName(service: string, port: number, protocol: string): string {
-  return `${service.toLowerCase()}-${port}${protocol === 'udp' ? '-udp' : ''}`;
 }
 
 function quoteList(names: string[]): string {

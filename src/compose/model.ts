@@ -7,6 +7,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Token } from 'aws-cdk-lib';
 import { Interpolated, InterpolationError, Variables, interpolate, parseEnvFile } from './interpolate';
 import { YamlTree, childPath, lineOf, parseYaml } from './parse';
 import { ComposePort, LONG_SYNTAX_KEYS, PortSyntaxError, parseExposeEntry, parsePortEntry } from './ports';
@@ -192,7 +193,34 @@ const TOP_LEVEL_REASONS: Record<string, string> = {
   include: 'merge the files first (`docker compose config > merged.yaml`) and import the result',
 };
 
+/**
+ * Where a value interpolated from an unresolved token (a variable of the
+ * `environment` prop such as a CloudFormation parameter) is passed to the
+ * template unchanged, and so works at deploy time. Everywhere else the value is
+ * read at synth time (ports, durations, sizes, names, paths) and a token is refused.
+ */
+const TOKEN_PATHS = [
+  /^services\.[^.]+\.(image|working_dir|user)$/,
+  /^services\.[^.]+\.(command|entrypoint)(\[\d+\])?$/,
+  /^services\.[^.]+\.(environment|labels)(\..+|\[\d+\])$/,
+  /^services\.[^.]+\.healthcheck\.test(\[\d+\])?$/,
+  /^services\.[^.]+\.build\.args(\..+|\[\d+\])$/,
+  /^secrets\.[^.]+\.name$/,
+];
+
+/** Whether a value is read by the import (keys that are ignored, with a warning, are not). */
+function readAtSynth(valuePath: string): boolean {
+  const [top, service, key] = valuePath.split('.');
+  if (top === 'services') return service !== undefined && key !== undefined && SERVICE_KEYS.has(key.replace(/\[.*$/, ''));
+  return ['name', 'volumes', 'secrets'].includes(top.replace(/\[.*$/, ''));
+}
+
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
+/** Named volumes and secrets (the Compose Specification's key pattern); a volume is also an EFS path of at most 100 characters. */
+const RESOURCE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const VOLUME_NAME_MAX = 99;
+/** What Secrets Manager accepts in a secret name. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Reads the interpolation variables: the env file, overridden by `variables`. */
@@ -254,6 +282,7 @@ class Loader {
     const volumes = this.readTopLevelVolumes(root.volumes);
     const secrets = this.readTopLevelSecrets(root.secrets);
     const services = Object.entries(root.services).map(([serviceName, value]) => this.readService(serviceName, value, volumes, secrets));
+    this.checkNamesDifferInLowercase(services.map(s => s.name));
     this.checkReferences(services);
     return this.result({ name, services, volumes, secrets });
   }
@@ -265,6 +294,9 @@ class Loader {
   // ---- reporting
 
   private problem(valuePath: string, received: unknown, fix: string): void {
+    // One problem per value: a value refused when interpolated is not reported again when it is read.
+    const where = valuePath || '(document)';
+    if (this.problems.some(p => p.file === this.options.fileName && p.path === where)) return;
     this.problems.push({ file: this.options.fileName, line: lineOf(this.tree, valuePath), path: valuePath || '(document)', received, fix });
   }
 
@@ -307,6 +339,12 @@ class Loader {
       for (const variable of result.unset) {
         if (!this.unsetVariables.has(variable)) this.unsetVariables.set(variable, `${this.where(valuePath)} ${valuePath}`);
       }
+      if (Token.isUnresolved(result.value) && readAtSynth(valuePath) && !TOKEN_PATHS.some(pattern => pattern.test(valuePath))) {
+        this.problem(valuePath, value,
+          'A variable here holds an unresolved token (e.g. a CloudFormation parameter), but this value is read at synth time: give it a literal value. ' +
+          'Tokens work in image, command, entrypoint, working_dir, user, environment, labels, healthcheck.test, build.args and the name of an external secret.');
+        return value;
+      }
       return result.value;
     }
     if (Array.isArray(value)) return value.map((item, index) => this.interpolateTree(item, childPath(valuePath, index)));
@@ -327,6 +365,10 @@ class Loader {
       return [];
     }
     for (const [name, spec] of Object.entries(value)) {
+      if (!RESOURCE_NAME.test(name) || name.length > VOLUME_NAME_MAX) {
+        this.problem(`volumes.${name}`, name,
+          `A named volume becomes a directory of the app's EFS file system: use 1 to ${VOLUME_NAME_MAX} letters, digits, "_", "." and "-", starting with a letter or digit.`);
+      }
       if (spec === null || spec === undefined) continue;
       if (!isMapping(spec)) {
         this.problem(`volumes.${name}`, spec, 'A named volume is declared as an empty mapping ({}) or with options.');
@@ -349,6 +391,9 @@ class Loader {
     const secrets: ComposeSecret[] = [];
     for (const [name, spec] of Object.entries(value)) {
       const specPath = `secrets.${name}`;
+      if (!RESOURCE_NAME.test(name)) {
+        this.problem(specPath, name, 'Use letters, digits, "_", "." and "-" in secret names, starting with a letter or digit (the Compose Specification\'s rule).');
+      }
       if (!isMapping(spec)) {
         this.problem(specPath, spec ?? null, 'Declare the secret with `file`, `environment` or `external: true` (an existing Secrets Manager secret, named by `name`).');
         continue;
@@ -360,7 +405,12 @@ class Loader {
       }
       const line = lineOf(this.tree, specPath);
       if (spec.external === true || spec.external === 'true') {
-        secrets.push({ name, kind: 'external', externalName: scalarString(spec.name) ?? name, line });
+        const externalName = scalarString(spec.name) ?? name;
+        if (!SECRET_NAME.test(externalName) && !Token.isUnresolved(externalName)) {
+          this.problem(spec.name === undefined ? specPath : `${specPath}.name`, externalName,
+            'An external secret is the Secrets Manager secret of this name, and Secrets Manager names are 1 to 512 letters, digits and "/_+=.@-": give the secret\'s name with `name`.');
+        }
+        secrets.push({ name, kind: 'external', externalName, line });
       } else if (spec.file !== undefined) {
         secrets.push({ name, kind: 'file', line });
       } else if (spec.environment !== undefined) {
@@ -417,7 +467,7 @@ class Loader {
       volumesFrom: this.readVolumesFrom(ctx, spec.volumes_from),
       ...resources,
       secrets: this.readServiceSecrets(ctx, spec.secrets, secrets),
-      mounts: [...this.readVolumes(ctx, spec.volumes, volumes), ...this.readTmpfs(ctx, spec.tmpfs)],
+      mounts: this.uniqueTargets(ctx, [...this.readVolumes(ctx, spec.volumes, volumes), ...this.readTmpfs(ctx, spec.tmpfs)]),
       readOnly: this.readBoolean(spec.read_only, `${base}.read_only`),
       stopTimeoutSeconds: this.readStopGracePeriod(spec.stop_grace_period, `${base}.stop_grace_period`),
       init: this.readBoolean(spec.init, `${base}.init`),
@@ -816,6 +866,12 @@ class Loader {
       const variable = targetName !== undefined && VARIABLE_NAME.test(targetName)
         ? targetName
         : source.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^(\d)/, '_$1');
+      const clash = out.find(use => use.variable === variable);
+      if (clash) {
+        this.problem(entryPath, entry,
+          `The secrets "${clash.secret}" and "${source}" both become the environment variable ${variable}: give one of them another \`target\`.`);
+        return;
+      }
       out.push({ secret: source, variable });
     });
     return out;
@@ -856,6 +912,20 @@ class Loader {
       mounts.push(mount);
     });
     return mounts;
+  }
+
+  /** Docker refuses two mounts at one container path, and ECS two identical mount points. */
+  private uniqueTargets(ctx: ServiceContext, mounts: ComposeMount[]): ComposeMount[] {
+    const out: ComposeMount[] = [];
+    for (const mount of mounts) {
+      const first = out.find(m => m.target.replace(/\/+$/, '') === mount.target.replace(/\/+$/, ''));
+      if (first) {
+        this.problem(`${ctx.base}.volumes`, mount.target, `Two mounts (volumes, tmpfs) use the container path ${mount.target}: keep one.`);
+        continue;
+      }
+      out.push(mount);
+    }
+    return out;
   }
 
   private readShortVolume(entry: unknown, entryPath: string): ComposeMount | undefined {
@@ -946,6 +1016,21 @@ class Loader {
     if (text === 'linux/arm64' || text === 'linux/arm64/v8') return 'ARM64';
     this.problem(valuePath, value, 'ECS runs linux/amd64 and linux/arm64 containers.');
     return undefined;
+  }
+
+  /** Service Connect DNS names and port names are lowercase: two services whose names differ only in case would get the same ones. */
+  private checkNamesDifferInLowercase(serviceNames: string[]): void {
+    const first = new Map<string, string>();
+    for (const name of serviceNames) {
+      const other = first.get(name.toLowerCase());
+      if (other === undefined) {
+        first.set(name.toLowerCase(), name);
+        continue;
+      }
+      this.problem(`services.${name}`, name,
+        `The services "${other}" and "${name}" differ only in case, and they would get the same Service Connect DNS name ("${name.toLowerCase()}", ` +
+        'DNS names are lowercase) and port names: rename one of them.');
+    }
   }
 
   // ---- references between services

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ComposeApp, ComposeAppProps, ComposeFile, ComposeLaunchType, EcsCluster, FargateWebService, SharedLoadBalancer } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
@@ -499,6 +499,215 @@ describe('bad input', () => {
   });
 
   test('fails when launchType EC2 is used on a cluster without EC2 capacity', () => {
-    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { launchType: ComposeLaunchType.EC2 })).toThrow(/launchType: received "EC2". The cluster has no EC2 capacity/);
+    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { launchType: ComposeLaunchType.EC2 }))
+      .toThrow(/launchType: received "ComposeLaunchType.EC2". The cluster TestStack\/Cluster has no EC2 capacity/);
+  });
+});
+
+describe('names derived from the Compose file obey the AWS syntax', () => {
+  const fargateStack = (yaml: string, id = 'App') => {
+    const stack = new Stack(new App(), 'TestStack');
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    const app = new ComposeApp(stack, id, { cluster, composeFile: ComposeFile.fromString(yaml) });
+    return { stack, app, template: Template.fromStack(stack) };
+  };
+
+  test('a project name with a space gives a namespace name Cloud Map accepts, the same at every synthesis', () => {
+    // GIVEN a project name with a space and a non-ASCII letter
+    const yaml = `name: My Café\n${WEB_AND_CACHE}`;
+    // WHEN
+    const names = [fargateStack(yaml), fargateStack(yaml)].map(({ template }) =>
+      Object.values(template.findResources('AWS::ServiceDiscovery::HttpNamespace')).map((r: any) => r.Properties.Name)[0]);
+    // THEN printable ASCII without spaces, stable
+    expect(names[0]).toMatch(/^My-Caf--[0-9a-f]{8}$/);
+    expect(names[1]).toBe(names[0]);
+  });
+
+  test('capitalized service names give lowercase port names and Service Connect DNS names', () => {
+    const { template } = fargateStack('services:\n  Cache:\n    image: redis\n    expose: ["6379"]\n  Api:\n    image: nginx\n    ports: ["8080:80"]\n');
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: { Services: [{ PortName: 'cache-6379', ClientAliases: [{ DnsName: 'cache', Port: 6379 }] }] },
+    });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: { Services: [{ PortName: 'api', ClientAliases: [{ DnsName: 'api', Port: 80 }] }] },
+    });
+  });
+
+  test('long service names give port names of at most 64 characters, distinct for names with the same beginning', () => {
+    const a = 'a'.repeat(62) + 'x';
+    const b = 'a'.repeat(62) + 'y';
+    const { template } = fargateStack(`services:\n  ${a}:\n    image: redis\n    expose: ["6379"]\n  ${b}:\n    image: redis\n    expose: ["6379"]\n`);
+    const portNames = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
+      .flatMap((td: any) => td.Properties.ContainerDefinitions.flatMap((c: any) => c.PortMappings.map((pm: any) => pm.Name)));
+    expect(portNames).toHaveLength(2);
+    for (const name of portNames) expect(name).toMatch(/^[a-z0-9_][a-z0-9_-]{0,63}$/);
+    expect(new Set(portNames).size).toBe(2);
+  });
+
+  test('named volumes with dots get task volume names ECS accepts', () => {
+    const { template } = fargateStack('services:\n  db:\n    image: postgres\n    volumes: ["db.data:/var/lib/postgresql/data"]\nvolumes:\n  db.data: {}\n');
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', { Volumes: [{ Name: Match.stringLikeRegexp('^db-data-[0-9a-f]{8}$') }] });
+    template.hasResourceProperties('AWS::EFS::AccessPoint', { RootDirectory: { Path: '/db.data' } });
+  });
+
+  test('descriptions built from a non-ASCII construct id are sanitized', () => {
+    const { template } = fargateStack('services:\n  db:\n    image: postgres\n    expose: ["5432"]\n    volumes: ["data:/data"]\n    secrets: [pw]\n' +
+      'volumes:\n  data: {}\nsecrets:\n  pw:\n    environment: PW\n', 'Café');
+    for (const sg of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) {
+      expect((sg as any).Properties.GroupDescription).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{1,255}$/);
+    }
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) {
+      expect((secret as any).Properties.Description).toMatch(/^[\x20-\x7e]+$/);
+    }
+  });
+});
+
+describe('bad names', () => {
+  const build = (yaml: string, props: Partial<ComposeAppProps> = {}) =>
+    () => composeStack({ composeFile: ComposeFile.fromString(yaml), ...props }, { validated: false });
+
+  test('fails when two services differ only in case', () => {
+    const error = errorOf(build('services:\n  api:\n    image: x\n  API:\n    image: x\n'));
+    expect(error.problems).toEqual([expect.objectContaining({ prop: 'compose.yaml:4 services.API', received: '"API"' })]);
+    expect(error.message).toMatch(/"api" and "API" differ only in case/);
+  });
+
+  test('fails when a service name is another service\'s port name', () => {
+    // GIVEN "a" publishes port 80 as the web service... and "a-80" is a service of its own
+    const error = errorOf(build('services:\n  a:\n    image: x\n    expose: ["80"]\n  a-80:\n    image: x\n    ports: ["80:80"]\n'));
+    expect(error.message).toMatch(/services.a-80: received "a-80". Its Service Connect port name "a-80" is also one of service "a"/);
+  });
+
+  test('fails when a Fargate web service name has an underscore, naming the file and line', () => {
+    expect(build('services:\n  my_web:\n    image: x\n    ports: ["80:80"]\n'))
+      .toThrow(/compose.yaml:2 services.my_web: received "my_web". On Fargate a web service runs as a FargateWebService/);
+  });
+
+  test('fails when named volumes or secrets have names Compose and AWS refuse', () => {
+    const error = errorOf(build('services:\n  a:\n    image: x\nvolumes:\n  "my data": {}\nsecrets:\n  "a/b":\n    environment: X\n' +
+      '  c:\n    external: true\n    name: prod db password\n'));
+    expect(error.problems.map(p => p.prop)).toEqual(['compose.yaml:5 volumes.my data', 'compose.yaml:7 secrets.a/b', 'compose.yaml:11 secrets.c.name']);
+  });
+
+  test('fails when two mounts use one container path', () => {
+    expect(build('services:\n  a:\n    image: x\n    volumes: ["data:/data", "data:/data/"]\nvolumes:\n  data: {}\n'))
+      .toThrow(/compose.yaml:4 services.a.volumes: received "\/data\/". Two mounts \(volumes, tmpfs\) use the container path \/data\/: keep one./);
+  });
+
+  test('fails when two secrets become the same environment variable', () => {
+    expect(build('services:\n  a:\n    image: x\n    secrets: [db-pw, db_pw]\nsecrets:\n  db-pw:\n    environment: X\n  db_pw:\n    environment: Y\n'))
+      .toThrow(/The secrets "db-pw" and "db_pw" both become the environment variable DB_PW/);
+  });
+});
+
+describe('capacity provider strategies', () => {
+  const ec2Build = (capacityProviderStrategies: ecs.CapacityProviderStrategy[] | undefined, withEc2 = true) => () => {
+    const stack = new Stack(new App(), 'TestStack');
+    const cluster = new EcsCluster(stack, 'Cluster', {
+      cloudMapNamespaceName: 'app.internal',
+      ec2Capacity: withEc2 ? { instanceTypes: [new ec2.InstanceType('t3.small')] } : undefined,
+    });
+    const provider = withEc2 ? cluster.ec2Capacities[0].capacityProvider.capacityProviderName : 'none';
+    new ComposeApp(stack, 'App', {
+      cluster,
+      composeFile: ComposeFile.fromString(WEB_AND_CACHE),
+      launchType: ComposeLaunchType.EC2,
+      capacityProviderStrategies: capacityProviderStrategies?.map(s => s.capacityProvider === 'EC2' ? { ...s, capacityProvider: provider } : s),
+    });
+    return stack;
+  };
+
+  test('a strategy naming the cluster\'s EC2 capacity provider synthesizes', () => {
+    Template.fromStack(ec2Build([{ capacityProvider: 'EC2', weight: 1 }])()).resourceCountIs('AWS::ECS::Service', 2);
+  });
+
+  test('fails when the strategy names a provider the cluster does not have', () => {
+    expect(ec2Build([{ capacityProvider: 'spot-asg', weight: 1 }])).toThrow(/capacityProviderStrategies\[\].capacityProvider: received "spot-asg". The cluster TestStack\/Cluster has no capacity provider of this name/);
+  });
+
+  test('fails when all weights are 0, two providers have a base, or a provider is listed twice', () => {
+    expect(errorOf(ec2Build([{ capacityProvider: 'EC2', weight: 0 }])).message).toMatch(/weight above 0/);
+    const message = errorOf(ec2Build([{ capacityProvider: 'EC2', weight: 1, base: 1 }, { capacityProvider: 'EC2', weight: 1, base: 2 }])).message;
+    expect(message).toMatch(/Only one capacity provider of a strategy can have a base/);
+    expect(message).toMatch(/capacityProviderStrategies\[\].capacityProvider: received \[\{"Ref":"ClusterEc2Capacity\w+"\}\]. Each capacity provider can appear once/);
+  });
+
+  test('fails when an EC2 strategy names Fargate providers, alone or mixed with EC2 ones', () => {
+    expect(ec2Build([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }])).toThrow(/FARGATE and FARGATE_SPOT run Fargate tasks/);
+    expect(ec2Build([{ capacityProvider: 'EC2', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }])).toThrow(/received \["FARGATE"\]. With launchType EC2/);
+    expect(ec2Build([{ capacityProvider: 'my-asg', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }])).toThrow(/cannot mix Fargate capacity providers/);
+  });
+
+  test('fails when the strategy is empty', () => {
+    expect(ec2Build([])).toThrow(/capacityProviderStrategies: received \[\]. Give at least one capacity provider/);
+  });
+
+  test('fails when launchType EC2 is used on an ecs.Cluster without EC2 capacity, even with a strategy', () => {
+    const stack = new Stack(new App(), 'TestStack');
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    expect(() => new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(WEB_AND_CACHE), launchType: ComposeLaunchType.EC2 }))
+      .toThrow(/launchType: received "ComposeLaunchType.EC2". The cluster TestStack\/Cluster has no EC2 capacity/);
+    expect(ec2Build([{ capacityProvider: 'FARGATE', weight: 1 }], false)).toThrow(/has no EC2 capacity/);
+  });
+});
+
+describe('props checked before aws-cdk-lib sees them', () => {
+  const build = (props: Partial<ComposeAppProps>, yaml = WEB_AND_CACHE, ec2Capacity = false) =>
+    () => composeStack({ composeFile: ComposeFile.fromString(yaml), ...props }, { validated: false, ec2: ec2Capacity });
+
+  test('fails when logRetention is INFINITE or not a retention CloudWatch Logs knows, naming the enum', () => {
+    expect(build({ logRetention: logs.RetentionDays.INFINITE })).toThrow(/logRetention: received "logs.RetentionDays.INFINITE". Logs must expire/);
+    expect(build({ logRetention: 4 as logs.RetentionDays })).toThrow(/logRetention: received 4. Logs must expire/);
+  });
+
+  test('fails when webServices.containerPort is not a port', () => {
+    expect(build({ launchType: ComposeLaunchType.EC2, webServices: { web: { containerPort: 0 } } }, WEB_AND_CACHE, true))
+      .toThrow(/webServices.web.containerPort: received 0. Give the port the container serves HTTP on, from 1 to 65535/);
+  });
+
+  test('on EC2, a webServices.containerPort the service does not declare is mapped', () => {
+    const { stack } = build({ launchType: ComposeLaunchType.EC2, webServices: { web: { containerPort: 8081 } } }, WEB_AND_CACHE, true)();
+    const template = Template.fromStack(stack);
+    expect(containerOf(template, 'web').PortMappings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ ContainerPort: 8081, Name: 'web-8081', AppProtocol: 'http' }),
+    ]));
+  });
+});
+
+describe('tokens', () => {
+  const tokenStack = (yaml: string, props: Partial<ComposeAppProps> = {}) => {
+    const stack = new Stack(new App(), 'TestStack');
+    const tag = new CfnParameter(stack, 'Tag').valueAsString;
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(yaml), environment: { TAG: tag }, ...props });
+    return stack;
+  };
+
+  test('a variable holding a token works end to end in image, environment and command', () => {
+    // GIVEN a CloudFormation parameter passed as the TAG variable
+    const stack = tokenStack('services:\n  api:\n    image: "nginx:${TAG}"\n    expose: ["80"]\n    environment:\n      VERSION: ${TAG}\n    command: ["echo", "${TAG}"]\n');
+    // THEN the parameter is referenced where the variable was used
+    const container = containerOf(Template.fromStack(stack), 'api');
+    expect(container.Image).toEqual({ 'Fn::Join': ['', ['nginx:', { Ref: 'Tag' }]] });
+    expect(container.Environment).toEqual([{ Name: 'VERSION', Value: { Ref: 'Tag' } }]);
+    expect(container.Command).toEqual(['echo', { Ref: 'Tag' }]);
+  });
+
+  test('fails when a token lands in a value read at synth time, naming the file, line and key', () => {
+    const error = errorOf(() => tokenStack('name: ${TAG}\nservices:\n  api:\n    image: nginx\n    ports: ["${TAG}:80"]\n    deploy:\n      replicas: ${TAG}\n'));
+    expect(error.problems.map(p => p.prop)).toEqual(['compose.yaml:1 name', 'compose.yaml:5 services.api.ports[0]', 'compose.yaml:7 services.api.deploy.replicas']);
+    expect(error.problems[1].received).toBe('"${TAG}:80"');
+    expect(error.message).toMatch(/holds an unresolved token .* but this value is read at synth time/);
+  });
+
+  test('fails when props read at synth time are tokens', () => {
+    const stack = new Stack(new App(), 'TestStack');
+    const text = new CfnParameter(stack, 'Text').valueAsString;
+    const port = new CfnParameter(stack, 'Port', { type: 'Number' }).valueAsNumber;
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    const error = errorOf(() => new ComposeApp(stack, 'App', {
+      cluster, composeFile: ComposeFile.fromString(WEB_AND_CACHE), envFile: text, profiles: [text], webServices: { web: { containerPort: port } },
+    }));
+    expect(error.problems.map(p => p.prop)).toEqual(['envFile', 'profiles', 'webServices.web.containerPort']);
   });
 });

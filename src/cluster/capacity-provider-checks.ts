@@ -1,8 +1,21 @@
-import { aws_ecs as ecs } from 'aws-cdk-lib';
+import { Token, Tokenization, aws_ecs as ecs } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /** The capacity providers ECS names itself: they exist on a cluster only once associated. */
 export const FARGATE_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
+
+/**
+ * A capacity provider name for a message: the name itself, or for a name given
+ * by a token (EcsCluster names its EC2 providers through a reference), the
+ * construct that defines the provider.
+ */
+export function providerLabel(name: string): string {
+  if (!Token.isUnresolved(name)) return name;
+  const token = Tokenization.reverseString(name).firstToken as { target?: IConstruct } | undefined;
+  const path = token?.target?.node?.path;
+  return path ? `the capacity provider ${path}` : 'a capacity provider named by a token';
+}
 
 /** ECS quota: capacity providers in one strategy. */
 const MAX_PROVIDERS_PER_STRATEGY = 20;
@@ -52,15 +65,17 @@ export function checkCapacityProviderStrategy(
       'Name a capacity provider, e.g. "FARGATE" or the name of an EC2 capacity provider of the cluster.');
   }
 
-  const names = strategies.map(s => s.capacityProvider).filter(name => !isUnresolved(name));
+  // Names given by tokens (EcsCluster's generated EC2 provider names) compare by their token string:
+  // the same provider is the same token.
+  const names = strategies.map(s => s.capacityProvider);
   const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
   if (duplicates.length > 0) {
-    validator.report(`${prop}[].capacityProvider`, [...new Set(duplicates)],
+    validator.report(`${prop}[].capacityProvider`, [...new Set(duplicates)].map(providerLabel),
       'Each capacity provider can appear once in a strategy: merge the entries into one (add their weights).');
   }
   const withBase = strategies.filter(s => s.base !== undefined && (isUnresolved(s.base) || s.base > 0));
   if (withBase.length > 1) {
-    validator.report(`${prop}[].base`, withBase.map(s => `${s.capacityProvider}: ${s.base}`),
+    validator.report(`${prop}[].base`, withBase.map(s => `${providerLabel(s.capacityProvider)}: ${s.base}`),
       'Only one capacity provider of a strategy can have a base: keep the base on one provider (usually the on-demand one).');
   }
   const weights = strategies.map(s => s.weight);
@@ -68,17 +83,19 @@ export function checkCapacityProviderStrategy(
     validator.report(`${prop}[].weight`, weights.map(w => w ?? 0),
       'At least one capacity provider needs a weight above 0, or ECS can place no task: give the main provider weight 1.');
   }
-  const fargate = names.filter(name => FARGATE_CAPACITY_PROVIDERS.includes(name));
-  if (fargate.length > 0 && fargate.length < names.length) {
-    validator.report(`${prop}[].capacityProvider`, names,
+  // A literal name other than FARGATE/FARGATE_SPOT, or a token the cluster lists, is an EC2 (Auto Scaling group) provider.
+  const available = cluster ? knownCapacityProviderNames(cluster) : undefined;
+  const isFargate = (name: string) => FARGATE_CAPACITY_PROVIDERS.includes(name);
+  const isEc2 = (name: string) => !isFargate(name) && (!isUnresolved(name) || (available?.includes(name) ?? false));
+  if (names.some(isFargate) && names.some(isEc2)) {
+    validator.report(`${prop}[].capacityProvider`, names.map(providerLabel),
       'A strategy cannot mix Fargate capacity providers with EC2 (Auto Scaling group) ones: use only FARGATE/FARGATE_SPOT, or only EC2 capacity providers.');
   }
 
-  const available = cluster ? knownCapacityProviderNames(cluster) : undefined;
   if (available === undefined) return;
   for (const name of new Set(names)) {
-    if (available.includes(name)) continue;
-    const has = available.length > 0 ? `it has ${available.map(n => JSON.stringify(n)).join(', ')}` : 'it has none';
+    if (isUnresolved(name) || available.includes(name)) continue;
+    const has = available.length > 0 ? `it has ${available.map(n => JSON.stringify(providerLabel(n))).join(', ')}` : 'it has none';
     const fix = FARGATE_CAPACITY_PROVIDERS.includes(name)
       ? 'enable the Fargate capacity providers on the cluster (EcsCluster: enableFargateCapacityProviders: true; ' +
         'ecs.Cluster: enableFargateCapacityProviders()) before creating this construct, or name one of the cluster\'s providers.'

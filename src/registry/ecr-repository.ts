@@ -480,7 +480,7 @@ export class EcrRepository extends EcrRepositoryBase {
     this.policy.allowStatement('AllowCrossAccountPull', {
       actions: ECR_PULL_ACTIONS,
       principals: accountIds.map(account => new iam.AccountPrincipal(account)),
-    });
+    }, 'allowPullFromAccounts(accountIds)');
   }
 
   /**
@@ -495,7 +495,7 @@ export class EcrRepository extends EcrRepositoryBase {
       actions: ECR_PULL_ACTIONS,
       principals: [new iam.AnyPrincipal()],
       conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-    });
+    }, 'allowPullFromOrganization(organizationId)');
     Validations.of(this.repository).acknowledge({
       id: 'AwsSolutions-ECR1',
       reason: 'The wildcard principal of the AllowOrganizationPull statement is restricted by aws:PrincipalOrgID to the accounts of ' +

@@ -101,6 +101,20 @@ export function tagStatusName(status: ecr.TagStatus | undefined): string | undef
   return name ? `TagStatus.${name}` : String(status);
 }
 
+/** A duration as the user wrote it, for messages: `Duration.hours(36)` (not "1 day 12 hours"). */
+export function describeDuration(duration: Duration): string {
+  const unit = duration.unitLabel();
+  const amountIn: Record<string, () => number> = {
+    millis: () => duration.toMilliseconds({ integral: false }),
+    seconds: () => duration.toSeconds({ integral: false }),
+    minutes: () => duration.toMinutes({ integral: false }),
+    hours: () => duration.toHours({ integral: false }),
+    days: () => duration.toDays({ integral: false }),
+  };
+  const amount = duration.isUnresolved() ? '<unresolved>' : amountIn[unit]?.();
+  return amount === undefined ? duration.toHumanString() : `Duration.${unit}(${amount})`;
+}
+
 /** A rule as the user wrote it, for messages: enum names and human-readable durations. */
 export function describeRule(rule: ecr.LifecycleRule): Record<string, unknown> {
   return {
@@ -109,7 +123,7 @@ export function describeRule(rule: ecr.LifecycleRule): Record<string, unknown> {
     tagPrefixList: rule.tagPrefixList,
     tagPatternList: rule.tagPatternList,
     maxImageCount: rule.maxImageCount,
-    maxImageAge: rule.maxImageAge?.toHumanString(),
+    maxImageAge: rule.maxImageAge && describeDuration(rule.maxImageAge),
   };
 }
 
@@ -125,14 +139,14 @@ export function checkDays(prop: string, duration: Duration, fix: string): Lifecy
     if (duration.unitLabel() === 'days') return undefined;
     return {
       prop,
-      received: duration.toHumanString(),
+      received: describeDuration(duration),
       fix: 'A duration from an unresolved value must be given in days, e.g. Duration.days(param.valueAsNumber): ' +
         'ECR counts in days and the value cannot be converted before deployment.',
     };
   }
   const days = duration.toDays({ integral: false });
   if (Number.isInteger(days) && days >= 1 && days <= LIFECYCLE_LIMITS.maxAgeDays) return undefined;
-  return { prop, received: duration.toHumanString(), fix };
+  return { prop, received: describeDuration(duration), fix };
 }
 
 function problem(prop: string, received: unknown, fix: string): LifecycleProblem {

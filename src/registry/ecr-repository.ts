@@ -12,8 +12,8 @@ import {
   aws_kms as kms,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, RepositoryPolicyBuilder, validateAccountIds, validateOrganizationId } from './repository-policy';
 import { LIFECYCLE_LIMITS, LifecycleProblem, LifecyclePolicy, checkDays, tagStatusName } from './lifecycle-policy';
+import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, RepositoryPolicyBuilder, validateAccountIds, validateOrganizationId } from './repository-policy';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
@@ -68,7 +68,8 @@ export interface EcrRepositoryProps {
 
   /**
    * Tag patterns (with `*` wildcards) that stay mutable in an immutable
-   * repository, e.g. `['latest', 'dev-*']`: 1 to 5 patterns.
+   * repository, e.g. `['latest', 'dev-*']`: 1 to 5 different patterns (each may
+   * be an unresolved string; the list itself must be literal).
    *
    * Maps to ECR's `IMMUTABLE_WITH_EXCLUSION` tag mutability.
    *
@@ -92,6 +93,7 @@ export interface EcrRepositoryProps {
 
   /**
    * How long an untagged image is kept before it expires: a whole number of days, at least 1.
+   * An unresolved value (a parameter) must be given in days: `Duration.days(param.valueAsNumber)`.
    *
    * @default Duration.days(14)
    */
@@ -114,7 +116,8 @@ export interface EcrRepositoryProps {
   /**
    * Further lifecycle rules. Rules without a priority are placed after the
    * ones that have one; the "newest N images" rule always stays last, as ECR
-   * requires for a rule that matches any tag status.
+   * requires for a rule that matches any tag status. Each rule is checked
+   * against ECR's lifecycle policy rules (see `addLifecycleRule`).
    *
    * @default - only the default rules above
    */
@@ -122,6 +125,7 @@ export interface EcrRepositoryProps {
 
   /**
    * What happens to the repository when it is removed from the stack.
+   * `RemovalPolicy.SNAPSHOT` is refused: ECR repositories cannot be snapshotted.
    *
    * @default RemovalPolicy.RETAIN - the repository and its images are kept
    */
@@ -340,7 +344,8 @@ export class EcrRepository extends EcrRepositoryBase {
       lifecycleProblems.push(...this.checkAndAddRule(`lifecycleRules[${index}]`, rule));
     });
     if (this.limitsImageCount) {
-      if (!isUnresolved(maxImageCount) && !(Number.isInteger(maxImageCount) && maxImageCount >= 1 && maxImageCount <= LIFECYCLE_LIMITS.maxImageCount)) {
+      const validCount = Number.isInteger(maxImageCount) && maxImageCount >= 1 && maxImageCount <= LIFECYCLE_LIMITS.maxImageCount;
+      if (!isUnresolved(maxImageCount) && !validCount) {
         lifecycleProblems.push({
           prop: 'maxImageCount',
           received: maxImageCount,
@@ -419,9 +424,16 @@ export class EcrRepository extends EcrRepositoryBase {
    * Adds a lifecycle rule, checked now against ECR's rules so that an error
    * points at this call.
    *
+   * ECR's rules: a `TAGGED` rule names a non-empty `tagPrefixList` or
+   * `tagPatternList` (not both, at most 4 `*` per pattern); exactly one of
+   * `maxImageCount` (1–10,000) and `maxImageAge` (whole days); unique priorities
+   * from 1 to 999, the numbered rules included; at most 50 rules and 30,720
+   * characters of policy text.
+   *
    * A rule that matches any tag status (`TagStatus.ANY`, the default without tag
    * lists) can only be added when `limitImageCount` is off, since that default
-   * rule already matches any tag status and ECR allows one such rule.
+   * rule already matches any tag status and ECR allows one such rule; it must
+   * have the highest priority.
    */
   public addLifecycleRule(rule: ecr.LifecycleRule): void {
     const validator = new PropValidator(this, 'EcrRepository');
@@ -505,7 +517,16 @@ export class EcrRepository extends EcrRepositoryBase {
 }
 
 function validateRepositoryName(validator: PropValidator, name: string | undefined): void {
-  if (name === undefined || isUnresolved(name)) return;
+  if (name === undefined) return;
+  if (isUnresolved(name)) {
+    // Only the literal parts around the tokens are known: check their characters.
+    const tokens = /\$\{Token\[[^\]]*\]\}/g;
+    if (!/^[a-z0-9._/-]*$/.test(name.replace(tokens, ''))) {
+      validator.report('repositoryName', name.replace(tokens, '<unresolved>'),
+        'The known parts of the name must be lowercase letters, digits, ".", "_", "-" or "/": ECR names are lowercase.');
+    }
+    return;
+  }
   if (name.length < 2 || name.length > 256) {
     validator.report('repositoryName', name, `Use 2 to 256 characters (got ${name.length}).`);
   }

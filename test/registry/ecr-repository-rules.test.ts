@@ -290,6 +290,14 @@ describe('EcrRepository unresolved values', () => {
     expect(policy.Statement[1].Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
   });
 
+  test('fails when the known part of a partly unresolved name has uppercase letters', () => {
+    const stack = new Stack();
+    const env = new CfnParameter(stack, 'Env').valueAsString;
+    expect(() => new EcrRepository(stack, 'Repo', { repositoryName: `Shop/${env}` }))
+      .toThrow(/repositoryName: received "Shop\/<unresolved>"\. The known parts of the name must be lowercase/);
+    expect(() => new EcrRepository(stack, 'Repo2', { repositoryName: `shop/${env}` })).not.toThrow();
+  });
+
   test('fails when an unresolved duration is not in days', () => {
     const stack = new Stack();
     const hours = new CfnParameter(stack, 'Hours', { type: 'Number' });

@@ -251,6 +251,9 @@ export class EcrRepository extends EcrRepositoryBase {
    * Imports a repository of this account and region by name.
    */
   public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): IEcrRepository {
+    const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryName');
+    validateRepositoryName(validator, repositoryName);
+    validator.throwIfInvalid();
     const stack = Stack.of(scope);
     return EcrRepository.fromRepositoryAttributes(scope, id, {
       repositoryName,
@@ -268,12 +271,15 @@ export class EcrRepository extends EcrRepositoryBase {
       return EcrRepository.fromRepositoryAttributes(scope, id, { repositoryName, repositoryArn });
     }
     const match = /^arn:[^:]+:ecr:[^:]+:\d{12}:repository\/(.+)$/.exec(repositoryArn);
+    const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryArn');
     if (!match) {
-      const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryArn');
       validator.report('repositoryArn', repositoryArn,
         'Use an ECR repository ARN such as "arn:aws:ecr:us-east-1:111122223333:repository/my-repo".');
-      validator.throwIfInvalid();
+    } else if (!isValidRepositoryName(match[1])) {
+      validator.report('repositoryArn', repositoryArn,
+        'The repository name after "repository/" must be an ECR name: 2–256 lowercase letters and digits, separated by single ".", "_", "-" or "/".');
     }
+    validator.throwIfInvalid();
     return EcrRepository.fromRepositoryAttributes(scope, id, { repositoryName: match![1], repositoryArn });
   }
 
@@ -281,6 +287,9 @@ export class EcrRepository extends EcrRepositoryBase {
    * Imports a repository from its name and ARN.
    */
   public static fromRepositoryAttributes(scope: Construct, id: string, attrs: EcrRepositoryAttributes): IEcrRepository {
+    const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryAttributes');
+    validateRepositoryName(validator, attrs.repositoryName);
+    validator.throwIfInvalid();
     class Import extends EcrRepositoryBase {
       public readonly repositoryName = attrs.repositoryName;
       public readonly repositoryArn = attrs.repositoryArn;
@@ -516,6 +525,12 @@ export class EcrRepository extends EcrRepositoryBase {
   }
 }
 
+const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+function isValidRepositoryName(name: string): boolean {
+  return name.length >= 2 && name.length <= 256 && REPOSITORY_NAME.test(name);
+}
+
 function validateRepositoryName(validator: PropValidator, name: string | undefined): void {
   if (name === undefined) return;
   if (isUnresolved(name)) {
@@ -530,8 +545,7 @@ function validateRepositoryName(validator: PropValidator, name: string | undefin
   if (name.length < 2 || name.length > 256) {
     validator.report('repositoryName', name, `Use 2 to 256 characters (got ${name.length}).`);
   }
-  const pattern = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-  if (!pattern.test(name)) {
+  if (!REPOSITORY_NAME.test(name)) {
     const suggestion = name.toLowerCase().replace(/[^a-z0-9._/-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
     validator.report('repositoryName', name,
       'Use lowercase letters and digits, separated by single ".", "_", "-" or "/" characters, starting and ending with a letter or digit' +

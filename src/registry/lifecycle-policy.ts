@@ -77,11 +77,6 @@ export class LifecyclePolicy {
     return problems;
   }
 
-  /** Whether a rule that matches any tag status was added. */
-  public get hasAnyStatusRule(): boolean {
-    return this.entries.some(e => e.tagStatus === ecr.TagStatus.ANY);
-  }
-
   /** The `LifecyclePolicy` property of the `AWS::ECR::Repository`, resolved at synthesis. */
   public render(): ecr.CfnRepository.LifecyclePolicyProperty | undefined {
     if (this.entries.length === 0) return undefined;

@@ -330,6 +330,17 @@ describe('EcrRepository unresolved values', () => {
   });
 });
 
+describe('EcrRepository imports', () => {
+  test('fails when an imported name or the name in an ARN is not an ECR name', () => {
+    const stack = new Stack();
+    expect(() => EcrRepository.fromRepositoryName(stack, 'A', 'Shop/Web'))
+      .toThrow(/EcrRepository.fromRepositoryName at 'Default' has an invalid prop:\n  - repositoryName: received "Shop\/Web"/);
+    expect(() => EcrRepository.fromRepositoryArn(stack, 'B', 'arn:aws:ecr:us-east-1:111122223333:repository/Bad Name'))
+      .toThrow(/repositoryArn: received "arn:aws:ecr:us-east-1:111122223333:repository\/Bad Name"\. The repository name after "repository\/" must be an ECR name/);
+    expect(EcrRepository.fromRepositoryArn(stack, 'C', 'arn:aws:ecr:us-east-1:111122223333:repository/team/api').repositoryName).toBe('team/api');
+  });
+});
+
 describe('EcrRepository removal policy', () => {
   test('fails when the removal policy is SNAPSHOT', () => {
     expect(problemsOf({ removalPolicy: RemovalPolicy.SNAPSHOT })).toEqual(['removalPolicy: "RemovalPolicy.SNAPSHOT"']);

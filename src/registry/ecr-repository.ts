@@ -12,6 +12,7 @@ import {
   aws_kms as kms,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { LIFECYCLE_LIMITS, LifecycleProblem, LifecyclePolicy, checkDays, tagStatusName } from './lifecycle-policy';
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, RepositoryPolicyBuilder, validateAccountIds, validateOrganizationId } from './repository-policy';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -67,7 +68,8 @@ export interface EcrRepositoryProps {
 
   /**
    * Tag patterns (with `*` wildcards) that stay mutable in an immutable
-   * repository, e.g. `['latest', 'dev-*']`: 1 to 5 patterns.
+   * repository, e.g. `['latest', 'dev-*']`: 1 to 5 different patterns (each may
+   * be an unresolved string; the list itself must be literal).
    *
    * Maps to ECR's `IMMUTABLE_WITH_EXCLUSION` tag mutability.
    *
@@ -91,6 +93,7 @@ export interface EcrRepositoryProps {
 
   /**
    * How long an untagged image is kept before it expires: a whole number of days, at least 1.
+   * An unresolved value (a parameter) must be given in days: `Duration.days(param.valueAsNumber)`.
    *
    * @default Duration.days(14)
    */
@@ -113,7 +116,8 @@ export interface EcrRepositoryProps {
   /**
    * Further lifecycle rules. Rules without a priority are placed after the
    * ones that have one; the "newest N images" rule always stays last, as ECR
-   * requires for a rule that matches any tag status.
+   * requires for a rule that matches any tag status. Each rule is checked
+   * against ECR's lifecycle policy rules (see `addLifecycleRule`).
    *
    * @default - only the default rules above
    */
@@ -121,6 +125,7 @@ export interface EcrRepositoryProps {
 
   /**
    * What happens to the repository when it is removed from the stack.
+   * `RemovalPolicy.SNAPSHOT` is refused: ECR repositories cannot be snapshotted.
    *
    * @default RemovalPolicy.RETAIN - the repository and its images are kept
    */
@@ -246,6 +251,9 @@ export class EcrRepository extends EcrRepositoryBase {
    * Imports a repository of this account and region by name.
    */
   public static fromRepositoryName(scope: Construct, id: string, repositoryName: string): IEcrRepository {
+    const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryName');
+    validateRepositoryName(validator, repositoryName);
+    validator.throwIfInvalid();
     const stack = Stack.of(scope);
     return EcrRepository.fromRepositoryAttributes(scope, id, {
       repositoryName,
@@ -263,12 +271,15 @@ export class EcrRepository extends EcrRepositoryBase {
       return EcrRepository.fromRepositoryAttributes(scope, id, { repositoryName, repositoryArn });
     }
     const match = /^arn:[^:]+:ecr:[^:]+:\d{12}:repository\/(.+)$/.exec(repositoryArn);
+    const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryArn');
     if (!match) {
-      const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryArn');
       validator.report('repositoryArn', repositoryArn,
         'Use an ECR repository ARN such as "arn:aws:ecr:us-east-1:111122223333:repository/my-repo".');
-      validator.throwIfInvalid();
+    } else if (!isValidRepositoryName(match[1])) {
+      validator.report('repositoryArn', repositoryArn,
+        'The repository name after "repository/" must be an ECR name: 2–256 lowercase letters and digits, separated by single ".", "_", "-" or "/".');
     }
+    validator.throwIfInvalid();
     return EcrRepository.fromRepositoryAttributes(scope, id, { repositoryName: match![1], repositoryArn });
   }
 
@@ -276,6 +287,9 @@ export class EcrRepository extends EcrRepositoryBase {
    * Imports a repository from its name and ARN.
    */
   public static fromRepositoryAttributes(scope: Construct, id: string, attrs: EcrRepositoryAttributes): IEcrRepository {
+    const validator = new PropValidator(scope, 'EcrRepository.fromRepositoryAttributes');
+    validateRepositoryName(validator, attrs.repositoryName);
+    validator.throwIfInvalid();
     class Import extends EcrRepositoryBase {
       public readonly repositoryName = attrs.repositoryName;
       public readonly repositoryArn = attrs.repositoryArn;
@@ -299,7 +313,7 @@ export class EcrRepository extends EcrRepositoryBase {
 
   private readonly policy: RepositoryPolicyBuilder;
   private readonly limitsImageCount: boolean;
-  private readonly explicitRulePriorities = new Set<number>();
+  private readonly lifecycle: LifecyclePolicy;
 
   constructor(scope: Construct, id: string, props: EcrRepositoryProps = {}) {
     super(scope, id);
@@ -309,23 +323,53 @@ export class EcrRepository extends EcrRepositoryBase {
     const untaggedRetention = props.untaggedImageRetention ?? Duration.days(14);
     const maxImageCount = props.maxImageCount ?? 200;
     this.limitsImageCount = props.limitImageCount ?? true;
+    this.lifecycle = new LifecyclePolicy(this);
 
     const validator = new PropValidator(this, 'EcrRepository');
     validateRepositoryName(validator, props.repositoryName);
     validateTagMutability(validator, tagMutability, props.mutableTagPatterns);
-    if (props.expireUntaggedImages ?? true) {
-      validator.check('untaggedImageRetention', untaggedRetention.toHumanString(),
-        isWholeDaysOfAtLeastOne(untaggedRetention),
-        'Use a whole number of days, at least Duration.days(1), or set expireUntaggedImages: false to keep untagged images.');
-    }
-    if (this.limitsImageCount) {
-      validator.checkInteger('maxImageCount', maxImageCount, 1, 10_000,
-        'Keep at least 1 image (a whole number), or set limitImageCount: false to keep every image.');
-    }
+    validateRemovalPolicy(validator, 'removalPolicy', removalPolicy);
     if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
       validator.report('emptyOnDelete', true,
-        `Deleting the images only makes sense when the repository itself is deleted: set removalPolicy: RemovalPolicy.DESTROY (got ${removalPolicy}), or remove emptyOnDelete.`);
+        `Deleting the images only makes sense when the repository itself is deleted: set removalPolicy: RemovalPolicy.DESTROY (got ${removalPolicyName(removalPolicy)}), or remove emptyOnDelete.`);
     }
+
+    // The default rules are checked through their own props, then numbered with the user's rules.
+    const lifecycleProblems: LifecycleProblem[] = [];
+    if (props.expireUntaggedImages ?? true) {
+      const retention = checkDays('untaggedImageRetention', untaggedRetention,
+        'Use a whole number of days, at least Duration.days(1), or set expireUntaggedImages: false to keep untagged images.');
+      if (retention) {
+        lifecycleProblems.push(retention);
+      } else {
+        lifecycleProblems.push(...this.lifecycle.add('untaggedImageRetention', {
+          description: `Expire untagged images after ${untaggedRetention.toDays()} days`,
+          tagStatus: ecr.TagStatus.UNTAGGED,
+          maxImageAge: untaggedRetention,
+        }));
+      }
+    }
+    (props.lifecycleRules ?? []).forEach((rule, index) => {
+      lifecycleProblems.push(...this.checkAndAddRule(`lifecycleRules[${index}]`, rule));
+    });
+    if (this.limitsImageCount) {
+      const validCount = Number.isInteger(maxImageCount) && maxImageCount >= 1 && maxImageCount <= LIFECYCLE_LIMITS.maxImageCount;
+      if (!isUnresolved(maxImageCount) && !validCount) {
+        lifecycleProblems.push({
+          prop: 'maxImageCount',
+          received: maxImageCount,
+          fix: `Keep 1 to ${LIFECYCLE_LIMITS.maxImageCount} images (a whole number), or set limitImageCount: false to keep every image.`,
+        });
+      } else {
+        // Matches any tag status, so it is numbered last, as ECR requires.
+        lifecycleProblems.push(...this.lifecycle.add('maxImageCount', {
+          description: `Keep only the newest ${maxImageCount} images`,
+          tagStatus: ecr.TagStatus.ANY,
+          maxImageCount,
+        }));
+      }
+    }
+    for (const p of lifecycleProblems) validator.report(p.prop, p.received, p.fix);
     if (props.pullAccountIds !== undefined) validateAccountIds(validator, 'pullAccountIds', props.pullAccountIds);
     if (props.pullOrganizationId !== undefined) validateOrganizationId(validator, 'pullOrganizationId', props.pullOrganizationId);
     validator.throwIfInvalid();
@@ -334,21 +378,31 @@ export class EcrRepository extends EcrRepositoryBase {
     this.repository = new ecr.Repository(this, 'Resource', {
       repositoryName: props.repositoryName,
       imageScanOnPush: props.imageScanOnPush ?? true,
-      imageTagMutability: mutableTagPatterns.length > 0 ? ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION : tagMutability,
-      imageTagMutabilityExclusionFilters: mutableTagPatterns.length > 0
-        ? mutableTagPatterns.map(pattern => ecr.ImageTagMutabilityExclusionFilter.wildcard(pattern))
-        : undefined,
+      imageTagMutability: tagMutability,
       encryption: props.encryptionKey ? ecr.RepositoryEncryption.KMS : ecr.RepositoryEncryption.AES_256,
       encryptionKey: props.encryptionKey,
       removalPolicy,
       emptyOnDelete: props.emptyOnDelete,
     });
     this.encryptionKey = props.encryptionKey;
+    const cfnRepository = this.repository.node.defaultChild as ecr.CfnRepository;
     if (!props.encryptionKey) {
       // ECR's default, written out so that a reviewer sees the encryption in the template.
-      const cfnRepository = this.repository.node.defaultChild as ecr.CfnRepository;
       cfnRepository.encryptionConfiguration = { encryptionType: 'AES256' };
     }
+    if (mutableTagPatterns.length > 0) {
+      // Written on the L1: aws-cdk-lib's ImageTagMutabilityExclusionFilter refuses unresolved
+      // patterns, and the patterns were checked above against ECR's rules.
+      cfnRepository.imageTagMutability = ecr.TagMutability.IMMUTABLE_WITH_EXCLUSION;
+      cfnRepository.imageTagMutabilityExclusionFilters = mutableTagPatterns.map(pattern => ({
+        imageTagMutabilityExclusionFilterType: 'WILDCARD',
+        imageTagMutabilityExclusionFilterValue: pattern,
+      }));
+    }
+    // The kit writes the lifecycle policy itself (see LifecyclePolicy); rules added through
+    // the aws-cdk-lib repository come here too, so that they are checked and kept.
+    cfnRepository.lifecyclePolicy = this.lifecycle.renderLazily();
+    this.repository.addLifecycleRule = (rule: ecr.LifecycleRule) => this.addLifecycleRule(rule);
     this.repositoryName = this.repository.repositoryName;
     this.repositoryArn = this.repository.repositoryArn;
     this.policy = new RepositoryPolicyBuilder(this, this.repository);
@@ -359,67 +413,56 @@ export class EcrRepository extends EcrRepositoryBase {
         'Set emptyOnDelete: true to delete the images too, or keep the default RemovalPolicy.RETAIN.');
     }
 
-    if (props.expireUntaggedImages ?? true) {
-      this.repository.addLifecycleRule({
-        description: `Expire untagged images after ${untaggedRetention.toDays()} days`,
-        tagStatus: ecr.TagStatus.UNTAGGED,
-        maxImageAge: untaggedRetention,
-      });
-    }
-    for (const rule of props.lifecycleRules ?? []) {
-      this.addLifecycleRule(rule);
-    }
-    if (this.limitsImageCount) {
-      // A rule that matches any tag status must have the highest priority; aws-cdk-lib places it last.
-      this.repository.addLifecycleRule({
-        description: `Keep only the newest ${maxImageCount} images`,
-        tagStatus: ecr.TagStatus.ANY,
-        maxImageCount,
-      });
-    }
-
     if (props.pullAccountIds) this.allowPullFromAccounts(props.pullAccountIds);
     if (props.pullOrganizationId) this.allowPullFromOrganization(props.pullOrganizationId);
   }
 
   /**
    * Applies a removal policy to the repository resource (the `removalPolicy`
-   * prop does the same at construction).
+   * prop does the same at construction). ECR repositories cannot be snapshotted:
+   * `RemovalPolicy.SNAPSHOT` is refused.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    const validator = new PropValidator(this, 'EcrRepository');
+    validateRemovalPolicy(validator, 'applyRemovalPolicy(policy)', policy);
+    validator.throwIfInvalid();
     this.repository.applyRemovalPolicy(policy);
   }
 
   /**
-   * Adds a lifecycle rule, checked now so that an error points at this call.
+   * Adds a lifecycle rule, checked now against ECR's rules so that an error
+   * points at this call.
    *
-   * A rule that matches any tag status (`TagStatus.ANY`) can only be added when
-   * `limitImageCount` is off, since that default rule already matches any tag.
+   * ECR's rules: a `TAGGED` rule names a non-empty `tagPrefixList` or
+   * `tagPatternList` (not both, at most 4 `*` per pattern); exactly one of
+   * `maxImageCount` (1–10,000) and `maxImageAge` (whole days); unique priorities
+   * from 1 to 999, the numbered rules included; at most 50 rules and 30,720
+   * characters of policy text.
+   *
+   * A rule that matches any tag status (`TagStatus.ANY`, the default without tag
+   * lists) can only be added when `limitImageCount` is off, since that default
+   * rule already matches any tag status and ECR allows one such rule; it must
+   * have the highest priority.
    */
   public addLifecycleRule(rule: ecr.LifecycleRule): void {
     const validator = new PropValidator(this, 'EcrRepository');
-    const tagStatus = rule.tagStatus ?? (rule.tagPrefixList || rule.tagPatternList ? ecr.TagStatus.TAGGED : ecr.TagStatus.ANY);
-    if (tagStatus === ecr.TagStatus.ANY && this.limitsImageCount) {
-      validator.report('lifecycleRules[].tagStatus', 'ANY',
-        'The default "keep only the newest images" rule already matches any tag status and ECR allows one such rule: ' +
-        'set limitImageCount: false to replace it, or select TAGGED/UNTAGGED images.');
-    }
-    if (rule.rulePriority !== undefined) {
-      validator.checkInteger('lifecycleRules[].rulePriority', rule.rulePriority, 1, 999,
-        'Use a whole number from 1 to 999, or leave rulePriority out to have one chosen.');
-      validator.check('lifecycleRules[].rulePriority', rule.rulePriority, !this.explicitRulePriorities.has(rule.rulePriority),
-        'Each lifecycle rule needs its own priority: choose another one, or leave rulePriority out to have one chosen.');
-    }
-    if (rule.maxImageCount !== undefined) {
-      validator.checkInteger('lifecycleRules[].maxImageCount', rule.maxImageCount, 1, 10_000);
-    }
-    if (rule.maxImageAge !== undefined) {
-      validator.check('lifecycleRules[].maxImageAge', rule.maxImageAge.toHumanString(), isWholeDaysOfAtLeastOne(rule.maxImageAge),
-        'Use a whole number of days, at least Duration.days(1).');
-    }
+    for (const p of this.checkAndAddRule('addLifecycleRule(rule)', rule)) validator.report(p.prop, p.received, p.fix);
     validator.throwIfInvalid();
-    if (rule.rulePriority !== undefined) this.explicitRulePriorities.add(rule.rulePriority);
-    this.repository.addLifecycleRule(rule);
+  }
+
+  private checkAndAddRule(label: string, rule: ecr.LifecycleRule): LifecycleProblem[] {
+    const anyStatus = rule.tagStatus === ecr.TagStatus.ANY ||
+      (rule.tagStatus === undefined && rule.tagPrefixList === undefined && rule.tagPatternList === undefined);
+    if (anyStatus && this.limitsImageCount) {
+      return [{
+        prop: `${label}.tagStatus`,
+        received: tagStatusName(rule.tagStatus),
+        fix: (rule.tagStatus === undefined ? 'A rule without tagStatus and tag lists matches any tag status. ' : '') +
+          'The default "keep only the newest images" rule (maxImageCount) already matches any tag status and ECR allows one such rule: ' +
+          'set limitImageCount: false to replace it, or select TagStatus.TAGGED (with tag lists) or TagStatus.UNTAGGED images.',
+      }];
+    }
+    return this.lifecycle.add(label, rule);
   }
 
   /**
@@ -458,7 +501,7 @@ export class EcrRepository extends EcrRepositoryBase {
     this.policy.allowStatement('AllowCrossAccountPull', {
       actions: ECR_PULL_ACTIONS,
       principals: accountIds.map(account => new iam.AccountPrincipal(account)),
-    });
+    }, 'allowPullFromAccounts(accountIds)');
   }
 
   /**
@@ -473,21 +516,36 @@ export class EcrRepository extends EcrRepositoryBase {
       actions: ECR_PULL_ACTIONS,
       principals: [new iam.AnyPrincipal()],
       conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
-    });
+    }, 'allowPullFromOrganization(organizationId)');
     Validations.of(this.repository).acknowledge({
       id: 'AwsSolutions-ECR1',
-      reason: `The wildcard principal of the AllowOrganizationPull statement is restricted by aws:PrincipalOrgID to the accounts of ${organizationId}, and only to pull actions.`,
+      reason: 'The wildcard principal of the AllowOrganizationPull statement is restricted by aws:PrincipalOrgID to the accounts of ' +
+        `${isUnresolved(organizationId) ? 'the organization given' : organizationId}, and only to pull actions.`,
     });
   }
 }
 
+const REPOSITORY_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+function isValidRepositoryName(name: string): boolean {
+  return name.length >= 2 && name.length <= 256 && REPOSITORY_NAME.test(name);
+}
+
 function validateRepositoryName(validator: PropValidator, name: string | undefined): void {
-  if (name === undefined || isUnresolved(name)) return;
+  if (name === undefined) return;
+  if (isUnresolved(name)) {
+    // Only the literal parts around the tokens are known: check their characters.
+    const tokens = /\$\{Token\[[^\]]*\]\}/g;
+    if (!/^[a-z0-9._/-]*$/.test(name.replace(tokens, ''))) {
+      validator.report('repositoryName', name.replace(tokens, '<unresolved>'),
+        'The known parts of the name must be lowercase letters, digits, ".", "_", "-" or "/": ECR names are lowercase.');
+    }
+    return;
+  }
   if (name.length < 2 || name.length > 256) {
     validator.report('repositoryName', name, `Use 2 to 256 characters (got ${name.length}).`);
   }
-  const pattern = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-  if (!pattern.test(name)) {
+  if (!REPOSITORY_NAME.test(name)) {
     const suggestion = name.toLowerCase().replace(/[^a-z0-9._/-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
     validator.report('repositoryName', name,
       'Use lowercase letters and digits, separated by single ".", "_", "-" or "/" characters, starting and ending with a letter or digit' +
@@ -497,7 +555,8 @@ function validateRepositoryName(validator: PropValidator, name: string | undefin
 
 function validateTagMutability(validator: PropValidator, mutability: ecr.TagMutability, patterns: string[] | undefined): void {
   if (mutability !== ecr.TagMutability.IMMUTABLE && mutability !== ecr.TagMutability.MUTABLE) {
-    validator.report('imageTagMutability', mutability,
+    const name = Object.entries(ecr.TagMutability).find(([, value]) => value === mutability)?.[0];
+    validator.report('imageTagMutability', name ? `TagMutability.${name}` : mutability,
       'Use TagMutability.IMMUTABLE (with mutableTagPatterns for the exceptions) or TagMutability.MUTABLE.');
     return;
   }
@@ -507,19 +566,36 @@ function validateTagMutability(validator: PropValidator, mutability: ecr.TagMuta
       'Every tag is already mutable with imageTagMutability MUTABLE: remove mutableTagPatterns, or keep tags IMMUTABLE.');
     return;
   }
+  if (Token.isUnresolved(patterns)) {
+    validator.report('mutableTagPatterns', '(an unresolved list)',
+      'Give a literal list of 1 to 5 patterns (each pattern may be an unresolved string): ECR takes one filter per pattern.');
+    return;
+  }
   if (patterns.length < 1 || patterns.length > 5) {
     validator.report('mutableTagPatterns', patterns, `Give 1 to 5 patterns (got ${patterns.length}).`);
   }
-  for (const pattern of patterns) {
+  patterns.forEach((pattern, index) => {
     validator.check('mutableTagPatterns', pattern, /^[A-Za-z0-9_.*-]{1,128}$/.test(pattern),
       'A pattern is 1–128 letters, digits, ".", "_", "-" and "*" wildcards, e.g. "latest" or "dev-*".');
-  }
+    validator.check('mutableTagPatterns', pattern, isUnresolved(pattern) || patterns.indexOf(pattern) === index,
+      'Each pattern once: remove the duplicate.');
+  });
 }
 
-function isWholeDaysOfAtLeastOne(duration: Duration): boolean {
-  if (duration.isUnresolved()) return true;
-  const days = duration.toMilliseconds({ integral: false }) / 86_400_000;
-  return Number.isInteger(days) && days >= 1;
+/** The name of a removal policy for messages: `RemovalPolicy.RETAIN`. */
+function removalPolicyName(policy: RemovalPolicy): string {
+  const name = Object.entries(RemovalPolicy).find(([, value]) => value === policy)?.[0];
+  return name ? `RemovalPolicy.${name}` : String(policy);
+}
+
+function validateRemovalPolicy(validator: PropValidator, prop: string, policy: RemovalPolicy): void {
+  if (policy === RemovalPolicy.SNAPSHOT) {
+    validator.report(prop, removalPolicyName(policy),
+      'ECR repositories cannot be snapshotted: use RemovalPolicy.RETAIN to keep the repository and its images, ' +
+      'or RemovalPolicy.DESTROY (with emptyOnDelete: true) to delete them.');
+  } else if (!Object.values(RemovalPolicy).includes(policy)) {
+    validator.report(prop, policy, 'Use RemovalPolicy.RETAIN, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE or RemovalPolicy.DESTROY.');
+  }
 }
 
 function validateTagOrDigest(scope: Construct, tagOrDigest: string): void {

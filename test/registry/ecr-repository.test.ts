@@ -353,19 +353,19 @@ describe('EcrRepository bad input', () => {
   test('fails when the image count is below 1', () => {
     const stack = createTestStack();
     expect(() => new EcrRepository(stack, 'Repo', { maxImageCount: 0 }))
-      .toThrow(/maxImageCount: received 0\. Keep at least 1 image/);
+      .toThrow(/maxImageCount: received 0\. Keep 1 to 10000 images/);
   });
 
   test('fails when the untagged retention is below 1 day', () => {
     const stack = createTestStack();
     expect(() => new EcrRepository(stack, 'Repo', { untaggedImageRetention: Duration.hours(12) }))
-      .toThrow(/untaggedImageRetention: received "12 hours"\. Use a whole number of days, at least Duration.days\(1\)/);
+      .toThrow(/untaggedImageRetention: received "Duration.hours\(12\)"\. Use a whole number of days, at least Duration.days\(1\)/);
   });
 
   test('fails when emptyOnDelete is set without DESTROY', () => {
     const stack = createTestStack();
     expect(() => new EcrRepository(stack, 'Repo', { emptyOnDelete: true }))
-      .toThrow(/emptyOnDelete: received true\. .*set removalPolicy: RemovalPolicy.DESTROY \(got retain\)/);
+      .toThrow(/emptyOnDelete: received true\. .*set removalPolicy: RemovalPolicy.DESTROY \(got RemovalPolicy.RETAIN\)/);
   });
 
   test('fails when mutable tag patterns are given while tags are MUTABLE anyway', () => {
@@ -377,7 +377,7 @@ describe('EcrRepository bad input', () => {
   test('fails when the tag mutability is one of the exclusion modes', () => {
     const stack = createTestStack();
     expect(() => new EcrRepository(stack, 'Repo', { imageTagMutability: ecr.TagMutability.MUTABLE_WITH_EXCLUSION }))
-      .toThrow(/imageTagMutability: received "MUTABLE_WITH_EXCLUSION"\. Use TagMutability.IMMUTABLE \(with mutableTagPatterns/);
+      .toThrow(/imageTagMutability: received "TagMutability.MUTABLE_WITH_EXCLUSION"\. Use TagMutability.IMMUTABLE \(with mutableTagPatterns/);
   });
 
   test('fails when allowPull or allowPush gets no principal', () => {
@@ -400,9 +400,9 @@ describe('EcrRepository bad input', () => {
     const repo = new EcrRepository(stack, 'Repo');
     repo.addLifecycleRule({ rulePriority: 5, tagPrefixList: ['a'], maxImageCount: 3 });
     expect(() => repo.addLifecycleRule({ rulePriority: 5, tagPrefixList: ['b'], maxImageCount: 3 }))
-      .toThrow(/lifecycleRules\[\]\.rulePriority: received 5\. Each lifecycle rule needs its own priority/);
+      .toThrow(/addLifecycleRule\(rule\)\.rulePriority: received 5\. Each lifecycle rule needs its own priority and the rule of an earlier addLifecycleRule\(rule\) has it already/);
     expect(() => repo.addLifecycleRule({ maxImageCount: 3 }))
-      .toThrow(/lifecycleRules\[\]\.tagStatus: received "ANY".*set limitImageCount: false/);
+      .toThrow(/addLifecycleRule\(rule\)\.tagStatus: received undefined\. A rule without tagStatus and tag lists matches any tag status.*set limitImageCount: false/);
   });
 
   test('fails when a tag or digest is malformed', () => {

@@ -196,6 +196,10 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
       'Use a whole number from 1 to 60: a web service adds 7 to 13 resources, and a stack holds at most 500.');
     validator.check('logRetention', 'INFINITE', props.logRetention !== logs.RetentionDays.INFINITE,
       'Logs must expire: choose a finite retention such as logs.RetentionDays.THREE_MONTHS.');
+    validator.check('logRetention', props.logRetention, props.logRetention === undefined || Object.values(logs.RetentionDays).includes(props.logRetention),
+      'Use a logs.RetentionDays value, such as logs.RetentionDays.ONE_MONTH.');
+    validator.check('logRemovalPolicy', 'RemovalPolicy.SNAPSHOT', props.logRemovalPolicy !== RemovalPolicy.SNAPSHOT,
+      'A log group cannot be snapshotted (CloudFormation would refuse the template): use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY.');
     // Checked here, not when the first service adds a load balancer: the error then points at the group.
     checkWebLoadBalancerOptions(validator, props);
     validator.throwIfInvalid();

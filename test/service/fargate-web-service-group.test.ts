@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, NestedStack, Stack, aws_ec2 as ec2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, RemovalPolicy, Stack, aws_ec2 as ec2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
@@ -150,6 +150,16 @@ describe('FargateWebServiceGroup', () => {
     addServices(group, 50, { enableAlarms: true }); // 11 resources each
     expect(() => (stack.node.root as App).synth()).toThrow(
       /TestStack\/Services\/Services1 holds 50 services and 5\d\d resources, more than the 500 .* lower servicesPerStack \(now 50\)/);
+  });
+
+  test('fails when the log group would be snapshotted or its retention is not a RetentionDays value', () => {
+    const stack = new Stack();
+    const cluster = testCluster(stack);
+    const error = errorOf(() => new FargateWebServiceGroup(stack, 'Services', {
+      cluster, logRemovalPolicy: RemovalPolicy.SNAPSHOT, logRetention: 4 as logs.RetentionDays,
+    }));
+    expect(error.message).toMatch(/logRetention: received 4\. Use a logs\.RetentionDays value/);
+    expect(error.message).toMatch(/logRemovalPolicy: received "RemovalPolicy\.SNAPSHOT"\. A log group cannot be snapshotted/);
   });
 
   test('fails when servicesPerStack is not 1 to 60', () => {

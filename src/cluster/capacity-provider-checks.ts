@@ -17,6 +17,20 @@ export function providerLabel(name: string): string {
   return path ? `the capacity provider ${path}` : 'a capacity provider named by a token';
 }
 
+/**
+ * The literal name of a capacity provider: the name itself, or for a reference
+ * to a capacity provider of this app the name it was given; `undefined` when
+ * CloudFormation generates the name (no strategy can spell it), `null` when it
+ * cannot be known.
+ */
+function literalProviderName(name: string): string | undefined | null {
+  if (!Token.isUnresolved(name)) return name;
+  const target = (Tokenization.reverseString(name).firstToken as { target?: unknown } | undefined)?.target;
+  if (!(target instanceof ecs.CfnCapacityProvider)) return null;
+  if (target.name === undefined) return undefined;
+  return Token.isUnresolved(target.name) ? null : target.name;
+}
+
 /** ECS quota: capacity providers in one strategy. */
 const MAX_PROVIDERS_PER_STRATEGY = 20;
 
@@ -93,8 +107,11 @@ export function checkCapacityProviderStrategy(
   }
 
   if (available === undefined) return;
+  // The cluster lists its EC2 providers by reference; a strategy may name one by its literal name.
+  const literalNames = available.map(literalProviderName);
+  if (literalNames.includes(null)) return;
   for (const name of new Set(names)) {
-    if (isUnresolved(name) || available.includes(name)) continue;
+    if (isUnresolved(name) || available.includes(name) || literalNames.includes(name)) continue;
     const has = available.length > 0 ? `it has ${available.map(n => JSON.stringify(providerLabel(n))).join(', ')}` : 'it has none';
     const fix = FARGATE_CAPACITY_PROVIDERS.includes(name)
       ? 'enable the Fargate capacity providers on the cluster (EcsCluster: enableFargateCapacityProviders: true; ' +

@@ -50,6 +50,14 @@ describe('checkCapacityProviderStrategy', () => {
       .toMatch(/cannot mix Fargate capacity providers with EC2/);
   });
 
+  test('accepts an EC2 provider named by its literal name, refuses a name the cluster does not have', () => {
+    const stack = new Stack();
+    const cluster = new EcsCluster(stack, 'Cluster', { ec2Capacity: { instanceTypes: [new ec2.InstanceType('m7g.large')], capacityProviderName: 'batch-arm' } });
+    expect(problemsOf([{ capacityProvider: 'batch-arm', weight: 1 }], cluster)).toEqual([]);
+    expect(problemsOf([{ capacityProvider: 'batch-x86', weight: 1 }], cluster).join('\n'))
+      .toMatch(/"batch-x86"\. The cluster Default\/Cluster has no capacity provider of this name \(it has "FARGATE", "FARGATE_SPOT", "the capacity provider Default\/Cluster\/Ec2Capacity/);
+  });
+
   test('property: a strategy passes exactly when ECS would accept it on a cluster with both Fargate providers', () => {
     const cluster = new EcsCluster(new Stack(), 'Cluster');
     const entry = fc.record({

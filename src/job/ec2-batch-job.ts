@@ -1,12 +1,15 @@
 import {
   Annotations,
+  ArnFormat,
   Duration,
   Lazy,
   Names,
   RemovalPolicy,
   Stack,
+  Token,
   Validations,
   aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cloudwatchActions,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_iam as iam,
@@ -22,6 +25,8 @@ import { Construct } from 'constructs';
 import { JobSchedule } from './job-schedule';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { EcsCluster } from '../cluster/ecs-cluster';
+import { checkCapacityProviderStrategy, knownCapacityProviderNames } from '../cluster/capacity-provider-checks';
+import { plainDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
@@ -302,19 +307,32 @@ export interface Ec2BatchJobProps extends JobContainerOptions {
   readonly schedule?: JobSchedule;
 
   /**
-   * Topic that failed and timed-out runs publish to.
+   * Topic that failed and timed-out runs publish to. A topic of your own must let
+   * the job's state machine publish (its role is granted `sns:Publish`, and
+   * `kms:Decrypt`/`kms:GenerateDataKey` on the topic's key when it is an
+   * `sns.Topic` with a `masterKey`) and, for the failure alarm's default action,
+   * let CloudWatch publish.
    *
-   * @default - a new topic, encrypted with a new KMS key and refusing non-TLS publishers
+   * @default - a new topic, encrypted with a new KMS key and refusing non-TLS
+   * publishers; CloudWatch alarms and EventBridge rules of this account may
+   * publish to it (the key policy lets them use the key)
    */
   readonly failureTopic?: sns.ITopic;
 
   /**
    * Create a CloudWatch alarm (`failureAlarm`) that goes off when a run fails.
-   * It has no action: add one with `job.failureAlarm.addAlarmAction(...)`.
    *
    * @default false
    */
   readonly enableFailureAlarm?: boolean;
+
+  /**
+   * What the failure alarm does when it goes off (with `enableFailureAlarm`).
+   * `[]` for no action.
+   *
+   * @default - notify the failure topic (`[new SnsAction(failureTopic)]`)
+   */
+  readonly failureAlarmActions?: cloudwatch.IAlarmAction[];
 
   /**
    * Retention of the container logs and of the state machine's execution logs.
@@ -512,16 +530,18 @@ export class Ec2BatchJob extends Construct {
       this.failureTopic = props.failureTopic;
     } else {
       this.failureTopicKey = new kms.Key(this, 'FailureTopicKey', {
-        description: `Encrypts the failure notifications of the batch job ${this.node.path}`,
+        description: plainDescription(`Encrypts the failure notifications of the batch job ${this.node.path}`, 8192),
         enableKeyRotation: true,
         // SNS messages are transient: the key protects nothing once the topic is gone.
         removalPolicy: RemovalPolicy.DESTROY,
       });
-      this.failureTopic = new sns.Topic(this, 'FailureTopic', {
-        displayName: `Failed runs of ${this.node.path}`.slice(0, 100),
+      const topic = new sns.Topic(this, 'FailureTopic', {
+        displayName: plainDescription(`Failed runs of ${this.node.path}`, 100),
         masterKey: this.failureTopicKey,
         enforceSSL: true,
       });
+      this.failureTopic = topic;
+      allowServicesToPublish(topic, this.failureTopicKey);
     }
     const jobLabel = JSON.stringify(asciiLabel(this.node.path, 80));
     const notifyFailure = tasks.SnsPublish.jsonata(this, 'NotifyFailure', {
@@ -542,7 +562,7 @@ export class Ec2BatchJob extends Construct {
     run.addCatch(notifyFailure.next(failed), { errors: [sfn.Errors.ALL] });
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      comment: `Runs the batch job ${this.node.path} on the cluster's EC2 capacity`,
+      comment: plainDescription(`Runs the batch job ${this.node.path} on the cluster's EC2 capacity`, 1000),
       definitionBody: sfn.DefinitionBody.fromChainable(run),
       queryLanguage: sfn.QueryLanguage.JSONATA,
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -555,7 +575,7 @@ export class Ec2BatchJob extends Construct {
 
     // Step Functions has no per-state-machine metric for task timeouts (executions fail
     // instead), so timed-out tasks are counted from the execution log's TaskTimedOut events.
-    this.timedOutMetricName = `RunsTimedOut/${Names.uniqueId(this)}`;
+    this.timedOutMetricName = timedOutMetricName(this);
     new logs.MetricFilter(this, 'TimedOutTasks', {
       logGroup: this.executionLogGroup,
       filterPattern: logs.FilterPattern.stringValue('$.type', '=', 'TaskTimedOut'),
@@ -566,27 +586,29 @@ export class Ec2BatchJob extends Construct {
 
     if (props.enableFailureAlarm) {
       this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
-        alarmDescription: `A run of the batch job ${this.node.path} failed or timed out`,
+        alarmDescription: plainDescription(`A run of the batch job ${this.node.path} failed or timed out`, 1024),
         metric: this.metricRunsFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      this.failureAlarm.addAlarmAction(...(props.failureAlarmActions ?? [new cloudwatchActions.SnsAction(this.failureTopic)]));
     }
 
     if (props.schedule) {
       const scheduleRole = new iam.Role(this, 'ScheduleRole', {
-        description: `EventBridge Scheduler starts the batch job ${this.node.path}`.slice(0, 1000),
+        description: plainDescription(`EventBridge Scheduler starts the batch job ${this.node.path}`, 1000),
         assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
           conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
         }),
       });
       this.schedule = new scheduler.Schedule(this, 'Schedule', {
-        description: `Starts the batch job ${this.node.path}`.slice(0, 512),
-        schedule: scheduler.ScheduleExpression.expression(props.schedule.expressionString, props.schedule.timeZone),
+        description: plainDescription(`Starts the batch job ${this.node.path}`, 512),
+        schedule: scheduler.ScheduleExpression.expression(props.schedule._render(this), props.schedule.timeZone),
         target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, { role: scheduleRole }),
       });
+      this.warnOfDaylightSaving(props.schedule);
     }
 
     this.node.addValidation({ validate: () => this.referenceProblems() });
@@ -695,24 +717,42 @@ export class Ec2BatchJob extends Construct {
   }
 
   private validateJobProps(validator: PropValidator, props: Ec2BatchJobProps): void {
+    // These shape the state machine's definition (its states, retriers and
+    // timeouts), written at synth time: a value known only at deploy time cannot.
+    refuseToken(validator, 'taskCount', props.taskCount, 'the number of copies decides the states of the state machine');
+    refuseToken(validator, 'retries', props.retries, 'the retries are written into the state machine\'s definition');
+    refuseToken(validator, 'timeout', props.timeout, 'the timeout is written into the state machine\'s definition');
+    refuseToken(validator, 'retryInterval', props.retryInterval, 'the retry interval is written into the state machine\'s definition');
     validator.checkInteger('taskCount', props.taskCount, 1, 10, 'Use a whole number of parallel copies from 1 to 10.');
     validator.checkInteger('retries', props.retries, 0, 10, 'Use a whole number of retries from 0 to 10.');
     checkDuration(validator, 'timeout', props.timeout, 'Use a positive whole number of seconds, e.g. Duration.hours(2).');
     checkDuration(validator, 'retryInterval', props.retryInterval, 'Use a positive whole number of seconds, e.g. Duration.minutes(1).');
 
     const mode = this.networkMode;
-    validator.check('networkMode', mode, mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
+    validator.check('networkMode', networkModeName(mode), mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
       'Use ecs.NetworkMode.BRIDGE (the default for batch jobs) or ecs.NetworkMode.AWS_VPC.');
     if (mode !== ecs.NetworkMode.AWS_VPC) {
+      const given = { vpcSubnets: props.vpcSubnets && describeSubnetSelection(props.vpcSubnets), securityGroups: props.securityGroups?.map(sg => sg.node.path) };
       for (const prop of ['vpcSubnets', 'securityGroups'] as const) {
         if (props[prop] !== undefined) {
-          validator.report(prop, mode, 'Only tasks in ecs.NetworkMode.AWS_VPC have their own network interface: set networkMode: AWS_VPC, or remove it.');
+          validator.report(prop, given[prop],
+            `Only tasks in ecs.NetworkMode.AWS_VPC have their own network interface, and networkMode is ${networkModeName(mode)}: ` +
+            'set networkMode: ecs.NetworkMode.AWS_VPC, or remove this prop.');
         }
       }
+    }
+    if (props.logRetention !== undefined && !isUnresolved(props.logRetention)) {
+      validator.check('logRetention', props.logRetention, Object.values(logs.RetentionDays).includes(props.logRetention),
+        'Use one of the logs.RetentionDays values, e.g. logs.RetentionDays.ONE_MONTH.');
+    }
+    if (props.failureAlarmActions !== undefined && !props.enableFailureAlarm) {
+      validator.report('failureAlarmActions', `${props.failureAlarmActions.length} action(s)`,
+        'The actions belong to the failure alarm, which exists only with enableFailureAlarm: true: set it, or remove failureAlarmActions.');
     }
 
     const seen = new Set<string>();
     for (const volume of props.volumes ?? []) {
+      refuseToken(validator, 'volumes[].name', volume.name, 'mount points find their volume by name at synth time');
       validator.check('volumes[].name', volume.name, NAME_PATTERN.test(volume.name),
         'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "scratch".');
       validator.check('volumes[].name', volume.name, !seen.has(volume.name), 'Each volume needs its own name.');
@@ -724,11 +764,25 @@ export class Ec2BatchJob extends Construct {
     }
 
     for (const problem of props.schedule?._problems() ?? []) {
-      validator.report('schedule', props.schedule!.expressionString, problem);
+      validator.report('schedule', describeSchedule(props.schedule!), problem);
     }
   }
 
   private validateContainer(validator: PropValidator, prefix: string, name: string, options: JobContainerOptions, main: boolean): void {
+    // Names that tie containers and volumes together, and GPU counts that choose
+    // the capacity, are read at synth time: tokens are refused.
+    refuseToken(validator, `${prefix}containerName`, name, 'links, volumesFrom and the exit-code check find containers by name at synth time');
+    refuseToken(validator, `${prefix}gpuCount`, options.gpuCount, 'the GPU count decides which capacity providers run the job');
+    for (const mount of options.mountPoints ?? []) {
+      refuseToken(validator, `${prefix}mountPoints[].sourceVolume`, mount.sourceVolume, 'the volume is found by name at synth time');
+    }
+    for (const from of options.volumesFrom ?? []) {
+      refuseToken(validator, `${prefix}volumesFrom[].sourceContainer`, from.sourceContainer, 'the container is found by name at synth time');
+    }
+    for (const link of options.links ?? []) {
+      refuseToken(validator, `${prefix}links[].containerName`, link.containerName, 'the linked container is found by name at synth time');
+      refuseToken(validator, `${prefix}links[].alias`, link.alias, 'the alias is written into the link at synth time');
+    }
     validator.check(`${prefix}containerName`, name, NAME_PATTERN.test(name), 'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "etl".');
     validator.check(`${prefix}containerName`, name, !this.containersByName.has(name),
       'The task already has a container of that name: choose another containerName (or id).');
@@ -768,13 +822,38 @@ export class Ec2BatchJob extends Construct {
     for (const link of options.links ?? []) {
       if (this.networkMode !== ecs.NetworkMode.BRIDGE) {
         validator.report(`${prefix}links`, link.containerName,
-          `Links only work in bridge network mode (networkMode is ${this.networkMode}): in awsvpc mode the containers of a task reach each other on localhost.`);
+          `Links only work in bridge network mode (networkMode is ${networkModeName(this.networkMode)}): ` +
+          'in awsvpc mode the containers of a task reach each other on localhost.');
       }
       validator.check(`${prefix}links[].containerName`, link.containerName, link.containerName !== name,
         'A container cannot link to itself: name another container of the task.');
       if (link.alias !== undefined) {
         validator.check(`${prefix}links[].alias`, link.alias, /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(link.alias),
           'An alias is a host name: letters, digits, ".", "_" and "-", starting with a letter or digit.');
+      }
+    }
+  }
+
+  /**
+   * Warns when a run of the schedule falls in a daylight-saving gap (EventBridge
+   * Scheduler skips it) or overlap (Scheduler runs it once, at one of the two
+   * times) of its time zone, once a year.
+   */
+  private warnOfDaylightSaving(schedule: JobSchedule): void {
+    const zone = schedule.timeZone?.timezoneName;
+    const avoid = `To avoid it, choose a time outside the hour the clocks change in (e.g. hour: '3' or later for Europe's 02:00–03:00 change), ` +
+      'or a time zone without daylight saving time, e.g. TimeZone.ETC_UTC.';
+    for (const conflict of schedule._daylightSavingConflicts()) {
+      if (conflict.kind === 'gap') {
+        Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2BatchJob.scheduleInDaylightSavingGap',
+          `The schedule ${schedule.expressionString} runs at a local time that does not exist once a year in ${zone}: ` +
+          `on ${conflict.localTime.slice(0, 10)} the clocks jump from ${conflict.from} to ${conflict.to}, so the run of ${conflict.localTime} never happens. ` +
+          `EventBridge Scheduler skips a run whose local time does not exist. ${avoid}`);
+      } else {
+        Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2BatchJob.scheduleInDaylightSavingOverlap',
+          `The schedule ${schedule.expressionString} runs at a local time that happens twice once a year in ${zone}: ` +
+          `on ${conflict.localTime.slice(0, 10)} the clocks go back from ${conflict.from} to ${conflict.to}, so ${conflict.localTime.slice(11)} comes twice. ` +
+          'EventBridge Scheduler runs it only once, not twice: that run comes at one of the two times, an hour apart. ' + avoid);
       }
     }
   }
@@ -853,20 +932,38 @@ interface ResolvedCapacity {
 function resolveCapacity(validator: PropValidator, cluster: ecs.ICluster,
   given: ecs.CapacityProviderStrategy[] | undefined, needsGpu: boolean): ResolvedCapacity | undefined {
   if (given !== undefined) {
-    validateStrategies(validator, given);
+    validateStrategies(validator, given, cluster);
   }
   if (cluster instanceof EcsCluster) {
     const all = cluster.ec2Capacities;
-    if (given !== undefined) {
-      const known = all.filter(c => given.some(s => s.capacityProvider === c.capacityProvider.capacityProviderName));
-      return { strategies: given, capacities: known.length === given.length ? known : undefined };
+    if (given === undefined) {
+      if (all.length === 0) {
+        validator.report('cluster', cluster.node.path,
+          'This is a cluster with no EC2 capacity (Fargate only): create it with ec2Capacity: { ... } or call cluster.addEc2Capacity(id, { ... }) before creating the job.');
+        return undefined;
+      }
+      return defaultStrategy(all, needsGpu);
     }
-    if (all.length === 0) {
+    if (!cluster.hasEc2Capacity) {
+      // aws-cdk-lib's RunTask integration would refuse it too, advising addCapacity(), which EcsCluster does not have.
       validator.report('cluster', cluster.node.path,
-        'This is a cluster with no EC2 capacity (Fargate only): create it with ec2Capacity: { ... } or call cluster.addEc2Capacity(id, { ... }) before creating the job.');
+        'The job runs an EC2 task definition, and this cluster has no EC2 capacity: add it with cluster.addEc2Capacity(id, { ... }) ' +
+        '(or the ec2Capacity prop) before creating the job, and name its capacity provider in capacityProviderStrategies.');
       return undefined;
     }
-    return defaultStrategy(all, needsGpu);
+    const names = all.map(literalProviderName);
+    const known = all.filter((c, i) => given.some(s => s.capacityProvider === c.capacityProvider.capacityProviderName || s.capacityProvider === names[i]));
+    // Every capacity group's name is known: a literal name that is none of them is a typo, refused here rather than by ECS at deploy time.
+    if (names.every(name => name !== undefined)) {
+      for (const strategy of given) {
+        const name = strategy.capacityProvider;
+        if (isUnresolved(name) || FARGATE_PROVIDERS.includes(name) || names.includes(name)) continue;
+        validator.report('capacityProviderStrategies[].capacityProvider', name,
+          `The cluster ${cluster.node.path} has no EC2 capacity provider of this name (it has ${names.map(n => JSON.stringify(n)).join(', ') || 'none'}): ` +
+          'name one of them, e.g. capacity.capacityProvider.capacityProviderName, or add it with cluster.addEc2Capacity(id, { ... }) before creating the job.');
+      }
+    }
+    return { strategies: given, capacities: known.length === given.length ? known : undefined };
   }
 
   if (given === undefined) {
@@ -885,7 +982,8 @@ function resolveCapacity(validator: PropValidator, cluster: ecs.ICluster,
   }
   if (!hasEc2Capacity) {
     validator.report('cluster', cluster.node.path,
-      'This is a cluster with no EC2 capacity (hasEc2Capacity is false): import it without hasEc2Capacity: false if its capacity providers run EC2 instances.');
+      'This is a cluster with no EC2 capacity (hasEc2Capacity is false): give the job a cluster with EC2 capacity providers ' +
+      '(ecs.Cluster: addAsgCapacityProvider; imported: leave hasEc2Capacity out when its capacity providers run EC2 instances).');
     return undefined;
   }
   return { strategies: given };
@@ -906,26 +1004,31 @@ function defaultStrategy(all: Ec2Capacity[], needsGpu: boolean): ResolvedCapacit
   return { strategies: chosen.map(c => ({ capacityProvider: c.capacityProvider.capacityProviderName, weight: 1 })), capacities: chosen };
 }
 
-function validateStrategies(validator: PropValidator, strategies: ecs.CapacityProviderStrategy[]): void {
-  if (strategies.length < 1 || strategies.length > 20) {
-    validator.report('capacityProviderStrategies', strategies.map(s => s.capacityProvider),
-      `Give 1 to 20 capacity providers (got ${strategies.length}), or leave the prop out to use an EcsCluster's EC2 capacity.`);
-  }
+/**
+ * The shared strategy checks (weights, bases, duplicates, providers the cluster
+ * has), plus the job's own rule: an EC2 task definition cannot run on Fargate.
+ */
+function validateStrategies(validator: PropValidator, strategies: ecs.CapacityProviderStrategy[], cluster: ecs.ICluster): void {
+  if (isUnresolved(strategies)) return;
   for (const strategy of strategies) {
     validator.check('capacityProviderStrategies[].capacityProvider', strategy.capacityProvider, !FARGATE_PROVIDERS.includes(strategy.capacityProvider),
       'Fargate cannot run EC2 task definitions: name the cluster\'s EC2 (Auto Scaling group) capacity providers.');
-    validator.checkInteger('capacityProviderStrategies[].weight', strategy.weight, 0, 1000);
-    validator.checkInteger('capacityProviderStrategies[].base', strategy.base, 0, 100_000);
   }
-  const withBase = strategies.filter(s => s.base !== undefined && s.base > 0);
-  if (withBase.length > 1) {
-    validator.report('capacityProviderStrategies[].base', withBase.map(s => s.base), 'Only one capacity provider of a strategy can have a base.');
+  const ec2Only = strategies.filter(s => !FARGATE_PROVIDERS.includes(s.capacityProvider));
+  // The cluster's provider names decide which names are missing only when all of them are known at synth time
+  // (an AsgCapacityProvider's name is a reference; an EcsCluster's are matched in resolveCapacity).
+  const available = knownCapacityProviderNames(cluster);
+  const namesKnown = available !== undefined && !isUnresolved(available);
+  if (ec2Only.length > 0 || strategies.length === 0) {
+    checkCapacityProviderStrategy(validator, 'capacityProviderStrategies', ec2Only, namesKnown ? cluster : undefined);
   }
-  const weights = strategies.map(s => s.weight ?? 0);
-  if (strategies.length > 1 && !isUnresolved(weights) && weights.every(w => w === 0)) {
-    validator.report('capacityProviderStrategies[].weight', weights,
-      'With several capacity providers, at least one needs a weight above 0, or RunTask fails.');
-  }
+}
+
+/** The name an EcsCluster's capacity group was given (`capacityProviderName`), when it is a literal. */
+function literalProviderName(capacity: Ec2Capacity): string | undefined {
+  const cfn = capacity.capacityProvider.node.children.find((child): child is ecs.CfnCapacityProvider => child instanceof ecs.CfnCapacityProvider);
+  const name = cfn?.name;
+  return name !== undefined && !Token.isUnresolved(name) ? name : undefined;
 }
 
 function checkDuration(validator: PropValidator, prop: string, duration: Duration | undefined, fix: string): void {
@@ -938,4 +1041,113 @@ function checkDuration(validator: PropValidator, prop: string, duration: Duratio
 function asciiLabel(text: string, max: number): string {
   const ascii = text.replace(/[^\x20-\x7E]/g, '?');
   return ascii.length <= max ? ascii : `...${ascii.slice(-(max - 3))}`;
+}
+
+/**
+ * Refuses an unresolved token for a prop the job must read at synth time,
+ * saying why. Other props take tokens (see README, "Tokens").
+ */
+function refuseToken(validator: PropValidator, prop: string, value: unknown, why: string): void {
+  if (value === undefined || !(value instanceof Duration ? value.isUnresolved() : isUnresolved(value))) return;
+  const shown = value instanceof Duration ? 'a Duration from a token' : typeof value === 'number' ? Token.asString(value) : value;
+  validator.report(prop, shown, `This prop cannot be an unresolved token (a parameter, an attribute or an import): ${why}. Give a literal value.`);
+}
+
+/** `ecs.NetworkMode.AWS_VPC` rather than `awsvpc`: the name the user typed. */
+function networkModeName(mode: ecs.NetworkMode): string {
+  const name = Object.entries(ecs.NetworkMode).find(([, value]) => value === mode)?.[0];
+  return name ? `ecs.NetworkMode.${name}` : String(mode);
+}
+
+/** A subnet selection as the user wrote it (subnet objects by id or path). */
+function describeSubnetSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
+  const described: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(selection)) {
+    if (value === undefined) continue;
+    if (key === 'subnetType') {
+      const name = Object.entries(ec2.SubnetType).find(([, v]) => v === value)?.[0];
+      described[key] = name ? `ec2.SubnetType.${name}` : value;
+    } else if (key === 'subnets' && Array.isArray(value)) {
+      described[key] = value.map((subnet: ec2.ISubnet) => (Token.isUnresolved(subnet.subnetId) ? subnet.node.path : subnet.subnetId));
+    } else if (key === 'subnetFilters' && Array.isArray(value)) {
+      described[key] = `${value.length} filter(s)`;
+    } else {
+      described[key] = value;
+    }
+  }
+  return described;
+}
+
+/** A schedule as received: its expression, and its time zone when one was given. */
+function describeSchedule(schedule: JobSchedule): string {
+  return schedule.timeZone ? `${schedule.expressionString} in ${schedule.timeZone.timezoneName}` : schedule.expressionString;
+}
+
+/**
+ * CloudWatch alarms and EventBridge rules of this account may publish to the
+ * job's encrypted failure topic. SNS encrypts each message with the topic's
+ * key on behalf of the publishing service, so the key policy must let the
+ * service principal use the key, and the topic policy (which `enforceSSL`
+ * makes explicit, replacing SNS's default one) must let it publish.
+ *
+ * CloudWatch's requests carry `aws:SourceAccount` and `aws:SourceArn` (the
+ * alarm), both in the key policy and in the topic policy. EventBridge's
+ * requests to KMS through an encrypted topic do not ("Adding the
+ * aws:SourceAccount and aws:SourceArn to a AWS KMS policy is not supported for
+ * EventBridge-to-encrypted topics", SNS Developer Guide, key management): that
+ * key statement is scoped by the encryption context SNS passes (the topic ARN,
+ * within this account and region) instead, and `aws:SourceAccount` only where
+ * present; its topic statement is scoped to the account's rules as usual.
+ */
+function allowServicesToPublish(topic: sns.Topic, key: kms.Key): void {
+  const stack = Stack.of(topic);
+  const alarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const rules = stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  const topicsOfAccount = stack.formatArn({ service: 'sns', resource: '*', arnFormat: ArnFormat.NO_RESOURCE_NAME });
+  const cloudWatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+  const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
+  const keyActions = ['kms:Decrypt', 'kms:GenerateDataKey*'];
+
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CloudWatchAlarmsPublishToFailureTopic',
+    principals: [cloudWatch],
+    actions: keyActions,
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': alarms } },
+  }));
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'EventBridgeRulesPublishToFailureTopic',
+    principals: [eventBridge],
+    actions: keyActions,
+    resources: ['*'],
+    conditions: {
+      StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': topicsOfAccount },
+      StringEqualsIfExists: { 'aws:SourceAccount': stack.account },
+    },
+  }));
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'CloudWatchAlarmsPublish',
+    principals: [cloudWatch],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': alarms } },
+  }));
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'EventBridgeRulesPublish',
+    principals: [eventBridge],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': rules } },
+  }));
+}
+
+/**
+ * Name of the timed-out runs metric: `RunsTimedOut/<unique id>`, within
+ * CloudWatch's 255 characters for metric names (a deep construct path makes a
+ * unique id of up to 255 characters on its own).
+ */
+function timedOutMetricName(scope: Construct): string {
+  const prefix = 'RunsTimedOut/';
+  const id = Names.uniqueId(scope);
+  return prefix.length + id.length <= 255 ? `${prefix}${id}` : `${prefix}${Names.uniqueResourceName(scope, { maxLength: 255 - prefix.length })}`;
 }

@@ -23,9 +23,9 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JobSchedule } from './job-schedule';
+import { checkCapacityProviderStrategy, knownCapacityProviderNames } from '../cluster/capacity-provider-checks';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { EcsCluster } from '../cluster/ecs-cluster';
-import { checkCapacityProviderStrategy, knownCapacityProviderNames } from '../cluster/capacity-provider-checks';
 import { plainDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -732,7 +732,10 @@ export class Ec2BatchJob extends Construct {
     validator.check('networkMode', networkModeName(mode), mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
       'Use ecs.NetworkMode.BRIDGE (the default for batch jobs) or ecs.NetworkMode.AWS_VPC.');
     if (mode !== ecs.NetworkMode.AWS_VPC) {
-      const given = { vpcSubnets: props.vpcSubnets && describeSubnetSelection(props.vpcSubnets), securityGroups: props.securityGroups?.map(sg => sg.node.path) };
+      const given = {
+        vpcSubnets: props.vpcSubnets && describeSubnetSelection(props.vpcSubnets),
+        securityGroups: props.securityGroups?.map(sg => sg.node.path),
+      };
       for (const prop of ['vpcSubnets', 'securityGroups'] as const) {
         if (props[prop] !== undefined) {
           validator.report(prop, given[prop],
@@ -841,7 +844,7 @@ export class Ec2BatchJob extends Construct {
    */
   private warnOfDaylightSaving(schedule: JobSchedule): void {
     const zone = schedule.timeZone?.timezoneName;
-    const avoid = `To avoid it, choose a time outside the hour the clocks change in (e.g. hour: '3' or later for Europe's 02:00–03:00 change), ` +
+    const avoid = 'To avoid it, choose a time outside the hour the clocks change in (e.g. hour: \'3\' or later for Europe\'s 02:00–03:00 change), ' +
       'or a time zone without daylight saving time, e.g. TimeZone.ETC_UTC.';
     for (const conflict of schedule._daylightSavingConflicts()) {
       if (conflict.kind === 'gap') {
@@ -952,7 +955,9 @@ function resolveCapacity(validator: PropValidator, cluster: ecs.ICluster,
       return undefined;
     }
     const names = all.map(literalProviderName);
-    const known = all.filter((c, i) => given.some(s => s.capacityProvider === c.capacityProvider.capacityProviderName || s.capacityProvider === names[i]));
+    const named = (s: ecs.CapacityProviderStrategy, c: Ec2Capacity, i: number) =>
+      s.capacityProvider === c.capacityProvider.capacityProviderName || s.capacityProvider === names[i];
+    const known = all.filter((c, i) => given.some(s => named(s, c, i)));
     // Every capacity group's name is known: a literal name that is none of them is a typo, refused here rather than by ECS at deploy time.
     if (names.every(name => name !== undefined)) {
       for (const strategy of given) {

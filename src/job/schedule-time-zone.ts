@@ -142,8 +142,13 @@ function wallClock(wallMs: number): WallClockMinute {
   const year = date.getUTCFullYear();
   const month = date.getUTCMonth() + 1;
   return {
-    year, month, day: date.getUTCDate(), hour: date.getUTCHours(), minute: date.getUTCMinutes(),
-    weekDay: date.getUTCDay() + 1, daysInMonth: new Date(Date.UTC(year, month, 0)).getUTCDate(),
+    year,
+    month,
+    day: date.getUTCDate(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    weekDay: date.getUTCDay() + 1,
+    daysInMonth: new Date(Date.UTC(year, month, 0)).getUTCDate(),
   };
 }
 

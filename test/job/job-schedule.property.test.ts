@@ -129,8 +129,13 @@ describe('JobSchedule properties', () => {
 
   test('every cron of arbitrary fields and time zone synthesizes what Scheduler accepts, or fails with our error', () => {
     const options = fc.record({
-      minute: anyField, hour: anyField, day: fc.option(anyField, { nil: undefined }), month: anyField, weekDay: fc.option(anyField, { nil: undefined }),
-      year: fc.oneof(fc.constant('*'), num(1960, 2210)), timeZone: zone,
+      minute: anyField,
+      hour: anyField,
+      day: fc.option(anyField, { nil: undefined }),
+      month: anyField,
+      weekDay: fc.option(anyField, { nil: undefined }),
+      year: fc.oneof(fc.constant('*'), num(1960, 2210)),
+      timeZone: zone,
     });
     fc.assert(fc.property(options, ({ timeZone, ...fields }) => {
       const written = scheduleOrOurError(() => JobSchedule.cron({ ...fields, timeZone: timeZone === undefined ? undefined : TimeZone.of(timeZone) }));

@@ -150,11 +150,17 @@ describe('JobSchedule syntax', () => {
     const hour = new CfnParameter(stack, 'Hour').valueAsString;
     // WHEN / THEN
     expect(() => new Ec2BatchJob(stack, 'Ok', {
-      cluster: importedCluster(stack), capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }], image: BUSYBOX, memoryLimitMiB: 64,
+      cluster: importedCluster(stack),
+      capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+      image: BUSYBOX,
+      memoryLimitMiB: 64,
       schedule: JobSchedule.cron({ hour, timeZone: TimeZone.EUROPE_PARIS }),
     })).not.toThrow();
     expect(() => new Ec2BatchJob(stack, 'Bad', {
-      cluster: importedCluster(new Stack()), capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }], image: BUSYBOX, memoryLimitMiB: 64,
+      cluster: importedCluster(new Stack()),
+      capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+      image: BUSYBOX,
+      memoryLimitMiB: 64,
       schedule: JobSchedule.cron({ hour, minute: '61' }),
     })).toThrow(/The minute field "61" is not valid/);
   });

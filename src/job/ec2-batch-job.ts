@@ -377,7 +377,7 @@ interface PendingLink {
  *   image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
  *   command: ['sh', '-c', 'echo extract transform load'],
  *   memoryLimitMiB: 512,
- *   schedule: JobSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_PARIS }),
+ *   schedule: JobSchedule.cron({ hour: '3', timeZone: TimeZone.EUROPE_PARIS }),
  * });
  * job.failureTopic.addSubscription(new subscriptions.EmailSubscription('oncall@example.com'));
  */

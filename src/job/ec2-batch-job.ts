@@ -5,8 +5,10 @@ import {
   Names,
   RemovalPolicy,
   Stack,
+  Token,
   Validations,
   aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as cloudwatchActions,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_iam as iam,
@@ -19,318 +21,19 @@ import {
   aws_stepfunctions_tasks as tasks,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { Ec2BatchJobProps, JobContainerOptions } from './ec2-batch-job-props';
+import { allowServicesToPublish } from './failure-topic-policies';
+import { resolveCapacity } from './job-capacity';
 import { JobSchedule } from './job-schedule';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
-import { EcsCluster } from '../cluster/ecs-cluster';
+import { plainDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
-
-/**
- * A volume of the job's task, mounted into containers with `mountPoints`.
- */
-export interface JobVolume {
-  /** Name of the volume: 1–255 letters, digits, hyphens and underscores. */
-  readonly name: string;
-
-  /**
-   * Absolute path of a directory on the container instance (a host volume):
-   * its data outlives the task and stays on that instance.
-   *
-   * @default - a Docker scratch volume: empty when the task starts, shared by the
-   * task's containers, and deleted with the task
-   */
-  readonly sourcePath?: string;
-}
-
-/**
- * Where a container sees one of the task's volumes.
- */
-export interface JobMountPoint {
-  /** Name of a volume given in the job's `volumes`. */
-  readonly sourceVolume: string;
-
-  /** Absolute path inside the container, e.g. `/scratch`. */
-  readonly containerPath: string;
-
-  /**
-   * Mount the volume read-only.
-   *
-   * @default false
-   */
-  readonly readOnly?: boolean;
-}
-
-/**
- * Mount every volume of another container of the task (Docker's `--volumes-from`).
- */
-export interface JobVolumesFrom {
-  /** Name of a container of the same task. */
-  readonly sourceContainer: string;
-
-  /**
-   * Mount the volumes read-only.
-   *
-   * @default false
-   */
-  readonly readOnly?: boolean;
-}
-
-/**
- * A link to another container of the task (bridge network mode only): the
- * linked container is reachable by its name (or alias) as a host name.
- */
-export interface JobContainerLink {
-  /** Name of a container of the same task. */
-  readonly containerName: string;
-
-  /**
-   * Host name the linked container is reachable under.
-   *
-   * @default - the linked container's name
-   */
-  readonly alias?: string;
-}
-
-/**
- * A container of the job's task: the main container (through `Ec2BatchJobProps`)
- * or one added with `addContainer`.
- */
-export interface JobContainerOptions {
-  /** The image to run, e.g. `ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable')`. */
-  readonly image: ecs.ContainerImage;
-
-  /**
-   * Name of the container, used by links, `volumesFrom` and log stream names:
-   * 1–255 letters, digits, hyphens and underscores.
-   *
-   * @default - 'job' for the main container; the id given to `addContainer` for the others
-   */
-  readonly containerName?: string;
-
-  /**
-   * The command (Docker `CMD`).
-   *
-   * @default - the image's CMD
-   */
-  readonly command?: string[];
-
-  /**
-   * The entry point (Docker `ENTRYPOINT`).
-   *
-   * @default - the image's ENTRYPOINT
-   */
-  readonly entryPoint?: string[];
-
-  /**
-   * Non-secret environment variables. Put passwords and keys in `secrets`.
-   *
-   * @default - no environment variables
-   */
-  readonly environment?: { [name: string]: string };
-
-  /**
-   * Environment variables read from Secrets Manager or SSM Parameter Store when
-   * the container starts; the execution role is granted read access to each.
-   *
-   * @default - no secrets
-   */
-  readonly secrets?: { [name: string]: ecs.Secret };
-
-  /**
-   * CPU units reserved for the container (1024 = one vCPU).
-   *
-   * @default - no reservation: the container shares the instance's CPU with the others
-   */
-  readonly cpu?: number;
-
-  /**
-   * Hard memory limit in MiB: the container is killed when it goes above it.
-   * At least one of `memoryLimitMiB` and `memoryReservationMiB` is required.
-   *
-   * @default - no hard limit (then `memoryReservationMiB` is required)
-   */
-  readonly memoryLimitMiB?: number;
-
-  /**
-   * Soft memory reservation in MiB: what the scheduler reserves on the instance;
-   * the container may use more, up to `memoryLimitMiB`. At least one of the two is required.
-   *
-   * @default - the reservation is the hard limit
-   */
-  readonly memoryReservationMiB?: number;
-
-  /**
-   * NVIDIA GPUs reserved for the container. The job then runs on the cluster's
-   * GPU capacity groups.
-   *
-   * @default 0
-   */
-  readonly gpuCount?: number;
-
-  /**
-   * Whether the task stops when this container stops, and whether its exit code
-   * decides if the run succeeded. The main container is always essential.
-   *
-   * @default true
-   */
-  readonly essential?: boolean;
-
-  /**
-   * Volumes of the task mounted into this container.
-   *
-   * @default - none
-   */
-  readonly mountPoints?: JobMountPoint[];
-
-  /**
-   * Containers of the task whose volumes are mounted into this container.
-   *
-   * @default - none
-   */
-  readonly volumesFrom?: JobVolumesFrom[];
-
-  /**
-   * Containers of the task this container reaches by name (bridge network mode only).
-   *
-   * @default - none
-   */
-  readonly links?: JobContainerLink[];
-}
-
-/**
- * Properties of an `Ec2BatchJob`: the main container's options, plus how and
- * when the job runs.
- */
-export interface Ec2BatchJobProps extends JobContainerOptions {
-  /**
-   * The cluster to run on. With an `EcsCluster` that has EC2 capacity, the job
-   * uses its EC2 capacity providers; any other cluster needs `capacityProviderStrategies`.
-   */
-  readonly cluster: ecs.ICluster;
-
-  /**
-   * Which EC2 capacity providers run the task, e.g.
-   * `[{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }]`.
-   *
-   * @default - with an `EcsCluster`: its Spot capacity groups (weight 1 each) when
-   * it has any, otherwise its on-demand groups; GPU groups when a container needs
-   * GPUs, and groups without GPUs otherwise (when there are any)
-   */
-  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
-
-  /**
-   * Network mode of the task: `BRIDGE` or `AWS_VPC`.
-   *
-   * @default ecs.NetworkMode.BRIDGE
-   */
-  readonly networkMode?: ecs.NetworkMode;
-
-  /**
-   * Subnets of the task's network interface (`AWS_VPC` only).
-   *
-   * @default - the private subnets with internet egress of the cluster's VPC
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Security groups of the task's network interface (`AWS_VPC` only).
-   *
-   * @default - a new security group that allows all outbound and no inbound traffic
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * Volumes of the task: host directories (`sourcePath`) or Docker scratch
-   * volumes, mounted into containers with `mountPoints`.
-   *
-   * @default - none
-   */
-  readonly volumes?: JobVolume[];
-
-  /**
-   * How many copies of the task each run starts, in parallel (1–10). Each copy
-   * gets `JOB_COPY_INDEX` (0 to taskCount−1) and `JOB_COPY_COUNT` in the main
-   * container's environment when there is more than one, and is retried on its own.
-   *
-   * @default 1
-   */
-  readonly taskCount?: number;
-
-  /**
-   * Retries of a failed task (0–10): a task that failed to start or whose
-   * essential containers did not all exit with code 0. Timeouts are not retried.
-   *
-   * @default 2
-   */
-  readonly retries?: number;
-
-  /**
-   * Wait before the first retry; each further retry waits twice as long.
-   *
-   * @default Duration.minutes(1)
-   */
-  readonly retryInterval?: Duration;
-
-  /**
-   * How long one task may run (placement and scale-out included) before
-   * Step Functions stops it and the run fails as timed out.
-   *
-   * @default Duration.hours(1)
-   */
-  readonly timeout?: Duration;
-
-  /**
-   * How ECS places the task on the instances.
-   *
-   * @default - [ecs.PlacementStrategy.packedByMemory()]: binpack on memory, so that
-   * idle instances can scale in
-   */
-  readonly placementStrategies?: ecs.PlacementStrategy[];
-
-  /**
-   * Where ECS may place the task, e.g.
-   * `[ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ m7g.*')]`.
-   *
-   * @default - any instance of the chosen capacity providers
-   */
-  readonly placementConstraints?: ecs.PlacementConstraint[];
-
-  /**
-   * Run on a schedule, through EventBridge Scheduler.
-   *
-   * @default - no schedule: runs start on demand (`grantStartRun`, `stateMachineArn`)
-   */
-  readonly schedule?: JobSchedule;
-
-  /**
-   * Topic that failed and timed-out runs publish to.
-   *
-   * @default - a new topic, encrypted with a new KMS key and refusing non-TLS publishers
-   */
-  readonly failureTopic?: sns.ITopic;
-
-  /**
-   * Create a CloudWatch alarm (`failureAlarm`) that goes off when a run fails.
-   * It has no action: add one with `job.failureAlarm.addAlarmAction(...)`.
-   *
-   * @default false
-   */
-  readonly enableFailureAlarm?: boolean;
-
-  /**
-   * Retention of the container logs and of the state machine's execution logs.
-   * Both log groups are retained when the stack is deleted.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-}
 
 /** The error a run fails with when an essential container did not exit with code 0. */
 const EXIT_CODE_ERROR = 'Ec2BatchJob.NonZeroExitCode';
 /** Namespace of the metrics the job publishes itself (timed-out tasks). */
 const METRIC_NAMESPACE = 'cdk-ecs-kit/Ec2BatchJob';
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
-const FARGATE_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
 const FIX_RUN_ECS_TASK_POLICY = '@aws-cdk/aws-stepfunctions-tasks:fixRunEcsTaskPolicy';
 
 interface PendingLink {
@@ -359,7 +62,7 @@ interface PendingLink {
  *   image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable'),
  *   command: ['sh', '-c', 'echo extract transform load'],
  *   memoryLimitMiB: 512,
- *   schedule: JobSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_PARIS }),
+ *   schedule: JobSchedule.cron({ hour: '3', timeZone: TimeZone.EUROPE_PARIS }),
  * });
  * job.failureTopic.addSubscription(new subscriptions.EmailSubscription('oncall@example.com'));
  */
@@ -512,16 +215,18 @@ export class Ec2BatchJob extends Construct {
       this.failureTopic = props.failureTopic;
     } else {
       this.failureTopicKey = new kms.Key(this, 'FailureTopicKey', {
-        description: `Encrypts the failure notifications of the batch job ${this.node.path}`,
+        description: plainDescription(`Encrypts the failure notifications of the batch job ${this.node.path}`, 8192),
         enableKeyRotation: true,
         // SNS messages are transient: the key protects nothing once the topic is gone.
         removalPolicy: RemovalPolicy.DESTROY,
       });
-      this.failureTopic = new sns.Topic(this, 'FailureTopic', {
-        displayName: `Failed runs of ${this.node.path}`.slice(0, 100),
+      const topic = new sns.Topic(this, 'FailureTopic', {
+        displayName: plainDescription(`Failed runs of ${this.node.path}`, 100),
         masterKey: this.failureTopicKey,
         enforceSSL: true,
       });
+      this.failureTopic = topic;
+      allowServicesToPublish(topic, this.failureTopicKey);
     }
     const jobLabel = JSON.stringify(asciiLabel(this.node.path, 80));
     const notifyFailure = tasks.SnsPublish.jsonata(this, 'NotifyFailure', {
@@ -542,7 +247,7 @@ export class Ec2BatchJob extends Construct {
     run.addCatch(notifyFailure.next(failed), { errors: [sfn.Errors.ALL] });
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
-      comment: `Runs the batch job ${this.node.path} on the cluster's EC2 capacity`,
+      comment: plainDescription(`Runs the batch job ${this.node.path} on the cluster's EC2 capacity`, 1000),
       definitionBody: sfn.DefinitionBody.fromChainable(run),
       queryLanguage: sfn.QueryLanguage.JSONATA,
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -555,7 +260,7 @@ export class Ec2BatchJob extends Construct {
 
     // Step Functions has no per-state-machine metric for task timeouts (executions fail
     // instead), so timed-out tasks are counted from the execution log's TaskTimedOut events.
-    this.timedOutMetricName = `RunsTimedOut/${Names.uniqueId(this)}`;
+    this.timedOutMetricName = timedOutMetricName(this);
     new logs.MetricFilter(this, 'TimedOutTasks', {
       logGroup: this.executionLogGroup,
       filterPattern: logs.FilterPattern.stringValue('$.type', '=', 'TaskTimedOut'),
@@ -566,27 +271,29 @@ export class Ec2BatchJob extends Construct {
 
     if (props.enableFailureAlarm) {
       this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
-        alarmDescription: `A run of the batch job ${this.node.path} failed or timed out`,
+        alarmDescription: plainDescription(`A run of the batch job ${this.node.path} failed or timed out`, 1024),
         metric: this.metricRunsFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+      this.failureAlarm.addAlarmAction(...(props.failureAlarmActions ?? [new cloudwatchActions.SnsAction(this.failureTopic)]));
     }
 
     if (props.schedule) {
       const scheduleRole = new iam.Role(this, 'ScheduleRole', {
-        description: `EventBridge Scheduler starts the batch job ${this.node.path}`.slice(0, 1000),
+        description: plainDescription(`EventBridge Scheduler starts the batch job ${this.node.path}`, 1000),
         assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
           conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
         }),
       });
       this.schedule = new scheduler.Schedule(this, 'Schedule', {
-        description: `Starts the batch job ${this.node.path}`.slice(0, 512),
-        schedule: scheduler.ScheduleExpression.expression(props.schedule.expressionString, props.schedule.timeZone),
+        description: plainDescription(`Starts the batch job ${this.node.path}`, 512),
+        schedule: scheduler.ScheduleExpression.expression(props.schedule._render(this), props.schedule.timeZone),
         target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, { role: scheduleRole }),
       });
+      this.warnOfDaylightSaving(props.schedule);
     }
 
     this.node.addValidation({ validate: () => this.referenceProblems() });
@@ -695,24 +402,45 @@ export class Ec2BatchJob extends Construct {
   }
 
   private validateJobProps(validator: PropValidator, props: Ec2BatchJobProps): void {
+    // These shape the state machine's definition (its states, retriers and
+    // timeouts), written at synth time: a value known only at deploy time cannot.
+    refuseToken(validator, 'taskCount', props.taskCount, 'the number of copies decides the states of the state machine');
+    refuseToken(validator, 'retries', props.retries, 'the retries are written into the state machine\'s definition');
+    refuseToken(validator, 'timeout', props.timeout, 'the timeout is written into the state machine\'s definition');
+    refuseToken(validator, 'retryInterval', props.retryInterval, 'the retry interval is written into the state machine\'s definition');
     validator.checkInteger('taskCount', props.taskCount, 1, 10, 'Use a whole number of parallel copies from 1 to 10.');
     validator.checkInteger('retries', props.retries, 0, 10, 'Use a whole number of retries from 0 to 10.');
     checkDuration(validator, 'timeout', props.timeout, 'Use a positive whole number of seconds, e.g. Duration.hours(2).');
     checkDuration(validator, 'retryInterval', props.retryInterval, 'Use a positive whole number of seconds, e.g. Duration.minutes(1).');
 
     const mode = this.networkMode;
-    validator.check('networkMode', mode, mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
+    validator.check('networkMode', networkModeName(mode), mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
       'Use ecs.NetworkMode.BRIDGE (the default for batch jobs) or ecs.NetworkMode.AWS_VPC.');
     if (mode !== ecs.NetworkMode.AWS_VPC) {
+      const given = {
+        vpcSubnets: props.vpcSubnets && describeSubnetSelection(props.vpcSubnets),
+        securityGroups: props.securityGroups?.map(sg => sg.node.path),
+      };
       for (const prop of ['vpcSubnets', 'securityGroups'] as const) {
         if (props[prop] !== undefined) {
-          validator.report(prop, mode, 'Only tasks in ecs.NetworkMode.AWS_VPC have their own network interface: set networkMode: AWS_VPC, or remove it.');
+          validator.report(prop, given[prop],
+            `Only tasks in ecs.NetworkMode.AWS_VPC have their own network interface, and networkMode is ${networkModeName(mode)}: ` +
+            'set networkMode: ecs.NetworkMode.AWS_VPC, or remove this prop.');
         }
       }
+    }
+    if (props.logRetention !== undefined && !isUnresolved(props.logRetention)) {
+      validator.check('logRetention', props.logRetention, Object.values(logs.RetentionDays).includes(props.logRetention),
+        'Use one of the logs.RetentionDays values, e.g. logs.RetentionDays.ONE_MONTH.');
+    }
+    if (props.failureAlarmActions !== undefined && !props.enableFailureAlarm) {
+      validator.report('failureAlarmActions', `${props.failureAlarmActions.length} action(s)`,
+        'The actions belong to the failure alarm, which exists only with enableFailureAlarm: true: set it, or remove failureAlarmActions.');
     }
 
     const seen = new Set<string>();
     for (const volume of props.volumes ?? []) {
+      refuseToken(validator, 'volumes[].name', volume.name, 'mount points find their volume by name at synth time');
       validator.check('volumes[].name', volume.name, NAME_PATTERN.test(volume.name),
         'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "scratch".');
       validator.check('volumes[].name', volume.name, !seen.has(volume.name), 'Each volume needs its own name.');
@@ -724,11 +452,25 @@ export class Ec2BatchJob extends Construct {
     }
 
     for (const problem of props.schedule?._problems() ?? []) {
-      validator.report('schedule', props.schedule!.expressionString, problem);
+      validator.report('schedule', describeSchedule(props.schedule!), problem);
     }
   }
 
   private validateContainer(validator: PropValidator, prefix: string, name: string, options: JobContainerOptions, main: boolean): void {
+    // Names that tie containers and volumes together, and GPU counts that choose
+    // the capacity, are read at synth time: tokens are refused.
+    refuseToken(validator, `${prefix}containerName`, name, 'links, volumesFrom and the exit-code check find containers by name at synth time');
+    refuseToken(validator, `${prefix}gpuCount`, options.gpuCount, 'the GPU count decides which capacity providers run the job');
+    for (const mount of options.mountPoints ?? []) {
+      refuseToken(validator, `${prefix}mountPoints[].sourceVolume`, mount.sourceVolume, 'the volume is found by name at synth time');
+    }
+    for (const from of options.volumesFrom ?? []) {
+      refuseToken(validator, `${prefix}volumesFrom[].sourceContainer`, from.sourceContainer, 'the container is found by name at synth time');
+    }
+    for (const link of options.links ?? []) {
+      refuseToken(validator, `${prefix}links[].containerName`, link.containerName, 'the linked container is found by name at synth time');
+      refuseToken(validator, `${prefix}links[].alias`, link.alias, 'the alias is written into the link at synth time');
+    }
     validator.check(`${prefix}containerName`, name, NAME_PATTERN.test(name), 'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "etl".');
     validator.check(`${prefix}containerName`, name, !this.containersByName.has(name),
       'The task already has a container of that name: choose another containerName (or id).');
@@ -768,13 +510,38 @@ export class Ec2BatchJob extends Construct {
     for (const link of options.links ?? []) {
       if (this.networkMode !== ecs.NetworkMode.BRIDGE) {
         validator.report(`${prefix}links`, link.containerName,
-          `Links only work in bridge network mode (networkMode is ${this.networkMode}): in awsvpc mode the containers of a task reach each other on localhost.`);
+          `Links only work in bridge network mode (networkMode is ${networkModeName(this.networkMode)}): ` +
+          'in awsvpc mode the containers of a task reach each other on localhost.');
       }
       validator.check(`${prefix}links[].containerName`, link.containerName, link.containerName !== name,
         'A container cannot link to itself: name another container of the task.');
       if (link.alias !== undefined) {
         validator.check(`${prefix}links[].alias`, link.alias, /^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$/.test(link.alias),
           'An alias is a host name: letters, digits, ".", "_" and "-", starting with a letter or digit.');
+      }
+    }
+  }
+
+  /**
+   * Warns when a run of the schedule falls in a daylight-saving gap (EventBridge
+   * Scheduler skips it) or overlap (Scheduler runs it once, at one of the two
+   * times) of its time zone, once a year.
+   */
+  private warnOfDaylightSaving(schedule: JobSchedule): void {
+    const zone = schedule.timeZone?.timezoneName;
+    const avoid = 'To avoid it, choose a time outside the hour the clocks change in (e.g. hour: \'3\' or later for Europe\'s 02:00–03:00 change), ' +
+      'or a time zone without daylight saving time, e.g. TimeZone.ETC_UTC.';
+    for (const conflict of schedule._daylightSavingConflicts()) {
+      if (conflict.kind === 'gap') {
+        Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2BatchJob.scheduleInDaylightSavingGap',
+          `The schedule ${schedule.expressionString} runs at a local time that does not exist once a year in ${zone}: ` +
+          `on ${conflict.localTime.slice(0, 10)} the clocks jump from ${conflict.from} to ${conflict.to}, so the run of ${conflict.localTime} never happens. ` +
+          `EventBridge Scheduler skips a run whose local time does not exist. ${avoid}`);
+      } else {
+        Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2BatchJob.scheduleInDaylightSavingOverlap',
+          `The schedule ${schedule.expressionString} runs at a local time that happens twice once a year in ${zone}: ` +
+          `on ${conflict.localTime.slice(0, 10)} the clocks go back from ${conflict.from} to ${conflict.to}, so ${conflict.localTime.slice(11)} comes twice. ` +
+          'EventBridge Scheduler runs it only once, not twice: that run comes at one of the two times, an hour apart. ' + avoid);
       }
     }
   }
@@ -843,91 +610,6 @@ function exitCodeCondition(essentialContainerNames: string[]): string {
   return `$count($states.input.Containers[Name in ${JSON.stringify(essentialContainerNames)} and ExitCode = 0]) = ${essentialContainerNames.length}`;
 }
 
-interface ResolvedCapacity {
-  readonly strategies: ecs.CapacityProviderStrategy[];
-  /** The EcsCluster capacity groups behind the strategy, when every provider in it is known. */
-  readonly capacities?: Ec2Capacity[];
-}
-
-/** The capacity provider strategy of the job, or undefined after reporting why there is none. */
-function resolveCapacity(validator: PropValidator, cluster: ecs.ICluster,
-  given: ecs.CapacityProviderStrategy[] | undefined, needsGpu: boolean): ResolvedCapacity | undefined {
-  if (given !== undefined) {
-    validateStrategies(validator, given);
-  }
-  if (cluster instanceof EcsCluster) {
-    const all = cluster.ec2Capacities;
-    if (given !== undefined) {
-      const known = all.filter(c => given.some(s => s.capacityProvider === c.capacityProvider.capacityProviderName));
-      return { strategies: given, capacities: known.length === given.length ? known : undefined };
-    }
-    if (all.length === 0) {
-      validator.report('cluster', cluster.node.path,
-        'This is a cluster with no EC2 capacity (Fargate only): create it with ec2Capacity: { ... } or call cluster.addEc2Capacity(id, { ... }) before creating the job.');
-      return undefined;
-    }
-    return defaultStrategy(all, needsGpu);
-  }
-
-  if (given === undefined) {
-    validator.report('cluster', cluster.node.path,
-      'The job needs a cluster with EC2 capacity, and this cluster\'s is unknown: give capacityProviderStrategies naming its EC2 capacity providers, ' +
-      'or use an EcsCluster with ec2Capacity.');
-    return undefined;
-  }
-  let hasEc2Capacity: boolean;
-  try {
-    hasEc2Capacity = cluster.hasEc2Capacity;
-  } catch {
-    validator.report('cluster', cluster.node.path,
-      'A cluster imported with fromClusterArn cannot tell whether it has EC2 capacity: import it with EcsCluster.fromClusterAttributes(scope, id, { clusterName, vpc }).');
-    return undefined;
-  }
-  if (!hasEc2Capacity) {
-    validator.report('cluster', cluster.node.path,
-      'This is a cluster with no EC2 capacity (hasEc2Capacity is false): import it without hasEc2Capacity: false if its capacity providers run EC2 instances.');
-    return undefined;
-  }
-  return { strategies: given };
-}
-
-/**
- * The GPU groups for a job that needs GPUs, the groups without GPUs otherwise
- * (when there are any: GPU instances cost more); among those, the Spot groups
- * when there are any (cheapest, and batch jobs retry), otherwise the on-demand
- * ones; weight 1 each, so ECS spreads tasks over them. A GPU job on a cluster
- * without GPU groups is reported by `checkGpuCapacity`.
- */
-function defaultStrategy(all: Ec2Capacity[], needsGpu: boolean): ResolvedCapacity {
-  const matching = all.filter(c => c.gpu === needsGpu);
-  const pool = matching.length > 0 ? matching : all;
-  const spot = pool.filter(c => c.spot);
-  const chosen = spot.length > 0 ? spot : pool;
-  return { strategies: chosen.map(c => ({ capacityProvider: c.capacityProvider.capacityProviderName, weight: 1 })), capacities: chosen };
-}
-
-function validateStrategies(validator: PropValidator, strategies: ecs.CapacityProviderStrategy[]): void {
-  if (strategies.length < 1 || strategies.length > 20) {
-    validator.report('capacityProviderStrategies', strategies.map(s => s.capacityProvider),
-      `Give 1 to 20 capacity providers (got ${strategies.length}), or leave the prop out to use an EcsCluster's EC2 capacity.`);
-  }
-  for (const strategy of strategies) {
-    validator.check('capacityProviderStrategies[].capacityProvider', strategy.capacityProvider, !FARGATE_PROVIDERS.includes(strategy.capacityProvider),
-      'Fargate cannot run EC2 task definitions: name the cluster\'s EC2 (Auto Scaling group) capacity providers.');
-    validator.checkInteger('capacityProviderStrategies[].weight', strategy.weight, 0, 1000);
-    validator.checkInteger('capacityProviderStrategies[].base', strategy.base, 0, 100_000);
-  }
-  const withBase = strategies.filter(s => s.base !== undefined && s.base > 0);
-  if (withBase.length > 1) {
-    validator.report('capacityProviderStrategies[].base', withBase.map(s => s.base), 'Only one capacity provider of a strategy can have a base.');
-  }
-  const weights = strategies.map(s => s.weight ?? 0);
-  if (strategies.length > 1 && !isUnresolved(weights) && weights.every(w => w === 0)) {
-    validator.report('capacityProviderStrategies[].weight', weights,
-      'With several capacity providers, at least one needs a weight above 0, or RunTask fails.');
-  }
-}
-
 function checkDuration(validator: PropValidator, prop: string, duration: Duration | undefined, fix: string): void {
   if (duration === undefined || duration.isUnresolved()) return;
   const seconds = duration.toMilliseconds({ integral: false }) / 1000;
@@ -938,4 +620,55 @@ function checkDuration(validator: PropValidator, prop: string, duration: Duratio
 function asciiLabel(text: string, max: number): string {
   const ascii = text.replace(/[^\x20-\x7E]/g, '?');
   return ascii.length <= max ? ascii : `...${ascii.slice(-(max - 3))}`;
+}
+
+/**
+ * Refuses an unresolved token for a prop the job must read at synth time,
+ * saying why. Other props take tokens (see README, "Tokens").
+ */
+function refuseToken(validator: PropValidator, prop: string, value: unknown, why: string): void {
+  if (value === undefined || !(value instanceof Duration ? value.isUnresolved() : isUnresolved(value))) return;
+  const shown = value instanceof Duration ? 'a Duration from a token' : typeof value === 'number' ? Token.asString(value) : value;
+  validator.report(prop, shown, `This prop cannot be an unresolved token (a parameter, an attribute or an import): ${why}. Give a literal value.`);
+}
+
+/** `ecs.NetworkMode.AWS_VPC` rather than `awsvpc`: the name the user typed. */
+function networkModeName(mode: ecs.NetworkMode): string {
+  const name = Object.entries(ecs.NetworkMode).find(([, value]) => value === mode)?.[0];
+  return name ? `ecs.NetworkMode.${name}` : String(mode);
+}
+
+/** A subnet selection as the user wrote it (subnet objects by id or path). */
+function describeSubnetSelection(selection: ec2.SubnetSelection): Record<string, unknown> {
+  const described: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(selection)) {
+    if (value === undefined) continue;
+    if (key === 'subnetType') {
+      const name = Object.entries(ec2.SubnetType).find(([, v]) => v === value)?.[0];
+      described[key] = name ? `ec2.SubnetType.${name}` : value;
+    } else if (key === 'subnets' && Array.isArray(value)) {
+      described[key] = value.map((subnet: ec2.ISubnet) => (Token.isUnresolved(subnet.subnetId) ? subnet.node.path : subnet.subnetId));
+    } else if (key === 'subnetFilters' && Array.isArray(value)) {
+      described[key] = `${value.length} filter(s)`;
+    } else {
+      described[key] = value;
+    }
+  }
+  return described;
+}
+
+/** A schedule as received: its expression, and its time zone when one was given. */
+function describeSchedule(schedule: JobSchedule): string {
+  return schedule.timeZone ? `${schedule.expressionString} in ${schedule.timeZone.timezoneName}` : schedule.expressionString;
+}
+
+/**
+ * Name of the timed-out runs metric: `RunsTimedOut/<unique id>`, within
+ * CloudWatch's 255 characters for metric names (a deep construct path makes a
+ * unique id of up to 255 characters on its own).
+ */
+function timedOutMetricName(scope: Construct): string {
+  const prefix = 'RunsTimedOut/';
+  const id = Names.uniqueId(scope);
+  return prefix.length + id.length <= 255 ? `${prefix}${id}` : `${prefix}${Names.uniqueResourceName(scope, { maxLength: 255 - prefix.length })}`;
 }

@@ -1,4 +1,7 @@
-import { Duration, TimeZone, Token } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Fn, TimeZone, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { scheduleExpressionProblems } from './cron-expression';
+import { DaylightSavingConflict, daylightSavingConflicts, timeZoneProblems } from './schedule-time-zone';
 
 /**
  * When a `JobSchedule.cron` schedule runs. Every field takes EventBridge's cron
@@ -70,7 +73,7 @@ export interface JobCronOptions {
  * import { TimeZone } from 'aws-cdk-lib';
  * import { JobSchedule } from 'cdk-ecs-kit';
  *
- * JobSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_BERLIN }); // 02:00 every night, Berlin time
+ * JobSchedule.cron({ hour: '3', timeZone: TimeZone.EUROPE_BERLIN }); // 03:00 every night, Berlin time
  * JobSchedule.rate(Duration.hours(6));                                // rate(6 hours)
  * JobSchedule.expression('cron(30 4 ? * MON-FRI *)', TimeZone.AMERICA_NEW_YORK);
  */
@@ -89,10 +92,22 @@ export class JobSchedule {
   /**
    * A fixed rate, in whole minutes (at least one): written in days or hours
    * when it divides evenly, e.g. `rate(6 hours)`.
+   *
+   * A duration from a token (`Duration.minutes(param.valueAsNumber)`, also
+   * `hours` and `days`) is written in its own unit, and the job's template picks
+   * the singular unit when the token resolves to 1. It must resolve to a
+   * positive whole number.
    */
   public static rate(duration: Duration): JobSchedule {
     if (duration.isUnresolved()) {
-      return new JobSchedule(`rate(${duration.toMinutes()} minutes)`);
+      const unit = duration.unitLabel();
+      const amount = unit === 'minutes' ? duration.toMinutes() : unit === 'hours' ? duration.toHours() : unit === 'days' ? duration.toDays() : undefined;
+      if (amount === undefined) {
+        return new JobSchedule(`rate(<token> ${unit})`, undefined,
+          [`A rate from a token must be in minutes, hours or days (got Duration.${unit}(…)): use Duration.minutes(token), Duration.hours(token) or Duration.days(token).`]);
+      }
+      const value = Token.asString(amount);
+      return new JobSchedule(`rate(${value} ${unit})`, undefined, [], { value, unit: unit.slice(0, -1) });
     }
     const minutes = duration.toMilliseconds({ integral: false }) / 60_000;
     const [value, unit] = minutes > 0 && minutes % 1440 === 0 ? [minutes / 1440, 'day']
@@ -112,125 +127,59 @@ export class JobSchedule {
     return new JobSchedule(expression, timeZone);
   }
 
-  /** The schedule expression, e.g. `cron(0 2 * * ? *)`. */
+  /**
+   * The schedule expression, e.g. `cron(0 2 * * ? *)`. For a rate from a token,
+   * the plural form (`rate(${Token} minutes)`): the job's template writes the
+   * singular one when the token resolves to 1.
+   */
   public readonly expressionString: string;
 
   /** The time zone of the schedule, when one was given. */
   public readonly timeZone?: TimeZone;
 
-  private constructor(expressionString: string, timeZone?: TimeZone) {
+  private constructor(
+    expressionString: string,
+    timeZone?: TimeZone,
+    private readonly buildProblems: string[] = [],
+    private readonly tokenRate?: { readonly value: string; readonly unit: string },
+  ) {
     this.expressionString = expressionString;
     this.timeZone = timeZone;
   }
 
   /**
-   * What EventBridge Scheduler would reject in this expression: one sentence per
-   * problem, each saying what to do instead. Empty when the expression is valid
-   * or an unresolved token.
+   * What EventBridge Scheduler would reject in this schedule (its expression and
+   * its time zone): one sentence per problem, each saying what to do instead.
+   * Empty when the schedule is valid; unresolved tokens are not checked.
    *
    * @internal
    */
   public _problems(): string[] {
-    return scheduleExpressionProblems(this.expressionString);
+    return [...this.buildProblems, ...scheduleExpressionProblems(this.expressionString), ...timeZoneProblems(this.timeZone)];
   }
-}
 
-/** Checks a schedule expression the way EventBridge Scheduler does. */
-export function scheduleExpressionProblems(expression: string): string[] {
-  if (Token.isUnresolved(expression)) return [];
-  const cron = /^cron\((.*)\)$/s.exec(expression);
-  if (cron) return cronProblems(cron[1]);
-  const rate = /^rate\((.*)\)$/s.exec(expression);
-  if (rate) return rateProblems(rate[1]);
-  if (/^at\(.*\)$/s.test(expression)) {
-    return /^at\(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\)$/.test(expression) ? []
-      : ['A one-time schedule is at(yyyy-mm-ddThh:mm:ss), e.g. "at(2030-01-31T02:00:00)".'];
+  /**
+   * Runs that EventBridge Scheduler skips (their local time does not exist on
+   * the day clocks go forward) or runs once for two (the day clocks go back),
+   * in the coming years.
+   *
+   * @internal
+   */
+  public _daylightSavingConflicts(): DaylightSavingConflict[] {
+    return daylightSavingConflicts(this.expressionString, this.timeZone);
   }
-  return ['Use a cron expression with 6 fields ("cron(0 2 * * ? *)"), a rate ("rate(6 hours)") or a one-time "at(2030-01-31T02:00:00)"; ' +
-    'JobSchedule.cron() and JobSchedule.rate() write them for you.'];
-}
 
-function rateProblems(body: string): string[] {
-  const match = /^(\S+) (\S+)$/.exec(body.trim() === body ? body : '');
-  if (!match) {
-    return ['A rate is a whole number and a unit separated by one space, e.g. "rate(5 minutes)" or "rate(1 day)".'];
+  /**
+   * The expression to write into the template of `scope`'s stack. A rate from
+   * a token becomes `Fn::If` on a condition (created under `scope`) that picks
+   * `rate(1 minute)` when the token resolves to 1, `rate(N minutes)` otherwise.
+   *
+   * @internal
+   */
+  public _render(scope: Construct): string {
+    if (!this.tokenRate) return this.expressionString;
+    const { value, unit } = this.tokenRate;
+    const isOne = new CfnCondition(scope, 'ScheduleRateIsOne', { expression: Fn.conditionEquals(value, '1') });
+    return Token.asString(Fn.conditionIf(isOne.logicalId, `rate(1 ${unit})`, this.expressionString));
   }
-  const [, value, unit] = match;
-  const problems: string[] = [];
-  const units = ['minute', 'minutes', 'hour', 'hours', 'day', 'days'];
-  if (!/^[1-9]\d*$/.test(value)) {
-    problems.push(`The rate value must be a positive whole number (got "${value}"): use whole minutes, e.g. JobSchedule.rate(Duration.minutes(5)).`);
-  }
-  if (!units.includes(unit)) {
-    problems.push(`The rate unit must be minute(s), hour(s) or day(s) (got "${unit}").`);
-  } else if (/^[1-9]\d*$/.test(value)) {
-    const singular = !unit.endsWith('s');
-    if (value === '1' && !singular) problems.push(`A rate of 1 takes the singular unit: "rate(1 ${unit.slice(0, -1)})".`);
-    if (value !== '1' && singular) problems.push(`A rate above 1 takes the plural unit: "rate(${value} ${unit}s)".`);
-  }
-  return problems;
-}
-
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const WEEK_DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-
-interface CronField {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  readonly names?: string[];
-  /** Extra single items the field accepts besides values, ranges and increments. */
-  readonly special?: RegExp;
-}
-
-const CRON_FIELDS: CronField[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day', min: 1, max: 31, special: /^(L|LW|L-([1-9]|[12]\d|30)|([1-9]|[12]\d|3[01])W)$/ },
-  { name: 'month', min: 1, max: 12, names: MONTHS },
-  { name: 'weekDay', min: 1, max: 7, names: WEEK_DAYS, special: /^(L|[1-7]L|[1-7]#[1-5]|(SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/ },
-  { name: 'year', min: 1970, max: 2199 },
-];
-
-function cronProblems(body: string): string[] {
-  const fields = body.trim().split(/\s+/);
-  if (fields.length !== 6 || body.trim() === '') {
-    return [`A cron expression has 6 fields — minute hour day month weekDay year — (got ${body.trim() === '' ? 0 : fields.length}), ` +
-      'e.g. "cron(0 2 * * ? *)" for 02:00 every day.'];
-  }
-  const problems: string[] = [];
-  fields.forEach((value, i) => {
-    if (!cronFieldIsValid(CRON_FIELDS[i], value, i === 2 || i === 4)) {
-      const field = CRON_FIELDS[i];
-      problems.push(`The ${field.name} field "${value}" is not valid: use values ${field.min}–${field.max}` +
-        (field.names ? ` or ${field.names[0]}–${field.names[field.names.length - 1]}` : '') +
-        ', lists (a,b), ranges (a-b), increments (a/n) or *.');
-    }
-  });
-  const [day, weekDay] = [fields[2], fields[4]];
-  if ((day === '?') === (weekDay === '?')) {
-    problems.push(`Exactly one of the day (got "${day}") and weekDay (got "${weekDay}") fields must be "?": ` +
-      'e.g. "cron(0 2 * * ? *)" for every day or "cron(0 2 ? * MON-FRI *)" for weekdays.');
-  }
-  return problems;
-}
-
-function cronFieldIsValid(field: CronField, value: string, allowsQuestionMark: boolean): boolean {
-  if (value === '?') return allowsQuestionMark;
-  if (field.special?.test(value)) return true;
-  const valueOf = (s: string): number | undefined => {
-    if (/^\d+$/.test(s)) return Number(s);
-    const index = field.names?.indexOf(s.toUpperCase()) ?? -1;
-    return index >= 0 ? index + field.min : undefined;
-  };
-  const inRange = (n: number | undefined): boolean => n !== undefined && n >= field.min && n <= field.max;
-  return value.split(',').every(item => {
-    const match = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(item);
-    if (!match) return false;
-    const [, base, increment] = match;
-    if (increment !== undefined && !(Number(increment) >= 1 && Number(increment) <= field.max)) return false;
-    if (base === '*') return true;
-    const [from, to] = base.split('-');
-    return inRange(valueOf(from)) && (to === undefined || inRange(valueOf(to)));
-  });
 }

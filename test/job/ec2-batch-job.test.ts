@@ -1,10 +1,13 @@
-import { App, CfnParameter, Duration, Stack, TimeZone, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam, aws_logs as logs, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import {
+  App, CfnParameter, Duration, Stack, TimeZone, Validations, aws_cloudwatch_actions as cloudwatchActions, aws_ec2 as ec2, aws_ecs as ecs,
+  aws_iam as iam, aws_logs as logs, aws_sns as sns, aws_ssm as ssm,
+} from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as fc from 'fast-check';
+import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { BUSYBOX, definitionOf, importedCluster, onDemandAndGpuCluster, spotCluster, statesOf, t } from './helpers';
 import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, JobSchedule } from '../../src';
-import { createTestStack, errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 type JobOptions = Omit<Ec2BatchJobProps, 'cluster' | 'image'> & { image?: ecs.ContainerImage };
 
@@ -168,7 +171,7 @@ describe('Ec2BatchJob defaults', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobFailureTopicKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -178,6 +181,69 @@ describe('Ec2BatchJob defaults', () => {
         ]),
       },
       Roles: [{ Ref: Match.stringLikeRegexp('^JobRole') }],
+    });
+  });
+
+  test('CloudWatch alarms and EventBridge rules of the account may use the topic\'s key and publish to the topic', () => {
+    // GIVEN
+    const stack = createTestStack();
+    // WHEN
+    const job = jobIn(stack);
+    // THEN
+    const template = validTemplate(stack);
+    const topicId = stack.getLogicalId(job.failureTopic.node.defaultChild as sns.CfnTopic);
+    const account = { Ref: 'AWS::AccountId' };
+    const arn = (service: string, resource: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', account, resource]],
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'CloudWatchAlarmsPublishToFailureTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': arn('cloudwatch', ':alarm:*') } },
+          },
+          {
+            // SNS: aws:SourceAccount/aws:SourceArn are not supported in a key policy for EventBridge-to-encrypted topics.
+            Sid: 'EventBridgeRulesPublishToFailureTopic',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            Condition: {
+              StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': arn('sns', ':*') },
+              StringEqualsIfExists: { 'aws:SourceAccount': account },
+            },
+          },
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId },
+            Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': arn('cloudwatch', ':alarm:*') } },
+          },
+          {
+            Sid: 'EventBridgeRulesPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topicId },
+            Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': arn('events', ':rule/*') } },
+          },
+        ]),
+      },
+      Topics: [{ Ref: topicId }],
     });
   });
 
@@ -382,11 +448,12 @@ describe('Ec2BatchJob options', () => {
     expect(definitionOf(template).States.NotifyFailure.Arguments.TopicArn).toBe(`\${${stack.getLogicalId(topic.node.defaultChild as sns.CfnTopic)}}`);
   });
 
-  test('enableFailureAlarm creates an alarm on failed runs', () => {
+  test('enableFailureAlarm creates an alarm on failed runs that notifies the failure topic', () => {
     const stack = createTestStack();
     const job = jobIn(stack, { enableFailureAlarm: true });
     const template = validTemplate(stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: [{ Ref: stack.getLogicalId(job.failureTopic.node.defaultChild as sns.CfnTopic) }],
       Namespace: 'AWS/States',
       MetricName: 'ExecutionsFailed',
       Statistic: 'Sum',
@@ -397,6 +464,18 @@ describe('Ec2BatchJob options', () => {
       TreatMissingData: 'notBreaching',
     });
     expect(job.failureAlarm).toBeDefined();
+  });
+
+  test('failureAlarmActions replaces the alarm\'s default action; [] leaves it without one', () => {
+    // GIVEN
+    const stack = new Stack();
+    const oncall = new sns.Topic(stack, 'Oncall');
+    // WHEN
+    jobIn(stack, { enableFailureAlarm: true, failureAlarmActions: [new cloudwatchActions.SnsAction(oncall)] });
+    const silent = jobIn(new Stack(), { enableFailureAlarm: true, failureAlarmActions: [] });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: stack.getLogicalId(oncall.node.defaultChild as sns.CfnTopic) }] });
+    Template.fromStack(Stack.of(silent)).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
   });
 
   test('grantStartRun lets a principal start executions of the state machine', () => {
@@ -592,7 +671,7 @@ describe('Ec2BatchJob bad input', () => {
 
   test('fails when links are used in awsvpc mode', () => {
     expect(() => jobIn(new Stack(), { networkMode: ecs.NetworkMode.AWS_VPC, links: [{ containerName: 'db' }] }))
-      .toThrow(/links: received "db"\. Links only work in bridge network mode \(networkMode is awsvpc\)/);
+      .toThrow(/links: received "db"\. Links only work in bridge network mode \(networkMode is ecs\.NetworkMode\.AWS_VPC\)/);
   });
 
   test('fails when a container links to itself or mounts its own volumes', () => {
@@ -630,21 +709,70 @@ describe('Ec2BatchJob bad input', () => {
   });
 
   test('fails when the strategy names Fargate, repeats a base or weighs every provider 0', () => {
-    const error = errorOf(() => jobIn(new Stack(), {
-      capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', base: 1 }, { capacityProvider: 'ec2', base: 2 }],
-    }));
+    // GIVEN an imported cluster (its providers are unknown)
+    const stack = new Stack();
+    const cluster = importedCluster(stack);
+    // WHEN / THEN
+    const error = errorOf(() => jobIn(stack, {
+      capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', base: 1 }, { capacityProvider: 'ec2', base: 2 }, { capacityProvider: 'spot', base: 1 }],
+    }, cluster));
     expect(error.problems.map(p => p.prop)).toEqual([
       'capacityProviderStrategies[].capacityProvider',
       'capacityProviderStrategies[].base',
       'capacityProviderStrategies[].weight',
     ]);
-    expect(() => jobIn(new Stack(), { capacityProviderStrategies: [] })).toThrow(/Give 1 to 20 capacity providers \(got 0\)/);
+    expect(error.problems[1].received).toBe('["ec2: 2","spot: 1"]');
+    expect(() => jobIn(new Stack(), { capacityProviderStrategies: [] })).toThrow(/capacityProviderStrategies: received \[\]\. Give at least one capacity provider/);
   });
 
-  test('fails when network props are given in bridge mode, or the network mode is not bridge or awsvpc', () => {
-    expect(() => jobIn(new Stack(), { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
-      .toThrow(/vpcSubnets: received "bridge"\. Only tasks in ecs.NetworkMode.AWS_VPC have their own network interface/);
-    expect(() => jobIn(new Stack(), { networkMode: ecs.NetworkMode.HOST })).toThrow(/networkMode: received "host"/);
+  test('fails when the strategy lists a provider twice or names one the cluster does not have', () => {
+    // GIVEN an EcsCluster whose only EC2 capacity provider is named "spot-m6i"
+    const withStrategy = (capacityProviderStrategies: ecs.CapacityProviderStrategy[]) => () => {
+      const stack = new Stack();
+      const cluster = new EcsCluster(stack, 'Cluster', { ec2Capacity: { spot: true, instanceTypes: [t('m6i.large')], capacityProviderName: 'spot-m6i' } });
+      return jobIn(stack, { capacityProviderStrategies }, cluster);
+    };
+    // WHEN / THEN
+    expect(withStrategy([{ capacityProvider: 'spot-m6i', weight: 1 }, { capacityProvider: 'spot-m6i', weight: 2 }]))
+      .toThrow(/capacityProviderStrategies\[\]\.capacityProvider: received \["spot-m6i"\]\. Each capacity provider can appear once/);
+    expect(withStrategy([{ capacityProvider: 'gpu', weight: 1 }]))
+      .toThrow(/received "gpu"\. The cluster Default\/Cluster has no EC2 capacity provider of this name \(it has "spot-m6i"\).*addEc2Capacity/);
+    expect(withStrategy([{ capacityProvider: 'spot-m6i', weight: 1 }])).not.toThrow();
+  });
+
+  test('fails with our error, not aws-cdk-lib\'s "Call addCapacity()", when a strategy is given for an EcsCluster without EC2 capacity', () => {
+    // GIVEN a Fargate-only EcsCluster
+    const stack = new Stack();
+    const fargateOnly = new EcsCluster(stack, 'Cluster');
+    // WHEN
+    const error = errorOf(() => new Ec2BatchJob(stack, 'Job', {
+      cluster: fargateOnly, image: BUSYBOX, memoryLimitMiB: 64, capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+    }));
+    // THEN
+    expect(error.message).toMatch(/cluster: received "Default\/Cluster"\. The job runs an EC2 task definition, and this cluster has no EC2 capacity: add it with cluster\.addEc2Capacity/);
+    expect(error.message).not.toMatch(/addCapacity\(\)/);
+  });
+
+  test('fails when network props are given in bridge mode, showing the props\' values; network modes render as names', () => {
+    const stack = new Stack();
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc: new ec2.Vpc(stack, 'Vpc') });
+    const error = errorOf(() => jobIn(stack, { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, onePerAz: true }, securityGroups: [sg] }));
+    expect(error.problems.map(p => [p.prop, p.received])).toEqual([
+      ['vpcSubnets', '{"subnetType":"ec2.SubnetType.PUBLIC","onePerAz":true}'],
+      ['securityGroups', '["Default/Sg"]'],
+    ]);
+    expect(error.problems[0].fix).toMatch(/networkMode is ecs\.NetworkMode\.BRIDGE: set networkMode: ecs\.NetworkMode\.AWS_VPC/);
+    expect(() => jobIn(new Stack(), { networkMode: ecs.NetworkMode.HOST })).toThrow(/networkMode: received "ecs\.NetworkMode\.HOST"/);
+  });
+
+  test('fails when logRetention is not a RetentionDays value', () => {
+    expect(() => jobIn(new Stack(), { logRetention: 4 as logs.RetentionDays })).toThrow(/logRetention: received 4\. Use one of the logs\.RetentionDays values/);
+    expect(() => jobIn(new Stack(), { logRetention: logs.RetentionDays.FIVE_DAYS })).not.toThrow();
+  });
+
+  test('fails when failureAlarmActions are given without the alarm', () => {
+    expect(() => jobIn(new Stack(), { failureAlarmActions: [] }))
+      .toThrow(/failureAlarmActions: received "0 action\(s\)"\. The actions belong to the failure alarm, which exists only with enableFailureAlarm: true/);
   });
 
   test('fails when the main container is not essential, or two containers share a name', () => {
@@ -662,32 +790,139 @@ describe('Ec2BatchJob bad input', () => {
     expect(error.message).toContain('Ec2BatchJob at \'Default/Job\' has 3 invalid props');
   });
 
-  test('does not validate unresolved tokens', () => {
+  test('does not validate unresolved tokens of props that take them', () => {
     const stack = new Stack();
     const memory = new CfnParameter(stack, 'Memory', { type: 'Number' }).valueAsNumber;
     const count = new CfnParameter(stack, 'Count', { type: 'Number' }).valueAsNumber;
     const expression = new CfnParameter(stack, 'Schedule').valueAsString;
-    expect(() => jobIn(stack, { memoryLimitMiB: memory, cpu: count, retries: count, schedule: JobSchedule.expression(expression) })).not.toThrow();
+    expect(() => jobIn(stack, { memoryLimitMiB: memory, cpu: count, schedule: JobSchedule.expression(expression) })).not.toThrow();
   });
 });
 
-describe('Ec2BatchJob properties', () => {
-  test('every taskCount and retries either works or fails with our error', () => {
-    fc.assert(fc.property(fc.integer({ min: -3, max: 14 }), fc.integer({ min: -3, max: 14 }), (taskCount, retries) => {
-      expectAcceptedOnlyWhen(taskCount >= 1 && taskCount <= 10 && retries >= 0 && retries <= 10,
-        () => jobIn(new Stack(), { taskCount, retries }));
-    }), { numRuns: 60 });
+describe('Ec2BatchJob tokens', () => {
+  const numberParam = (stack: Stack, id: string) => new CfnParameter(stack, id, { type: 'Number' }).valueAsNumber;
+  const stringParam = (stack: Stack, id: string) => new CfnParameter(stack, id).valueAsString;
+
+  test('props that take tokens write them into the template', () => {
+    // GIVEN
+    const stack = new Stack();
+    const cluster = importedCluster(stack);
+    // WHEN
+    jobIn(stack, {
+      memoryLimitMiB: numberParam(stack, 'Memory'),
+      memoryReservationMiB: numberParam(stack, 'Reservation'),
+      cpu: numberParam(stack, 'Cpu'),
+      command: [stringParam(stack, 'Command')],
+      environment: { STAGE: stringParam(stack, 'Stage') },
+      volumes: [{ name: 'data', sourcePath: stringParam(stack, 'HostPath') }],
+      mountPoints: [{ sourceVolume: 'data', containerPath: stringParam(stack, 'MountPath') }],
+      capacityProviderStrategies: [{ capacityProvider: stringParam(stack, 'Provider'), weight: numberParam(stack, 'Weight') }],
+      logRetention: numberParam(stack, 'Retention'),
+      schedule: JobSchedule.cron({ hour: stringParam(stack, 'Hour'), timeZone: TimeZone.of(stringParam(stack, 'Zone')) }),
+    }, cluster);
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        Memory: { Ref: 'Memory' },
+        MemoryReservation: { Ref: 'Reservation' },
+        Cpu: { Ref: 'Cpu' },
+        Command: [{ Ref: 'Command' }],
+        Environment: [{ Name: 'STAGE', Value: { Ref: 'Stage' } }],
+        MountPoints: [{ SourceVolume: 'data', ContainerPath: { Ref: 'MountPath' }, ReadOnly: false }],
+      })],
+      Volumes: [{ Name: 'data', Host: { SourcePath: { Ref: 'HostPath' } } }],
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: { Ref: 'Retention' } });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: { 'Fn::Join': ['', ['cron(0 ', { Ref: 'Hour' }, ' * * ? *)']] },
+      ScheduleExpressionTimezone: { Ref: 'Zone' },
+    });
+    const definition = JSON.stringify(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(definition).toContain('{"Ref":"Provider"}');
+    expect(definition).toContain('{"Ref":"Weight"}');
   });
 
-  test('every memory limit/reservation pair either works or fails with our error', () => {
-    const memory = fc.option(fc.integer({ min: 0, max: 4096 }), { nil: undefined });
-    fc.assert(fc.property(memory, memory, (memoryLimitMiB, memoryReservationMiB) => {
-      const valid = (memoryLimitMiB !== undefined || memoryReservationMiB !== undefined)
-        && (memoryLimitMiB === undefined || memoryLimitMiB >= 6)
-        && (memoryReservationMiB === undefined || memoryReservationMiB >= 6)
-        && (memoryLimitMiB === undefined || memoryReservationMiB === undefined || memoryReservationMiB <= memoryLimitMiB);
-      expectAcceptedOnlyWhen(valid, () => jobIn(new Stack(), { memoryLimitMiB, memoryReservationMiB }));
-    }), { numRuns: 60 });
+  test('a rate from a token picks the singular unit when the token resolves to 1', () => {
+    // GIVEN
+    const stack = new Stack();
+    const minutes = numberParam(stack, 'Minutes');
+    // WHEN
+    jobIn(stack, { schedule: JobSchedule.rate(Duration.hours(minutes)) });
+    // THEN
+    const template = Template.fromStack(stack);
+    const [conditionId, condition] = Object.entries<any>(template.toJSON().Conditions)[0];
+    expect(condition).toEqual({ 'Fn::Equals': [{ Ref: 'Minutes' }, '1'] });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: { 'Fn::If': [conditionId, 'rate(1 hour)', { 'Fn::Join': ['', ['rate(', { Ref: 'Minutes' }, ' hours)']] }] },
+    });
+  });
+
+  test('fails when a rate from a token is not in minutes, hours or days', () => {
+    const stack = new Stack();
+    expect(() => jobIn(stack, { schedule: JobSchedule.rate(Duration.seconds(numberParam(stack, 'Seconds'))) }))
+      .toThrow(/schedule: received "rate\(<token> seconds\)"\. A rate from a token must be in minutes, hours or days/);
+  });
+
+  test('fails when props read at synth time are tokens', () => {
+    // GIVEN
+    const stack = new Stack();
+    const n = numberParam(stack, 'N');
+    const name = stringParam(stack, 'Name');
+    // WHEN
+    const error = errorOf(() => jobIn(stack, {
+      taskCount: n,
+      retries: n,
+      timeout: Duration.minutes(n),
+      retryInterval: Duration.minutes(n),
+      volumes: [{ name }],
+      containerName: name,
+      gpuCount: n,
+      mountPoints: [{ sourceVolume: name, containerPath: '/data' }],
+      volumesFrom: [{ sourceContainer: name }],
+      links: [{ containerName: name, alias: name }],
+    }));
+    // THEN
+    expect(error.problems.filter(p => /cannot be an unresolved token/.test(p.fix)).map(p => p.prop)).toEqual([
+      'taskCount', 'retries', 'timeout', 'retryInterval', 'volumes[].name', 'containerName', 'gpuCount',
+      'mountPoints[].sourceVolume', 'volumesFrom[].sourceContainer', 'links[].containerName', 'links[].alias',
+    ]);
+    expect(error.problems[0].received).toMatch(/^"\$\{Token\[/);
+    expect(error.problems[2].received).toBe('"a Duration from a token"');
+  });
+});
+
+describe('Ec2BatchJob names derived from construct paths', () => {
+  test('descriptions are printable ASCII within their limits, and the timed-out metric name within 255 characters', () => {
+    // GIVEN a job deep under ids with non-ASCII characters
+    const stack = new Stack();
+    let scope: Construct = stack;
+    for (let i = 0; i < 12; i++) scope = new Construct(scope, `Équipe-données-${'x'.repeat(30)}-${i}`);
+    // WHEN
+    const job = new Ec2BatchJob(scope, 'Tâche ✓', {
+      cluster: spotCluster(stack), image: BUSYBOX, memoryLimitMiB: 64, enableFailureAlarm: true, schedule: JobSchedule.rate(Duration.hours(1)),
+    });
+    // THEN
+    const resources = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
+    const only = (type: string) => Object.values(resources).filter(r => r.Type === type).map(r => r.Properties);
+    const printable = /^[\x20-\x7e]*$/;
+    const checks: Array<[string, string, number]> = [
+      ['AWS::KMS::Key', 'Description', 8192],
+      ['AWS::IAM::Role', 'Description', 1000],
+      ['AWS::Scheduler::Schedule', 'Description', 512],
+      ['AWS::CloudWatch::Alarm', 'AlarmDescription', 1024],
+      ['AWS::SNS::Topic', 'DisplayName', 100],
+    ];
+    for (const [type, key, max] of checks) {
+      const values = only(type).map(p => p[key]).filter(v => v !== undefined);
+      expect(values.length).toBeGreaterThan(0);
+      for (const value of values) {
+        expect(value).toMatch(printable);
+        expect(value.length).toBeLessThanOrEqual(max);
+      }
+    }
+    expect(only('AWS::Logs::MetricFilter')[0].MetricTransformations[0].MetricName.length).toBeLessThanOrEqual(255);
+    expect(job.metricRunsTimedOut().metricName.length).toBeLessThanOrEqual(255);
   });
 });
 

@@ -1,9 +1,8 @@
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as fc from 'fast-check';
+import { CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { BUSYBOX, importedCluster } from './helpers';
-import { Ec2BatchJob, EcsKitValidationError, JobSchedule } from '../../src';
-import { expectAcceptedOnlyWhen } from '../helpers/validators';
+import { Ec2BatchJob, JobSchedule } from '../../src';
+import { errorOf } from '../helpers/validators';
 
 /** A scheduled job on a cluster of known capacity providers: the lightest valid job. */
 function scheduledJob(schedule: JobSchedule): Stack {
@@ -52,56 +51,123 @@ describe('JobSchedule', () => {
   });
 });
 
-describe('JobSchedule properties', () => {
-  const num = (min: number, max: number) => fc.integer({ min, max }).map(String);
-  const field = (min: number, max: number) => fc.oneof(
-    fc.constant('*'),
-    num(min, max),
-    fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
-    fc.tuple(fc.integer({ min, max }), fc.integer({ min: 1, max })).map(([a, n]) => `${a}/${n}`),
-    fc.uniqueArray(fc.integer({ min, max }), { minLength: 2, maxLength: 4 }).map(xs => xs.join(',')),
-  );
-  const validCron = fc.record({
-    minute: field(0, 59),
-    hour: field(0, 23),
-    day: field(1, 31),
-    month: fc.oneof(field(1, 12), fc.constantFrom('JAN', 'FEB-MAR', 'DEC')),
-    weekDay: fc.oneof(field(1, 7), fc.constantFrom('MON-FRI', 'SUN', '6L', '2#1')),
-    year: fc.oneof(fc.constant('*'), num(1970, 2199)),
-    useWeekDay: fc.boolean(),
-  }).map(({ useWeekDay, day, weekDay, ...rest }) => (useWeekDay ? { ...rest, weekDay } : { ...rest, day }));
-
-  test('every generated cron synthesizes with that expression', () => {
-    fc.assert(fc.property(validCron, options => {
-      const schedule = JobSchedule.cron(options);
-      Template.fromStack(scheduledJob(schedule))
-        .hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: schedule.expressionString });
-    }), { numRuns: 40 });
+describe('JobSchedule time zones', () => {
+  test('IANA names are accepted: TimeZone constants, UTC, Etc/ zones and tz database aliases', () => {
+    for (const name of ['Europe/Paris', 'UTC', 'Etc/UTC', 'GMT', 'Etc/GMT-2', 'Etc/GMT+12', 'America/Argentina/Buenos_Aires', 'Asia/Kolkata', 'US/Pacific', 'EST5EDT']) {
+      expect(() => scheduledJob(JobSchedule.cron({ hour: '12', timeZone: TimeZone.of(name) }))).not.toThrow();
+    }
   });
 
-  test('every string either synthesizes or fails with our error', () => {
-    const candidate = fc.oneof(
-      fc.string({ maxLength: 30 }),
-      fc.array(fc.constantFrom('0', '*', '?', '5', 'MON', '1-5', '0/10', '61', 'L', 'x'), { minLength: 0, maxLength: 8 }).map(xs => `cron(${xs.join(' ')})`),
-      fc.tuple(fc.integer({ min: -2, max: 3 }), fc.constantFrom('minute', 'minutes', 'hour', 'hours', 'day', 'days', 'weeks')).map(([n, u]) => `rate(${n} ${u})`),
-    );
-    fc.assert(fc.property(candidate, expression => {
-      let stack: Stack;
-      try {
-        stack = scheduledJob(JobSchedule.expression(expression));
-      } catch (e) {
-        expect(EcsKitValidationError.isEcsKitValidationError(e)).toBe(true);
-        expect((e as EcsKitValidationError).problems[0].prop).toBe('schedule');
-        return;
-      }
-      Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: expression });
-    }), { numRuns: 120 });
+  test('fails when the time zone is a UTC offset, suggesting the IANA name', () => {
+    // WHEN
+    const error = errorOf(() => scheduledJob(JobSchedule.cron({ hour: '12', timeZone: TimeZone.of('GMT+2') })));
+    // THEN
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0].prop).toBe('schedule');
+    expect(error.problems[0].received).toBe('"cron(0 12 * * ? *) in GMT+2"');
+    expect(error.problems[0].fix).toMatch(/"GMT\+2" is a UTC offset; EventBridge Scheduler takes IANA time zone names: .*TimeZone\.EUROPE_PARIS.*TimeZone\.of\('Etc\/GMT-2'\)/);
+    for (const offset of ['+02:00', 'UTC+2', 'UTC-05:30', '-0500']) {
+      expect(() => scheduledJob(JobSchedule.cron({ hour: '12', timeZone: TimeZone.of(offset) }))).toThrow(/is a UTC offset/);
+    }
   });
 
-  test('every rate either is whole minutes or fails with our error', () => {
-    fc.assert(fc.property(fc.oneof(fc.integer({ min: 0, max: 3 * 24 * 3600 }), fc.integer({ min: 0, max: 4320 }).map(m => m * 60)), seconds => {
-      const valid = seconds >= 60 && seconds % 60 === 0;
-      expectAcceptedOnlyWhen(valid, () => scheduledJob(JobSchedule.rate(Duration.seconds(seconds))));
-    }), { numRuns: 60 });
+  test('fails when the time zone is not a tz database name, or is spelled with the wrong case', () => {
+    expect(() => scheduledJob(JobSchedule.cron({ hour: '12', timeZone: TimeZone.of('europe/paris') })))
+      .toThrow(/"europe\/paris" is not an IANA time zone name \(did you mean "Europe\/Paris"\? Time zone names are case-sensitive\)/);
+    expect(() => scheduledJob(JobSchedule.cron({ hour: '12', timeZone: TimeZone.of('Mars/Olympus_Mons') }))).toThrow(/is not an IANA time zone name: use one of the TimeZone constants/);
+    expect(() => scheduledJob(JobSchedule.cron({ hour: '12', timeZone: TimeZone.of('Factory') }))).toThrow(/is not an IANA time zone name/);
+  });
+});
+
+describe('JobSchedule daylight saving time', () => {
+  const warningsOf = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('Ec2BatchJob.scheduleInDaylightSaving'))
+    .map(w => String(w.entry.data));
+
+  test('warns that a run in the spring-forward gap is skipped and one in the fall-back overlap runs once (README\'s 02:00 Paris)', () => {
+    // WHEN
+    const stack = scheduledJob(JobSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_PARIS }));
+    // THEN
+    const warnings = warningsOf(stack);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^The schedule cron\(0 2 \* \* \? \*\) runs at a local time that does not exist once a year in Europe\/Paris: on \d{4}-03-\d\d the clocks jump from 02:00 to 03:00, so the run of \d{4}-03-\d\d 02:00 never happens\. EventBridge Scheduler skips a run whose local time does not exist\. To avoid it, choose a time outside/);
+    expect(warnings[0]).toMatch(/TimeZone\.ETC_UTC\. \[ack: cdk-ecs-kit:Ec2BatchJob\.scheduleInDaylightSavingGap\]$/);
+    expect(warnings[1]).toMatch(/happens twice once a year in Europe\/Paris: on \d{4}-10-\d\d the clocks go back from 03:00 to 02:00, so 02:00 comes twice\. EventBridge Scheduler runs it only once/);
+    expect(warnings[1]).toMatch(/\[ack: cdk-ecs-kit:Ec2BatchJob\.scheduleInDaylightSavingOverlap\]$/);
+  });
+
+  test('finds the transitions of other zones and other kinds of days: New York\'s 01:30 fall-back, the last Sunday, Lord Howe\'s half hour', () => {
+    expect(warningsOf(scheduledJob(JobSchedule.cron({ minute: '30', hour: '1', timeZone: TimeZone.AMERICA_NEW_YORK }))))
+      .toEqual([expect.stringMatching(/clocks go back from 02:00 to 01:00, so 01:30 comes twice/)]);
+    expect(warningsOf(scheduledJob(JobSchedule.cron({ hour: '2', weekDay: '1L', timeZone: TimeZone.EUROPE_PARIS })))).toHaveLength(2);
+    expect(warningsOf(scheduledJob(JobSchedule.cron({ minute: '15', hour: '2', timeZone: TimeZone.of('Australia/Lord_Howe') }))))
+      .toEqual([expect.stringMatching(/clocks jump from 02:00 to 02:30/)]); // its overlap (01:30–02:00) misses 02:15
+    expect(warningsOf(scheduledJob(JobSchedule.expression('at(2030-03-31T02:30:00)', TimeZone.EUROPE_PARIS))))
+      .toEqual([expect.stringMatching(/the run of 2030-03-31 02:30 never happens/)]);
+  });
+
+  test('does not warn for times outside the change, days without a change, UTC, hourly crons or rates', () => {
+    const quiet = [
+      JobSchedule.cron({ hour: '3', timeZone: TimeZone.EUROPE_PARIS }),
+      JobSchedule.cron({ hour: '1', timeZone: TimeZone.EUROPE_PARIS }),
+      JobSchedule.cron({ hour: '2', weekDay: 'MON', timeZone: TimeZone.EUROPE_PARIS }),
+      JobSchedule.cron({ hour: '2', day: '1', timeZone: TimeZone.EUROPE_PARIS }),
+      JobSchedule.cron({ hour: '2', timeZone: TimeZone.ETC_UTC }),
+      JobSchedule.cron({ hour: '2', timeZone: TimeZone.ASIA_TOKYO }),
+      JobSchedule.cron({ minute: '0/15', timeZone: TimeZone.EUROPE_PARIS }),
+      JobSchedule.rate(Duration.hours(1)),
+    ];
+    for (const schedule of quiet) {
+      expect(warningsOf(scheduledJob(schedule))).toEqual([]);
+    }
+  });
+});
+
+describe('JobSchedule syntax', () => {
+  test('accepts what EventBridge Scheduler accepts: L, W, #, ranges, wrapping ranges, increments, names', () => {
+    for (const expression of ['cron(0 2 L * ? *)', 'cron(0 2 LW * ? *)', 'cron(0 2 L-3 * ? *)', 'cron(0 2 15W * ? *)', 'cron(0 2 ? * 6L *)',
+      'cron(0 2 ? * FRI#3 *)', 'cron(0 22-2 * * ? *)', 'cron(*/10 * * * ? *)', 'cron(0 8-18/2 ? * MON-FRI 2030-2035)', 'cron(0 0 1 jan,jul ? *)']) {
+      expect(() => scheduledJob(JobSchedule.expression(expression))).not.toThrow();
+    }
+  });
+
+  test('fails on what EventBridge Scheduler refuses: L in a list, W in weekDay, # in day, a date that does not exist, 257 characters', () => {
+    const refused: Array<[string, RegExp]> = [
+      ['cron(0 2 1,L * ? *)', /The day field "1,L" is not valid/],
+      ['cron(0 2 ? * 2W *)', /The weekDay field "2W" is not valid/],
+      ['cron(0 2 1#2 * ? *)', /The day field "1#2" is not valid/],
+      ['cron(0/60 * * * ? *)', /The minute field "0\/60" is not valid/],
+      ['at(2030-02-30T02:00:00)', /at\(yyyy-mm-ddThh:mm:ss\) with a date that exists/],
+      [`cron(0 2 * * ? ${'2030,'.repeat(50)}2030)`, /at most 256 characters \(got 2\d\d\)/],
+    ];
+    for (const [expression, message] of refused) {
+      expect(() => scheduledJob(JobSchedule.expression(expression))).toThrow(message);
+    }
+  });
+
+  test('checks the literal fields of a cron with tokens, and skips the token fields', () => {
+    // GIVEN
+    const stack = new Stack();
+    const hour = new CfnParameter(stack, 'Hour').valueAsString;
+    // WHEN / THEN
+    expect(() => new Ec2BatchJob(stack, 'Ok', {
+      cluster: importedCluster(stack),
+      capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+      image: BUSYBOX,
+      memoryLimitMiB: 64,
+      schedule: JobSchedule.cron({ hour, timeZone: TimeZone.EUROPE_PARIS }),
+    })).not.toThrow();
+    expect(() => new Ec2BatchJob(stack, 'Bad', {
+      cluster: importedCluster(new Stack()),
+      capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+      image: BUSYBOX,
+      memoryLimitMiB: 64,
+      schedule: JobSchedule.cron({ hour, minute: '61' }),
+    })).toThrow(/The minute field "61" is not valid/);
+  });
+
+  test('a rate from a token in minutes is written as is (the singular form is chosen in the template)', () => {
+    const stack = new Stack();
+    const schedule = JobSchedule.rate(Duration.minutes(new CfnParameter(stack, 'Every', { type: 'Number' }).valueAsNumber));
+    expect(stack.resolve(schedule.expressionString)).toEqual({ 'Fn::Join': ['', ['rate(', { Ref: 'Every' }, ' minutes)']] });
   });
 });

@@ -1,0 +1,316 @@
+import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
+import { JobSchedule } from './job-schedule';
+
+/**
+ * A volume of the job's task, mounted into containers with `mountPoints`.
+ */
+export interface JobVolume {
+  /** Name of the volume: 1–255 letters, digits, hyphens and underscores. */
+  readonly name: string;
+
+  /**
+   * Absolute path of a directory on the container instance (a host volume):
+   * its data outlives the task and stays on that instance.
+   *
+   * @default - a Docker scratch volume: empty when the task starts, shared by the
+   * task's containers, and deleted with the task
+   */
+  readonly sourcePath?: string;
+}
+
+/**
+ * Where a container sees one of the task's volumes.
+ */
+export interface JobMountPoint {
+  /** Name of a volume given in the job's `volumes`. */
+  readonly sourceVolume: string;
+
+  /** Absolute path inside the container, e.g. `/scratch`. */
+  readonly containerPath: string;
+
+  /**
+   * Mount the volume read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * Mount every volume of another container of the task (Docker's `--volumes-from`).
+ */
+export interface JobVolumesFrom {
+  /** Name of a container of the same task. */
+  readonly sourceContainer: string;
+
+  /**
+   * Mount the volumes read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
+ * A link to another container of the task (bridge network mode only): the
+ * linked container is reachable by its name (or alias) as a host name.
+ */
+export interface JobContainerLink {
+  /** Name of a container of the same task. */
+  readonly containerName: string;
+
+  /**
+   * Host name the linked container is reachable under.
+   *
+   * @default - the linked container's name
+   */
+  readonly alias?: string;
+}
+
+/**
+ * A container of the job's task: the main container (through `Ec2BatchJobProps`)
+ * or one added with `addContainer`.
+ */
+export interface JobContainerOptions {
+  /** The image to run, e.g. `ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable')`. */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * Name of the container, used by links, `volumesFrom` and log stream names:
+   * 1–255 letters, digits, hyphens and underscores.
+   *
+   * @default - 'job' for the main container; the id given to `addContainer` for the others
+   */
+  readonly containerName?: string;
+
+  /**
+   * The command (Docker `CMD`).
+   *
+   * @default - the image's CMD
+   */
+  readonly command?: string[];
+
+  /**
+   * The entry point (Docker `ENTRYPOINT`).
+   *
+   * @default - the image's ENTRYPOINT
+   */
+  readonly entryPoint?: string[];
+
+  /**
+   * Non-secret environment variables. Put passwords and keys in `secrets`.
+   *
+   * @default - no environment variables
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Environment variables read from Secrets Manager or SSM Parameter Store when
+   * the container starts; the execution role is granted read access to each.
+   *
+   * @default - no secrets
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * CPU units reserved for the container (1024 = one vCPU).
+   *
+   * @default - no reservation: the container shares the instance's CPU with the others
+   */
+  readonly cpu?: number;
+
+  /**
+   * Hard memory limit in MiB: the container is killed when it goes above it.
+   * At least one of `memoryLimitMiB` and `memoryReservationMiB` is required.
+   *
+   * @default - no hard limit (then `memoryReservationMiB` is required)
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Soft memory reservation in MiB: what the scheduler reserves on the instance;
+   * the container may use more, up to `memoryLimitMiB`. At least one of the two is required.
+   *
+   * @default - the reservation is the hard limit
+   */
+  readonly memoryReservationMiB?: number;
+
+  /**
+   * NVIDIA GPUs reserved for the container. The job then runs on the cluster's
+   * GPU capacity groups.
+   *
+   * @default 0
+   */
+  readonly gpuCount?: number;
+
+  /**
+   * Whether the task stops when this container stops, and whether its exit code
+   * decides if the run succeeded. The main container is always essential.
+   *
+   * @default true
+   */
+  readonly essential?: boolean;
+
+  /**
+   * Volumes of the task mounted into this container.
+   *
+   * @default - none
+   */
+  readonly mountPoints?: JobMountPoint[];
+
+  /**
+   * Containers of the task whose volumes are mounted into this container.
+   *
+   * @default - none
+   */
+  readonly volumesFrom?: JobVolumesFrom[];
+
+  /**
+   * Containers of the task this container reaches by name (bridge network mode only).
+   *
+   * @default - none
+   */
+  readonly links?: JobContainerLink[];
+}
+
+/**
+ * Properties of an `Ec2BatchJob`: the main container's options, plus how and
+ * when the job runs.
+ */
+export interface Ec2BatchJobProps extends JobContainerOptions {
+  /**
+   * The cluster to run on. With an `EcsCluster` that has EC2 capacity, the job
+   * uses its EC2 capacity providers; any other cluster needs `capacityProviderStrategies`.
+   */
+  readonly cluster: ecs.ICluster;
+
+  /**
+   * Which EC2 capacity providers run the task, e.g.
+   * `[{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }]`.
+   *
+   * @default - with an `EcsCluster`: its Spot capacity groups (weight 1 each) when
+   * it has any, otherwise its on-demand groups; GPU groups when a container needs
+   * GPUs, and groups without GPUs otherwise (when there are any)
+   */
+  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
+
+  /**
+   * Network mode of the task: `BRIDGE` or `AWS_VPC`.
+   *
+   * @default ecs.NetworkMode.BRIDGE
+   */
+  readonly networkMode?: ecs.NetworkMode;
+
+  /**
+   * Subnets of the task's network interface (`AWS_VPC` only).
+   *
+   * @default - the private subnets with internet egress of the cluster's VPC
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the task's network interface (`AWS_VPC` only).
+   *
+   * @default - a new security group that allows all outbound and no inbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Volumes of the task: host directories (`sourcePath`) or Docker scratch
+   * volumes, mounted into containers with `mountPoints`.
+   *
+   * @default - none
+   */
+  readonly volumes?: JobVolume[];
+
+  /**
+   * How many copies of the task each run starts, in parallel (1–10). Each copy
+   * gets `JOB_COPY_INDEX` (0 to taskCount−1) and `JOB_COPY_COUNT` in the main
+   * container's environment when there is more than one, and is retried on its own.
+   *
+   * @default 1
+   */
+  readonly taskCount?: number;
+
+  /**
+   * Retries of a failed task (0–10): a task that failed to start or whose
+   * essential containers did not all exit with code 0. Timeouts are not retried.
+   *
+   * @default 2
+   */
+  readonly retries?: number;
+
+  /**
+   * Wait before the first retry; each further retry waits twice as long.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly retryInterval?: Duration;
+
+  /**
+   * How long one task may run (placement and scale-out included) before
+   * Step Functions stops it and the run fails as timed out.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * How ECS places the task on the instances.
+   *
+   * @default - [ecs.PlacementStrategy.packedByMemory()]: binpack on memory, so that
+   * idle instances can scale in
+   */
+  readonly placementStrategies?: ecs.PlacementStrategy[];
+
+  /**
+   * Where ECS may place the task, e.g.
+   * `[ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ m7g.*')]`.
+   *
+   * @default - any instance of the chosen capacity providers
+   */
+  readonly placementConstraints?: ecs.PlacementConstraint[];
+
+  /**
+   * Run on a schedule, through EventBridge Scheduler.
+   *
+   * @default - no schedule: runs start on demand (`grantStartRun`, `stateMachineArn`)
+   */
+  readonly schedule?: JobSchedule;
+
+  /**
+   * Topic that failed and timed-out runs publish to. A topic of your own must let
+   * the job's state machine publish (its role is granted `sns:Publish`, and
+   * `kms:Decrypt`/`kms:GenerateDataKey` on the topic's key when it is an
+   * `sns.Topic` with a `masterKey`) and, for the failure alarm's default action,
+   * let CloudWatch publish.
+   *
+   * @default - a new topic, encrypted with a new KMS key and refusing non-TLS
+   * publishers; CloudWatch alarms and EventBridge rules of this account may
+   * publish to it (the key policy lets them use the key)
+   */
+  readonly failureTopic?: sns.ITopic;
+
+  /**
+   * Create a CloudWatch alarm (`failureAlarm`) that goes off when a run fails.
+   *
+   * @default false
+   */
+  readonly enableFailureAlarm?: boolean;
+
+  /**
+   * What the failure alarm does when it goes off (with `enableFailureAlarm`).
+   * `[]` for no action.
+   *
+   * @default - notify the failure topic (`[new SnsAction(failureTopic)]`)
+   */
+  readonly failureAlarmActions?: cloudwatch.IAlarmAction[];
+
+  /**
+   * Retention of the container logs and of the state machine's execution logs.
+   * Both log groups are retained when the stack is deleted.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}

@@ -6,7 +6,7 @@ import { Ec2BatchJob, EcsCluster, JobSchedule } from '../../src';
 const BUSYBOX = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable');
 
 /**
- * A nightly ETL job on Spot capacity that scales from zero: at 02:00 Paris time
+ * A nightly ETL job on Spot capacity that scales from zero: at 03:00 Paris time
  * a helper container extracts the input onto a host scratch directory, the ETL
  * container reads it through `volumesFrom`, works in a Docker scratch volume and
  * loads the result. A failed or timed-out run is retried, then reported on the
@@ -47,7 +47,7 @@ export class NightlyEtlStack extends Stack {
       mountPoints: [{ sourceVolume: 'work', containerPath: '/work' }],
       // The input arrives through the helper's volumes (its /input mount).
       volumesFrom: [{ sourceContainer: 'extract' }],
-      schedule: JobSchedule.cron({ hour: '2', timeZone: TimeZone.EUROPE_PARIS }),
+      schedule: JobSchedule.cron({ hour: '3', timeZone: TimeZone.EUROPE_PARIS }),
       retries: 2,
       retryInterval: Duration.minutes(2),
       timeout: Duration.minutes(45),

@@ -26,9 +26,23 @@ export function isSecondsBetween(duration: Duration, min: number, max: number): 
   return Number.isInteger(seconds) && seconds >= min && seconds <= max;
 }
 
-/** Checks a Duration prop: whole seconds in [min, max], reported with a human-readable value. */
+/**
+ * Checks a Duration prop: whole seconds in [min, max], reported with a human-readable value.
+ *
+ * A duration from a token is written to the template in seconds, and
+ * aws-cdk-lib converts it only when it was given in seconds: any other unit
+ * fails at synthesis with an error naming neither the construct nor the prop.
+ */
 export function checkSeconds(validator: PropValidator, prop: string, duration: Duration | undefined, min: number, max: number, fix: string): void {
-  if (duration === undefined || duration.isUnresolved()) return;
+  if (duration === undefined) return;
+  if (duration.isUnresolved()) {
+    if (duration.unitLabel() !== 'seconds') {
+      validator.report(prop, `a token in ${duration.unitLabel()}`,
+        'A duration from a token (e.g. a parameter) must be given in seconds, e.g. Duration.seconds(param.valueAsNumber): ' +
+        'it is written to the template in seconds and cannot be converted before deployment.');
+    }
+    return;
+  }
   validator.check(prop, duration.toHumanString(), isSecondsBetween(duration, min, max), fix);
 }
 

@@ -15,7 +15,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { fargateSizeProblem } from './fargate-sizes';
-import { checkSeconds, markAsService } from './private/checks';
+import { checkSeconds, isSecondsBetween, markAsService } from './private/checks';
 import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
 import { webLoadBalancerOptions } from './private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from './shared-load-balancer';
@@ -622,7 +622,9 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     // In a shared log group, the service's id tells its log streams apart from those of the other services
     // (made a valid log stream name part: ids may hold ":" and "*", which log stream names refuse).
     this.sharedLogStreamPrefix = props.logGroup ? logStreamPrefix(id) : undefined;
-    this.logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.sharedLogStreamPrefix ?? containerName });
+    // Log stream names are <prefix>/<container name>/<task id>, at most 512 characters: logStreamPrefix
+    // keeps a prefix from a 255-character container name within that.
+    this.logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(containerName) });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu,
@@ -850,7 +852,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       essential: false,
       logging: options.logging ?? ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
-        streamPrefix: this.sharedLogStreamPrefix ?? containerName,
+        streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(containerName),
       }),
       ...options,
     });
@@ -1110,7 +1112,8 @@ function checkTargetGroup(validator: PropValidator, props: FargateWebServiceProp
   const timeout = props.healthCheckTimeout ?? Duration.seconds(5);
   checkSeconds(validator, 'healthCheckInterval', props.healthCheckInterval, 5, 300, 'Use a whole number of seconds from 5 to 300.');
   checkSeconds(validator, 'healthCheckTimeout', props.healthCheckTimeout, 2, 120, 'Use a whole number of seconds from 2 to 120.');
-  if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toMilliseconds() >= interval.toMilliseconds()) {
+  const inRange = isSecondsBetween(interval, 5, 300) && isSecondsBetween(timeout, 2, 120);
+  if (inRange && !interval.isUnresolved() && !timeout.isUnresolved() && timeout.toMilliseconds() >= interval.toMilliseconds()) {
     validator.report('healthCheckTimeout', timeout.toHumanString(),
       `The timeout must be shorter than healthCheckInterval (${interval.toHumanString()}): shorten it or lengthen the interval.`);
   }
@@ -1133,11 +1136,18 @@ function checkScaling(validator: PropValidator, props: FargateWebServiceProps, m
   validator.checkInteger('desiredCount', props.desiredCount, 0, 5000);
   validator.checkInteger('minCapacity', props.minCapacity, 0, 5000);
   validator.checkInteger('maxCapacity', props.maxCapacity, 1, 5000);
-  if (!isUnresolved(min) && !isUnresolved(max) && min > max) {
+  // The counts are compared only when each is a valid count, so that one wrong value is reported once.
+  const validCount = (value: number | undefined) => value === undefined || isUnresolved(value) || (Number.isInteger(value) && value >= 0 && value <= 5000);
+  const comparable = [desired, props.minCapacity, props.maxCapacity].every(validCount);
+  if (comparable && !isUnresolved(min) && !isUnresolved(max) && min > max) {
     validator.report('minCapacity', min, `minCapacity must not exceed maxCapacity (${max}): lower minCapacity or raise maxCapacity.`);
-  } else if (desired !== undefined && !isUnresolved(desired) && (desired < min || desired > max)) {
+  } else if (comparable && desired !== undefined && !isUnresolved(desired) && (desired < min || desired > max)) {
     validator.report('desiredCount', desired, `The desired count must lie between minCapacity (${min}) and maxCapacity (${max}).`);
   }
+  checkScalingTargets(validator, props);
+}
+
+function checkScalingTargets(validator: PropValidator, props: FargateWebServiceProps): void {
   for (const prop of ['targetCpuUtilizationPercent', 'targetMemoryUtilizationPercent'] as const) {
     const value = props[prop];
     if (value !== undefined) {

@@ -166,6 +166,16 @@ describe('FargateWebService derived names', () => {
     expect(prefixes).toEqual(['api-v2-', 'api-v2-']);
   });
 
+  test('a 255-character container name keeps its log stream names within 512 characters', () => {
+    // GIVEN / WHEN
+    const { stack } = serviceStack({ containerName: `A${'b'.repeat(254)}` });
+    // THEN <prefix>/<container name>/<32-character task id> fits
+    const container = webContainer(Template.fromStack(stack));
+    const prefix: string = container.LogConfiguration.Options['awslogs-stream-prefix'];
+    expect(prefix.length + 1 + container.Name.length + 1 + 32).toBeLessThanOrEqual(512);
+    expect(prefix).toMatch(/^Ab+\.\.b+$/);
+  });
+
   test('a FargateWebServiceGroup service added as "api:v2" writes a valid log stream prefix', () => {
     const stack = createTestStack();
     const group = new FargateWebServiceGroup(stack, 'Services', { cluster: testCluster(stack) });

@@ -1137,7 +1137,8 @@ function checkScaling(validator: PropValidator, props: FargateWebServiceProps, m
   validator.checkInteger('minCapacity', props.minCapacity, 0, 5000);
   validator.checkInteger('maxCapacity', props.maxCapacity, 1, 5000);
   // The counts are compared only when each is a valid count, so that one wrong value is reported once.
-  const validCount = (value: number | undefined) => value === undefined || isUnresolved(value) || (Number.isInteger(value) && value >= 0 && value <= 5000);
+  const validCount = (value: number | undefined) =>
+    value === undefined || isUnresolved(value) || (Number.isInteger(value) && value >= 0 && value <= 5000);
   const comparable = [desired, props.minCapacity, props.maxCapacity].every(validCount);
   if (comparable && !isUnresolved(min) && !isUnresolved(max) && min > max) {
     validator.report('minCapacity', min, `minCapacity must not exceed maxCapacity (${max}): lower minCapacity or raise maxCapacity.`);

@@ -60,8 +60,12 @@ const containerName = mostly(
   fc.string({ unit: fc.constantFrom('a', 'B', '0', '_', '-', ' ', ':', 'é'), minLength: 0, maxLength: 20 }),
 );
 
+/** A CPU/memory pair from the Fargate sizes table. */
+const fargateSize = fc.constantFrom(...FARGATE_CPU_VALUES)
+  .chain(cpu => fc.constantFrom(...fargateMemoryValues(cpu)!).map(memory => [cpu, memory] as const));
+
 const cpuAndMemory = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(...FARGATE_CPU_VALUES).chain(cpu => fc.constantFrom(...fargateMemoryValues(cpu)!).map(memory => [cpu, memory] as const)) },
+  { weight: 6, arbitrary: fargateSize },
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...FARGATE_CPU_VALUES, 100, 300, 3072), fc.integer({ min: 256, max: 130_000 })) },
 );
 

@@ -40,7 +40,8 @@ export interface FargateWebServiceOptions {
   // ---- container
 
   /**
-   * Name of the web container (also its log stream prefix).
+   * Name of the web container (also its log stream prefix): 1 to 255 letters,
+   * digits, `_` and `-`, known at synth time (not a token).
    *
    * @default 'web'
    */
@@ -342,7 +343,9 @@ export interface FargateWebServiceOptions {
   /**
    * Weight of Fargate Spot in the capacity provider strategy (0–1000): with
    * `onDemandWeight` 1 and `spotWeight` 3, three of four tasks above
-   * `onDemandBase` run on Spot. The cluster needs the Fargate capacity providers.
+   * `onDemandBase` run on Spot. The cluster needs the Fargate capacity providers
+   * (checked when the cluster is defined in the app), and Fargate Spot runs only
+   * `CpuArchitecture.X86_64` tasks.
    *
    * @default 0 - every task runs on regular Fargate
    */
@@ -376,7 +379,9 @@ export interface FargateWebServiceOptions {
   readonly assignPublicIp?: boolean;
 
   /**
-   * Subnets of the tasks.
+   * Subnets of the tasks. A subnet type or group the VPC lacks is refused at
+   * synth time (a VPC without NAT gateways has no private subnets with egress:
+   * set `assignPublicIp: true`, or give isolated subnets with VPC endpoints).
    *
    * @default - private subnets with egress, or public subnets when `assignPublicIp` is true
    */
@@ -385,7 +390,7 @@ export interface FargateWebServiceOptions {
   // ---- operations
 
   /**
-   * Name of the ECS service.
+   * Name of the ECS service: 1 to 255 letters, digits, `_` and `-`.
    *
    * @default - CloudFormation generates a unique name
    */
@@ -399,7 +404,8 @@ export interface FargateWebServiceOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * What happens to the log group when it is removed from the stack.
+   * What happens to the log group when it is removed from the stack
+   * (`RemovalPolicy.SNAPSHOT` is refused: log groups cannot be snapshotted).
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -428,9 +434,12 @@ export interface FargateWebServiceOptions {
   readonly serviceConnectNamespace?: servicediscovery.INamespace;
 
   /**
-   * Service Connect DNS name of the service.
+   * Service Connect DNS name of the service: up to 63 lowercase letters, digits
+   * and `-`. It is also the port mapping name and the Cloud Map service name,
+   * unique in the namespace (two services with one name are refused).
    *
-   * @default - the container name
+   * @default - the container name in lowercase, other characters than letters,
+   * digits, `_` and `-` replaced by `-`, at most 64 characters
    */
   readonly serviceConnectDnsName?: string;
 

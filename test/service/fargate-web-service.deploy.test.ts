@@ -4,6 +4,7 @@
  * either accepted with a template AWS takes, or refused with our error.
  */
 import {
+  App,
   CfnParameter,
   Duration,
   RemovalPolicy,
@@ -416,6 +417,24 @@ describe('FargateWebService tokens', () => {
     new FargateWebService(stack, 'Web', { cluster: testCluster(stack), image: IMAGE, containerPort: numberParameter(stack) });
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
       GroupDescription: 'Tasks of TestStack/Web: HTTP from the load balancer on the container port only',
+    });
+  });
+});
+
+describe('FargateWebService load balancer tokens', () => {
+  test('fails when ingressCidrs is a list token (one ingress rule is written per block)', () => {
+    const stack = createTestStack();
+    const cidrs = new CfnParameter(stack, 'Cidrs', { type: 'CommaDelimitedList' }).valueAsList;
+    expect(() => new FargateWebService(stack, 'Web', { cluster: testCluster(stack), image: IMAGE, ingressCidrs: cidrs }))
+      .toThrow(/ingressCidrs: received "\(a list token\)"\. A list from a token .* cannot be used/);
+  });
+
+  test('an ingress CIDR block from a parameter is written to the load balancer security group', () => {
+    // (in an app without cdk-nag: its rule AwsSolutions-EC23 cannot evaluate a CIDR block from a parameter)
+    const stack = new Stack(new App(), 'TestStack');
+    new FargateWebService(stack, 'Web', { cluster: testCluster(stack), image: IMAGE, ingressCidrs: [stringParameter(stack)] });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: { Ref: 'P' } })]),
     });
   });
 });

@@ -230,13 +230,11 @@ describe('FargateWebService property-based: AWS rules or EcsKitValidationError',
         stack = build(input);
       } catch (e) {
         if (!EcsKitValidationError.isEcsKitValidationError(e)) throw e;
-        if (process.env.DEBUG_PROPS) console.log(e.problems.map(p => p.prop + ' ' + p.received.slice(0, 40)).join(' | '));
         return;
       }
       const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
       expectObeysAwsRules(template, input.cluster);
       accepted++;
-      if (process.env.DEBUG_PROPS) console.log('ACCEPTED');
     }), { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) });
     // Not vacuous: a good share of the generated inputs are accepted.
     expect(accepted).toBeGreaterThan(3);

@@ -62,6 +62,11 @@ export function isWorldCidr(cidr: string): boolean {
 /** Checks ingress CIDR blocks: at least one, each an IPv4 or IPv6 CIDR. */
 export function checkCidrs(validator: PropValidator, prop: string, cidrs: string[] | undefined): void {
   if (cidrs === undefined) return;
+  if (Token.isUnresolved(cidrs)) {
+    validator.report(prop, '(a list token)', 'A list from a token (e.g. a CommaDelimitedList parameter) cannot be used: one ingress rule ' +
+      'is written per CIDR block. Give an array of strings, each of which may be a token (e.g. Fn.select(0, param.valueAsList)).');
+    return;
+  }
   if (cidrs.length === 0) {
     validator.report(prop, cidrs, 'Give at least one CIDR block (e.g. "0.0.0.0/0" for everyone, "10.0.0.0/8" for a private network).');
   }

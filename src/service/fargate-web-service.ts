@@ -603,6 +603,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     validator.checkInteger('containerPort', containerPort, 1, 65535);
     checkContainerName(validator, containerName, 'containerName');
     checkSize(validator, cpu, memoryLimitMiB);
+    checkContainerHealthCheck(validator, 'containerHealthCheck', props.containerHealthCheck);
+    checkCpuArchitecture(validator, props.cpuArchitecture);
     validator.checkInteger('ephemeralStorageGiB', props.ephemeralStorageGiB, 21, 200,
       'Use a whole number of GiB from 21 to 200, or leave it out for the 20 GiB included with every task.');
     checkLoadBalancer(validator, props);
@@ -849,7 +851,10 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     const containerName = options.containerName ?? id;
     const nameProp = options.containerName !== undefined ? 'options.containerName' : 'id';
     checkContainerName(validator, containerName, nameProp);
-    if (this.taskDefinition.node.tryFindChild(id) !== undefined) {
+    checkContainerHealthCheck(validator, 'options.healthCheck', options.healthCheck);
+    if (this.containerNames.size >= MAX_CONTAINERS) {
+      validator.report('id', id, `A task definition holds at most ${MAX_CONTAINERS} containers (an ECS quota), and this one has ${MAX_CONTAINERS} already.`);
+    } else if (this.taskDefinition.node.tryFindChild(id) !== undefined) {
       validator.report('id', id, 'Each container needs its own id: this one is already used in the task definition.');
     } else if (this.containerNames.has(containerName)) {
       validator.report(nameProp, containerName,
@@ -1209,10 +1214,34 @@ function checkCapacity(validator: PropValidator, props: FargateWebServiceProps, 
   if (inRange) checkCapacityProviderStrategy(validator, 'spotWeight', strategies, props.cluster);
 }
 
+/** The name of a CPU architecture (kept private by CpuArchitecture; `of('ARM64')` is another instance than `ARM64`). */
+function architectureName(architecture: ecs.CpuArchitecture): unknown {
+  return (architecture as unknown as { _cpuArchitecture?: unknown })._cpuArchitecture;
+}
+
 function isArm64(architecture: ecs.CpuArchitecture | undefined): boolean {
-  // CpuArchitecture keeps its name private; CpuArchitecture.of('ARM64') is another instance than CpuArchitecture.ARM64.
-  return architecture !== undefined && (architecture === ecs.CpuArchitecture.ARM64 ||
-    (architecture as unknown as { _cpuArchitecture?: string })._cpuArchitecture === 'ARM64');
+  return architecture !== undefined && architectureName(architecture) === 'ARM64';
+}
+
+function checkCpuArchitecture(validator: PropValidator, architecture: ecs.CpuArchitecture | undefined): void {
+  if (architecture === undefined) return;
+  const name = architectureName(architecture);
+  validator.check('cpuArchitecture', name, name === 'X86_64' || name === 'ARM64',
+    'Fargate runs Linux tasks on CpuArchitecture.X86_64 or CpuArchitecture.ARM64 only.');
+}
+
+/** ECS quota (not adjustable): containers in one task definition. */
+const MAX_CONTAINERS = 10;
+
+/** A container health check within ECS's limits (aws-cdk-lib checks some only while synthesizing, without naming the prop). */
+function checkContainerHealthCheck(validator: PropValidator, prop: string, healthCheck: ecs.HealthCheck | undefined): void {
+  if (healthCheck === undefined) return;
+  validator.check(`${prop}.command`, healthCheck.command, healthCheck.command.length > 0,
+    'Give the command to run, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"].');
+  checkSeconds(validator, `${prop}.interval`, healthCheck.interval, 5, 300, 'Use a whole number of seconds from 5 to 300.');
+  checkSeconds(validator, `${prop}.timeout`, healthCheck.timeout, 2, 120, 'Use a whole number of seconds from 2 to 120.');
+  checkSeconds(validator, `${prop}.startPeriod`, healthCheck.startPeriod, 0, 300, 'Use a whole number of seconds from 0 to 300.');
+  validator.checkInteger(`${prop}.retries`, healthCheck.retries, 1, 10);
 }
 
 function checkOperations(validator: PropValidator, props: FargateWebServiceProps, enableAlarms: boolean): void {

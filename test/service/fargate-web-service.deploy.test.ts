@@ -438,3 +438,32 @@ describe('FargateWebService load balancer tokens', () => {
     });
   });
 });
+
+describe('FargateWebService containers', () => {
+  test.each([
+    [{ interval: Duration.seconds(1) }, /containerHealthCheck\.interval: received "1 second"\. Use a whole number of seconds from 5 to 300/],
+    [{ timeout: Duration.seconds(200) }, /containerHealthCheck\.timeout: received "3 minutes 20 seconds"\. Use a whole number of seconds from 2 to 120/],
+    [{ retries: 20 }, /containerHealthCheck\.retries: received 20\. Use a whole number from 1 to 10/],
+    [{ startPeriod: Duration.seconds(400) }, /containerHealthCheck\.startPeriod: received "6 minutes 40 seconds"\. Use a whole number of seconds from 0 to 300/],
+    [{ command: [] }, /containerHealthCheck\.command: received \[\]\. Give the command to run/],
+  ])('fails when the container health check has %p (outside ECS\'s limits)', (override, message) => {
+    expect(() => serviceStack({ containerHealthCheck: { command: ['CMD', 'true'], ...override } })).toThrow(message);
+  });
+
+  test('fails when a sidecar\'s health check is outside ECS\'s limits', () => {
+    const { web } = serviceStack();
+    expect(() => web.addSidecar('agent', { image: IMAGE, healthCheck: { command: ['CMD', 'true'], retries: 0 } }))
+      .toThrow(/options\.healthCheck\.retries: received 0/);
+  });
+
+  test('fails when cpuArchitecture is not one Fargate runs', () => {
+    expect(() => serviceStack({ cpuArchitecture: ecs.CpuArchitecture.of('MIPS') }))
+      .toThrow(/cpuArchitecture: received "MIPS"\. Fargate runs Linux tasks on CpuArchitecture\.X86_64 or CpuArchitecture\.ARM64 only/);
+  });
+
+  test('fails when an 11th container is added (ECS: at most 10 per task definition)', () => {
+    const { web } = serviceStack();
+    for (let i = 1; i < 10; i++) web.addSidecar(`sidecar${i}`, { image: IMAGE });
+    expect(() => web.addSidecar('sidecar10', { image: IMAGE })).toThrow(/id: received "sidecar10"\. A task definition holds at most 10 containers/);
+  });
+});

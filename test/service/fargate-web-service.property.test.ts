@@ -235,7 +235,7 @@ describe('FargateWebService property-based: AWS rules or EcsKitValidationError',
       const template = (stack.node.root as App).synth().getStackByName(stack.stackName).template;
       expectObeysAwsRules(template, input.cluster);
       accepted++;
-    }), { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) });
+    }), { numRuns: Number(process.env.PROPERTY_RUNS ?? 40) });
     // Not vacuous: a good share of the generated inputs are accepted.
     expect(accepted).toBeGreaterThan(3);
   });
@@ -266,6 +266,6 @@ describe('FargateWebService property-based: AWS rules or EcsKitValidationError',
       // THEN
       expectObeysAwsRules((stack.node.root as App).synth().getStackByName(stack.stackName).template,
         { natGateways: true, fargateCapacityProviders: true, namespace: true });
-    }), { numRuns: 15 });
+    }), { numRuns: 10 });
   });
 });

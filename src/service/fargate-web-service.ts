@@ -344,8 +344,7 @@ export interface FargateWebServiceOptions {
    * Weight of Fargate Spot in the capacity provider strategy (0–1000): with
    * `onDemandWeight` 1 and `spotWeight` 3, three of four tasks above
    * `onDemandBase` run on Spot. The cluster needs the Fargate capacity providers
-   * (checked when the cluster is defined in the app), and Fargate Spot runs only
-   * `CpuArchitecture.X86_64` tasks.
+   * (checked when the cluster is defined in the app).
    *
    * @default 0 - every task runs on regular Fargate
    */
@@ -1206,10 +1205,6 @@ function checkCapacity(validator: PropValidator, props: FargateWebServiceProps, 
     // Without spotWeight the service runs with the FARGATE launch type, which needs no capacity provider on the cluster.
     return;
   }
-  if (isArm64(props.cpuArchitecture)) {
-    validator.report('spotWeight', props.spotWeight,
-      'Fargate Spot runs only X86_64 tasks, and cpuArchitecture is ARM64: remove spotWeight, or use CpuArchitecture.X86_64 with an x86 image.');
-  }
   // The strategy the service writes, against the providers the cluster has (when it is defined in this app).
   if (inRange) checkCapacityProviderStrategy(validator, 'spotWeight', strategies, props.cluster);
 }
@@ -1217,10 +1212,6 @@ function checkCapacity(validator: PropValidator, props: FargateWebServiceProps, 
 /** The name of a CPU architecture (kept private by CpuArchitecture; `of('ARM64')` is another instance than `ARM64`). */
 function architectureName(architecture: ecs.CpuArchitecture): unknown {
   return (architecture as unknown as { _cpuArchitecture?: unknown })._cpuArchitecture;
-}
-
-function isArm64(architecture: ecs.CpuArchitecture | undefined): boolean {
-  return architecture !== undefined && architectureName(architecture) === 'ARM64';
 }
 
 function checkCpuArchitecture(validator: PropValidator, architecture: ecs.CpuArchitecture | undefined): void {

@@ -91,11 +91,12 @@ describe('FargateWebService capacity providers', () => {
     });
   });
 
-  test('fails when spotWeight is given with cpuArchitecture ARM64 (Fargate Spot runs only X86_64 tasks)', () => {
-    for (const cpuArchitecture of [ecs.CpuArchitecture.ARM64, ecs.CpuArchitecture.of('ARM64')]) {
-      expect(() => serviceStack({ spotWeight: 1, cpuArchitecture }))
-        .toThrow(/spotWeight: received 1\. Fargate Spot runs only X86_64 tasks, and cpuArchitecture is ARM64/);
-    }
+  test('Fargate Spot runs ARM64 tasks too (platform version 1.4.0, the default LATEST)', () => {
+    const { stack } = serviceStack({ spotWeight: 1, cpuArchitecture: ecs.CpuArchitecture.ARM64 });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: Match.arrayWith([{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }]),
+      PlatformVersion: Match.absent(),
+    });
   });
 
   test('a weight out of range is reported once, on its own prop', () => {

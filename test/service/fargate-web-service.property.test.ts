@@ -181,7 +181,6 @@ function expectObeysAwsRules(template: any, shape: ClusterShape): void {
       expect(s.Weight).toBeLessThanOrEqual(1000);
       expect(s.Base ?? 0).toBeGreaterThanOrEqual(0);
     }
-    expect(taskDefinition.RuntimePlatform.CpuArchitecture).toBe('X86_64');
   }
   for (const scService of service.ServiceConnectConfiguration?.Services ?? []) {
     expect(scService.PortName).toMatch(PORT_NAME);

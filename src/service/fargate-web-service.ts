@@ -1,6 +1,7 @@
 import {
   Duration,
   RemovalPolicy,
+  Tokenization,
   Validations,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cloudwatchActions,
@@ -14,10 +15,12 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { fargateSizeProblem } from './fargate-sizes';
-import { checkSeconds, markAsService } from './private/checks';
+import { checkSeconds, isSecondsBetween, markAsService } from './private/checks';
 import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
 import { webLoadBalancerOptions } from './private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from './shared-load-balancer';
+import { checkCapacityProviderStrategy } from '../cluster/capacity-provider-checks';
+import { logStreamPrefix, plainDescription, securityGroupDescription, serviceConnectPortName } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
@@ -37,7 +40,8 @@ export interface FargateWebServiceOptions {
   // ---- container
 
   /**
-   * Name of the web container (also its log stream prefix).
+   * Name of the web container (also its log stream prefix): 1 to 255 letters,
+   * digits, `_` and `-`, known at synth time (not a token).
    *
    * @default 'web'
    */
@@ -339,7 +343,8 @@ export interface FargateWebServiceOptions {
   /**
    * Weight of Fargate Spot in the capacity provider strategy (0–1000): with
    * `onDemandWeight` 1 and `spotWeight` 3, three of four tasks above
-   * `onDemandBase` run on Spot. The cluster needs the Fargate capacity providers.
+   * `onDemandBase` run on Spot. The cluster needs the Fargate capacity providers
+   * (checked when the cluster is defined in the app).
    *
    * @default 0 - every task runs on regular Fargate
    */
@@ -373,7 +378,9 @@ export interface FargateWebServiceOptions {
   readonly assignPublicIp?: boolean;
 
   /**
-   * Subnets of the tasks.
+   * Subnets of the tasks. A subnet type or group the VPC lacks is refused at
+   * synth time (a VPC without NAT gateways has no private subnets with egress:
+   * set `assignPublicIp: true`, or give isolated subnets with VPC endpoints).
    *
    * @default - private subnets with egress, or public subnets when `assignPublicIp` is true
    */
@@ -382,7 +389,7 @@ export interface FargateWebServiceOptions {
   // ---- operations
 
   /**
-   * Name of the ECS service.
+   * Name of the ECS service: 1 to 255 letters, digits, `_` and `-`.
    *
    * @default - CloudFormation generates a unique name
    */
@@ -396,7 +403,8 @@ export interface FargateWebServiceOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * What happens to the log group when it is removed from the stack.
+   * What happens to the log group when it is removed from the stack
+   * (`RemovalPolicy.SNAPSHOT` is refused: log groups cannot be snapshotted).
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -425,9 +433,12 @@ export interface FargateWebServiceOptions {
   readonly serviceConnectNamespace?: servicediscovery.INamespace;
 
   /**
-   * Service Connect DNS name of the service.
+   * Service Connect DNS name of the service: up to 63 lowercase letters, digits
+   * and `-`. It is also the port mapping name and the Cloud Map service name,
+   * unique in the namespace (two services with one name are refused).
    *
-   * @default - the container name
+   * @default - the container name in lowercase, other characters than letters,
+   * digits, `_` and `-` replaced by `-`, at most 64 characters
    */
   readonly serviceConnectDnsName?: string;
 
@@ -568,6 +579,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   private readonly logDriver: ecs.LogDriver;
   /** The service's id when its log group is shared: the prefix of all its log streams. */
   private readonly sharedLogStreamPrefix?: string;
+  /** Names of the task's containers: ECS refuses a task definition that repeats one. */
+  private readonly containerNames = new Set<string>();
 
   constructor(scope: Construct, id: string, props: FargateWebServiceProps) {
     super(scope, id);
@@ -581,20 +594,28 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     const maxHealthyPercent = props.maxHealthyPercent ?? 200;
     const { minCapacity, maxCapacity } = capacities(props);
     const enableAlarms = props.enableAlarms ?? props.alarmTopic !== undefined;
+    const assignPublicIp = props.assignPublicIp ?? false;
+    const capacityProviderStrategies = spotStrategy(props);
+    const serviceConnect = props.enableServiceConnect ? serviceConnectNames(props.serviceConnectDnsName, containerName) : undefined;
 
     const validator = new PropValidator(this, 'FargateWebService');
     validator.checkInteger('containerPort', containerPort, 1, 65535);
-    checkContainerName(validator, containerName);
+    checkContainerName(validator, containerName, 'containerName');
     checkSize(validator, cpu, memoryLimitMiB);
+    checkContainerHealthCheck(validator, 'containerHealthCheck', props.containerHealthCheck);
+    checkCpuArchitecture(validator, props.cpuArchitecture);
     validator.checkInteger('ephemeralStorageGiB', props.ephemeralStorageGiB, 21, 200,
       'Use a whole number of GiB from 21 to 200, or leave it out for the 20 GiB included with every task.');
     checkLoadBalancer(validator, props);
     checkTargetGroup(validator, props);
     checkScaling(validator, props, minCapacity, maxCapacity);
     checkDeployment(validator, props, minHealthyPercent, maxHealthyPercent);
-    checkCapacity(validator, props);
+    checkCapacity(validator, props, capacityProviderStrategies);
+    checkTaskSubnets(validator, props, assignPublicIp);
     checkOperations(validator, props, enableAlarms);
+    if (serviceConnect) checkServiceConnectNames(validator, this, props, serviceConnect);
     validator.throwIfInvalid();
+    if (serviceConnect) registerServiceConnectNames(this, props, serviceConnect);
 
     const vpc = props.cluster.vpc;
     this.sharedLoadBalancer = props.loadBalancer ?? new SharedLoadBalancer(this, 'LoadBalancer', {
@@ -608,9 +629,12 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    // In a shared log group, the service's id tells its log streams apart from those of the other services.
-    this.sharedLogStreamPrefix = props.logGroup ? id : undefined;
-    this.logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.sharedLogStreamPrefix ?? containerName });
+    // In a shared log group, the service's id tells its log streams apart from those of the other services
+    // (made a valid log stream name part: ids may hold ":" and "*", which log stream names refuse).
+    this.sharedLogStreamPrefix = props.logGroup ? logStreamPrefix(id) : undefined;
+    // Log stream names are <prefix>/<container name>/<task id>, at most 512 characters: logStreamPrefix
+    // keeps a prefix from a 255-character container name within that.
+    this.logDriver = ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(containerName) });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu,
@@ -624,13 +648,12 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     });
     this.grantPrincipal = this.taskDefinition.taskRole;
 
-    const serviceConnectName = props.serviceConnectDnsName ?? containerName;
     this.container = this.taskDefinition.addContainer(containerName, {
       image: props.image,
       containerName,
       essential: true,
-      portMappings: [props.enableServiceConnect
-        ? { containerPort, name: serviceConnectName, appProtocol: ecs.AppProtocol.http }
+      portMappings: [serviceConnect
+        ? { containerPort, name: serviceConnect.portName, appProtocol: ecs.AppProtocol.http }
         : { containerPort }],
       environment: props.environment,
       secrets: props.secrets,
@@ -639,6 +662,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
       logging: this.logDriver,
     });
+    this.containerNames.add(containerName);
     if (props.environment && Object.keys(props.environment).length > 0) {
       Validations.of(this.taskDefinition).acknowledge({
         id: 'AwsSolutions-ECS2',
@@ -648,11 +672,11 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
-      description: `Tasks of ${this.node.path}: HTTP from the load balancer on port ${containerPort} only`,
+      description: securityGroupDescription(
+        `Tasks of ${this.node.path}: HTTP from the load balancer on ${isUnresolved(containerPort) ? 'the container port' : `port ${containerPort}`} only`),
       allowAllOutbound: true,
     });
 
-    const assignPublicIp = props.assignPublicIp ?? false;
     this.service = new ecs.FargateService(this, 'Resource', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
@@ -663,23 +687,20 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       maxHealthyPercent,
       circuitBreaker: (props.circuitBreaker ?? true) ? { enable: true, rollback: true } : undefined,
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
-      capacityProviderStrategies: props.spotWeight ? [
-        { capacityProvider: 'FARGATE', base: props.onDemandBase ?? 0, weight: props.onDemandWeight ?? 1 },
-        { capacityProvider: 'FARGATE_SPOT', weight: props.spotWeight },
-      ] : undefined,
+      capacityProviderStrategies,
       assignPublicIp,
       vpcSubnets: props.taskSubnets ?? { subnetType: assignPublicIp ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [this.securityGroup],
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       enableECSManagedTags: true,
-      serviceConnectConfiguration: props.enableServiceConnect ? {
+      serviceConnectConfiguration: serviceConnect ? {
         namespace: props.serviceConnectNamespace?.namespaceArn,
-        services: [{ portMappingName: serviceConnectName, dnsName: serviceConnectName, port: containerPort }],
+        services: [{ portMappingName: serviceConnect.portName, dnsName: serviceConnect.dnsName, port: containerPort }],
       } : undefined,
     });
     this.connections = this.service.connections;
-    if (props.spotWeight) {
+    if (capacityProviderStrategies) {
       // A service that names capacity providers fails to create before the cluster has them associated
       // (aws-cdk-lib adds that association to the cluster at synthesis, so depend on the whole cluster).
       this.service.node.addDependency(props.cluster);
@@ -693,6 +714,12 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       });
     }
 
+    // aws-cdk-lib checks the slow start and stickiness durations and compares the health check
+    // interval with the timeout at synthesis, which values from tokens cannot pass: those are
+    // written to the target group directly (in seconds, as checkSeconds made sure they are given).
+    const interval = props.healthCheckInterval ?? Duration.seconds(15);
+    const timeout = props.healthCheckTimeout ?? Duration.seconds(5);
+    const healthCheckTimesKnown = !interval.isUnresolved() && !timeout.isUnresolved();
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc,
       targetType: elbv2.TargetType.IP,
@@ -700,18 +727,32 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       port: containerPort,
       targets: [this.service.loadBalancerTarget({ containerName, containerPort })],
       deregistrationDelay: props.deregistrationDelay ?? Duration.seconds(30),
-      stickinessCookieDuration: props.stickinessCookieDuration,
-      slowStart: props.slowStart,
+      stickinessCookieDuration: props.stickinessCookieDuration?.isUnresolved() ? undefined : props.stickinessCookieDuration,
+      slowStart: props.slowStart?.isUnresolved() ? undefined : props.slowStart,
       healthCheck: {
         enabled: true,
         path: props.healthCheckPath ?? '/',
         healthyHttpCodes: props.healthyHttpCodes ?? '200-399',
-        interval: props.healthCheckInterval ?? Duration.seconds(15),
-        timeout: props.healthCheckTimeout ?? Duration.seconds(5),
+        interval: healthCheckTimesKnown ? interval : undefined,
+        timeout: healthCheckTimesKnown ? timeout : undefined,
         healthyThresholdCount: props.healthyThresholdCount ?? 2,
         unhealthyThresholdCount: props.unhealthyThresholdCount ?? 3,
       },
     });
+    if (!healthCheckTimesKnown) {
+      const cfnTargetGroup = this.targetGroup.node.defaultChild as elbv2.CfnTargetGroup;
+      cfnTargetGroup.healthCheckIntervalSeconds = interval.toSeconds();
+      cfnTargetGroup.healthCheckTimeoutSeconds = timeout.toSeconds();
+    }
+    if (props.slowStart?.isUnresolved()) {
+      this.targetGroup.setAttribute('slow_start.duration_seconds', Tokenization.stringifyNumber(props.slowStart.toSeconds()));
+    }
+    if (props.stickinessCookieDuration?.isUnresolved()) {
+      this.targetGroup.setAttribute('stickiness.enabled', 'true');
+      this.targetGroup.setAttribute('stickiness.type', 'lb_cookie');
+      this.targetGroup.setAttribute('stickiness.lb_cookie.duration_seconds',
+        Tokenization.stringifyNumber(props.stickinessCookieDuration.toSeconds()));
+    }
     this.listenerRule = this.sharedLoadBalancer.addTargetGroup(this, 'ListenerRule', {
       targetGroup: this.targetGroup,
       hostHeaders: props.hostHeaders,
@@ -747,7 +788,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     let target5xxAlarm: cloudwatch.Alarm | undefined;
     if (enableAlarms || props.rollbackOnTarget5xx) {
       target5xxAlarm = new cloudwatch.Alarm(this, 'Target5xxAlarm', {
-        alarmDescription: `${this.node.path}: 10 or more 5xx responses from the tasks within 5 minutes`,
+        alarmDescription: alarmDescription(this, '10 or more 5xx responses from the tasks within 5 minutes'),
         metric: this.metricTarget5xxCount({ period: Duration.minutes(5) }),
         threshold: 10,
         evaluationPeriods: 1,
@@ -759,7 +800,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     if (enableAlarms) {
       this.alarms.push(
         new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
-          alarmDescription: `${this.node.path}: at least one task failed the load balancer health check for 3 minutes`,
+          alarmDescription: alarmDescription(this, 'at least one task failed the load balancer health check for 3 minutes'),
           metric: this.metricUnhealthyHostCount({ period: Duration.minutes(1) }),
           threshold: 1,
           evaluationPeriods: 3,
@@ -767,14 +808,14 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }),
         new cloudwatch.Alarm(this, 'CpuAlarm', {
-          alarmDescription: `${this.node.path}: average CPU utilization at or above 90% for 5 minutes`,
+          alarmDescription: alarmDescription(this, 'average CPU utilization at or above 90% for 5 minutes'),
           metric: this.metricCpuUtilization({ period: Duration.minutes(1) }),
           threshold: 90,
           evaluationPeriods: 5,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         }),
         new cloudwatch.Alarm(this, 'MemoryAlarm', {
-          alarmDescription: `${this.node.path}: average memory utilization at or above 90% for 5 minutes`,
+          alarmDescription: alarmDescription(this, 'average memory utilization at or above 90% for 5 minutes'),
           metric: this.metricMemoryUtilization({ period: Duration.minutes(1) }),
           threshold: 90,
           evaluationPeriods: 5,
@@ -806,15 +847,25 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
    */
   public addSidecar(id: string, options: ecs.ContainerDefinitionOptions): ecs.ContainerDefinition {
     const validator = new PropValidator(this, 'FargateWebService.addSidecar');
-    checkContainerName(validator, options.containerName ?? id, 'id');
-    validator.check('id', id, this.taskDefinition.node.tryFindChild(id) === undefined,
-      'Each container needs its own id: this one is already used in the task definition.');
+    const containerName = options.containerName ?? id;
+    const nameProp = options.containerName !== undefined ? 'options.containerName' : 'id';
+    checkContainerName(validator, containerName, nameProp);
+    checkContainerHealthCheck(validator, 'options.healthCheck', options.healthCheck);
+    if (this.containerNames.size >= MAX_CONTAINERS) {
+      validator.report('id', id, `A task definition holds at most ${MAX_CONTAINERS} containers (an ECS quota), and this one has ${MAX_CONTAINERS} already.`);
+    } else if (this.taskDefinition.node.tryFindChild(id) !== undefined) {
+      validator.report('id', id, 'Each container needs its own id: this one is already used in the task definition.');
+    } else if (this.containerNames.has(containerName)) {
+      validator.report(nameProp, containerName,
+        'ECS refuses a task definition with two containers of the same name: give the sidecar another containerName.');
+    }
     validator.throwIfInvalid();
+    this.containerNames.add(containerName);
     return this.taskDefinition.addContainer(id, {
       essential: false,
       logging: options.logging ?? ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
-        streamPrefix: this.sharedLogStreamPrefix ?? options.containerName ?? id,
+        streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(containerName),
       }),
       ...options,
     });
@@ -873,9 +924,155 @@ function serviceUrl(loadBalancerUrl: string, hostHeaders?: string[], pathPattern
   return `${base}${fixed.startsWith('/') ? fixed : `/${fixed}`}`;
 }
 
-function checkContainerName(validator: PropValidator, name: string, prop = 'containerName'): void {
+/**
+ * Container names (ECS: up to 255 letters, digits, `_` and `-`) are refused
+ * rather than derived: the user typed them, and they appear in the console,
+ * in `docker` commands and in log stream names. They must be known at synth
+ * time: the log stream prefix and the Service Connect names derive from them,
+ * and they must be unique in the task definition.
+ */
+function checkContainerName(validator: PropValidator, name: string, prop: string): void {
+  if (isUnresolved(name)) {
+    validator.report(prop, name, 'A container name cannot come from a token: the log stream prefix and the Service Connect ' +
+      'names are derived from it and it must be unique in the task. Use a plain string (e.g. "web").');
+    return;
+  }
   validator.check(prop, name, /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/.test(name),
     'Use 1 to 255 letters, digits, "_" and "-", starting with a letter or digit (e.g. "web").');
+}
+
+/** An alarm description with the construct path (any characters, any length) made to fit CloudWatch's 1024 characters. */
+function alarmDescription(scope: Construct, what: string): string {
+  return plainDescription(`${scope.node.path}: ${what}`, 1024);
+}
+
+/** The capacity provider strategy the service writes: Fargate Spot with on-demand Fargate, or none (launch type FARGATE). */
+function spotStrategy(props: FargateWebServiceProps): ecs.CapacityProviderStrategy[] | undefined {
+  if (!props.spotWeight) return undefined;
+  return [
+    { capacityProvider: 'FARGATE', base: props.onDemandBase ?? 0, weight: props.onDemandWeight ?? 1 },
+    { capacityProvider: 'FARGATE_SPOT', weight: props.spotWeight },
+  ];
+}
+
+/** The Service Connect port mapping name (also the Cloud Map discovery name) and client DNS name of a service. */
+interface ServiceConnectNames {
+  readonly portName: string;
+  readonly dnsName: string;
+}
+
+/**
+ * The port mapping name must be lowercase letters, digits, `_` and `-` (at most
+ * 64), and becomes the Cloud Map service name; the DNS name (lowercase letters,
+ * digits, `_`, `-` and `.`) is what clients call. Both are derived from the
+ * container name unless `serviceConnectDnsName` is given.
+ */
+function serviceConnectNames(dnsName: string | undefined, containerName: string): ServiceConnectNames {
+  const fromContainer = serviceConnectPortName(containerName);
+  if (dnsName === undefined) return { portName: fromContainer, dnsName: fromContainer };
+  return { portName: isUnresolved(dnsName) ? fromContainer : serviceConnectPortName(dnsName), dnsName };
+}
+
+/** The Service Connect names taken in each namespace (the namespace object, or the cluster for its default one). */
+const SERVICE_CONNECT_NAMES = new WeakMap<object, Map<string, string>>();
+
+function serviceConnectScope(props: FargateWebServiceProps): object | undefined {
+  return props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace;
+}
+
+function serviceConnectKeys(names: ServiceConnectNames): string[] {
+  return [`discovery:${names.portName}`, ...isUnresolved(names.dnsName) ? [] : [`dns:${names.dnsName}`]];
+}
+
+/**
+ * Two services of one namespace with the same discovery or DNS name: the
+ * second fails to deploy (Cloud Map names are unique in a namespace).
+ */
+function checkServiceConnectNames(validator: PropValidator, scope: Construct, props: FargateWebServiceProps, names: ServiceConnectNames): void {
+  const namespace = serviceConnectScope(props);
+  const taken = namespace ? SERVICE_CONNECT_NAMES.get(namespace) : undefined;
+  if (!taken) return;
+  for (const key of serviceConnectKeys(names)) {
+    const other = taken.get(key);
+    if (other === undefined || other === scope.node.path) continue;
+    const name = key.slice(key.indexOf(':') + 1);
+    validator.report(props.serviceConnectDnsName !== undefined ? 'serviceConnectDnsName' : 'containerName', name,
+      `The service ${other} already uses the Service Connect name "${name}" in this namespace, and Cloud Map names are unique ` +
+      'in a namespace: give this service its own serviceConnectDnsName (e.g. "api").');
+    return;
+  }
+}
+
+function registerServiceConnectNames(scope: Construct, props: FargateWebServiceProps, names: ServiceConnectNames): void {
+  const namespace = serviceConnectScope(props);
+  if (!namespace) return;
+  const taken = SERVICE_CONNECT_NAMES.get(namespace) ?? new Map<string, string>();
+  SERVICE_CONNECT_NAMES.set(namespace, taken);
+  for (const key of serviceConnectKeys(names)) taken.set(key, scope.node.path);
+}
+
+/** The subnets of a VPC of the type a selection names (as aws-cdk-lib's selectSubnets groups them). */
+function subnetsOfType(vpc: ec2.IVpc, type: ec2.SubnetType): ec2.ISubnet[] {
+  switch (type) {
+    case ec2.SubnetType.PUBLIC: return vpc.publicSubnets;
+    case ec2.SubnetType.PRIVATE_ISOLATED: return vpc.isolatedSubnets;
+    default: return vpc.privateSubnets;
+  }
+}
+
+const SUBNET_TYPE_NAMES: [ec2.SubnetType, string][] = [
+  [ec2.SubnetType.PUBLIC, 'SubnetType.PUBLIC'],
+  [ec2.SubnetType.PRIVATE_WITH_EGRESS, 'SubnetType.PRIVATE_WITH_EGRESS'],
+  [ec2.SubnetType.PRIVATE_ISOLATED, 'SubnetType.PRIVATE_ISOLATED'],
+];
+
+function subnetTypeName(type: ec2.SubnetType): string {
+  return enumName(ec2.SubnetType, 'SubnetType', type);
+}
+
+/**
+ * Checks that the task subnets exist before aws-cdk-lib selects them (its
+ * error names neither the construct nor the prop to change). A VPC without
+ * NAT gateways has no private subnets with egress, the default.
+ */
+function checkTaskSubnets(validator: PropValidator, props: FargateWebServiceProps, assignPublicIp: boolean): void {
+  const vpc = props.cluster.vpc;
+  const given = props.taskSubnets;
+  const selection = given ?? { subnetType: assignPublicIp ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  // Looked-up VPCs may not list every subnet; explicit subnets are taken as they are.
+  if (selection.subnets !== undefined || (vpc as unknown as { incompleteSubnetDefinition?: boolean }).incompleteSubnetDefinition) return;
+  const types = SUBNET_TYPE_NAMES.filter(([type]) => subnetsOfType(vpc, type).length > 0).map(([, name]) => name);
+  const has = types.length > 0 ? `it has ${types.join(', ')}` : 'it has none';
+  if (selection.subnetType !== undefined && selection.subnetGroupName !== undefined) {
+    validator.report('taskSubnets', `${subnetTypeName(selection.subnetType)} and "${selection.subnetGroupName}"`,
+      'Give either subnetType or subnetGroupName, not both.');
+  } else if (selection.subnetType !== undefined && subnetsOfType(vpc, selection.subnetType).length === 0) {
+    const received = given ? subnetTypeName(selection.subnetType) : `${subnetTypeName(selection.subnetType)} (the default)`;
+    const fix = selection.subnetType === ec2.SubnetType.PRIVATE_WITH_EGRESS && !given
+      ? 'set assignPublicIp: true to run the tasks in public subnets (they need no NAT gateway and still accept traffic only from ' +
+        'the load balancer), set taskSubnets to subnets whose tasks reach ECR, S3 and CloudWatch Logs (e.g. isolated subnets with VPC ' +
+        'endpoints), or give the VPC a NAT gateway (EcsCluster: natGateways: 1).'
+      : selection.subnetType === ec2.SubnetType.PUBLIC && !given
+        ? 'set taskSubnets to subnets the tasks can reach ECR, S3 and CloudWatch Logs from (with assignPublicIp: false: private ' +
+          'subnets with a NAT gateway, or isolated subnets with VPC endpoints), or add public subnets to the VPC.'
+        : 'choose a subnet type the VPC has.';
+    validator.report('taskSubnets', received, `The VPC ${vpc.node.path} has no subnets of this type (${has}): ${fix}`);
+  } else if (selection.subnetGroupName !== undefined && !isUnresolved(selection.subnetGroupName)) {
+    // aws-cdk-lib's own naming: a subnet group's name is its subnets' construct id without "Subnet<n>".
+    const all = [...vpc.publicSubnets, ...vpc.privateSubnets, ...vpc.isolatedSubnets];
+    const names = [...new Set(all.map(subnet => subnet.node.id.replace(/Subnet\d+$/, '')))];
+    if (!names.includes(selection.subnetGroupName)) {
+      validator.report('taskSubnets', selection.subnetGroupName,
+        `The VPC ${vpc.node.path} has no subnet group of this name (it has ${names.map(n => JSON.stringify(n)).join(', ') || 'none'}): ` +
+        'give the name of one of its subnet groups, or a subnetType.');
+    }
+  }
+}
+
+/** Renders an enum value by its name (`RetentionDays.FIVE_DAYS`, not `5`), or as it is when it is not a member. */
+function enumName(enumObject: object, enumLabel: string, value: unknown): string {
+  const key = Object.entries(enumObject).find(([name, member]) => member === value && Number.isNaN(Number(name)))?.[0];
+  return key !== undefined ? `${enumLabel}.${key}` : String(value);
 }
 
 function checkSize(validator: PropValidator, cpu: number, memoryLimitMiB: number): void {
@@ -928,7 +1125,8 @@ function checkTargetGroup(validator: PropValidator, props: FargateWebServiceProp
   const timeout = props.healthCheckTimeout ?? Duration.seconds(5);
   checkSeconds(validator, 'healthCheckInterval', props.healthCheckInterval, 5, 300, 'Use a whole number of seconds from 5 to 300.');
   checkSeconds(validator, 'healthCheckTimeout', props.healthCheckTimeout, 2, 120, 'Use a whole number of seconds from 2 to 120.');
-  if (!interval.isUnresolved() && !timeout.isUnresolved() && timeout.toMilliseconds() >= interval.toMilliseconds()) {
+  const inRange = isSecondsBetween(interval, 5, 300) && isSecondsBetween(timeout, 2, 120);
+  if (inRange && !interval.isUnresolved() && !timeout.isUnresolved() && timeout.toMilliseconds() >= interval.toMilliseconds()) {
     validator.report('healthCheckTimeout', timeout.toHumanString(),
       `The timeout must be shorter than healthCheckInterval (${interval.toHumanString()}): shorten it or lengthen the interval.`);
   }
@@ -942,14 +1140,28 @@ function checkTargetGroup(validator: PropValidator, props: FargateWebServiceProp
 
 function checkScaling(validator: PropValidator, props: FargateWebServiceProps, min: number, max: number): void {
   const desired = props.desiredCount;
+  const fromToken = (['desiredCount', 'minCapacity', 'maxCapacity'] as const).filter(prop => isUnresolved(props[prop]));
+  const missing = (['minCapacity', 'maxCapacity'] as const).filter(prop => props[prop] === undefined);
+  if (fromToken.length > 0 && missing.length > 0) {
+    validator.report(missing[0], undefined, `${fromToken.join(' and ')} ${fromToken.length > 1 ? 'come' : 'comes'} from a token, and the ` +
+      'default task counts are computed from the other counts, which cannot be done before deployment: give both minCapacity and maxCapacity.');
+  }
   validator.checkInteger('desiredCount', props.desiredCount, 0, 5000);
   validator.checkInteger('minCapacity', props.minCapacity, 0, 5000);
   validator.checkInteger('maxCapacity', props.maxCapacity, 1, 5000);
-  if (!isUnresolved(min) && !isUnresolved(max) && min > max) {
+  // The counts are compared only when each is a valid count, so that one wrong value is reported once.
+  const validCount = (value: number | undefined) =>
+    value === undefined || isUnresolved(value) || (Number.isInteger(value) && value >= 0 && value <= 5000);
+  const comparable = [desired, props.minCapacity, props.maxCapacity].every(validCount);
+  if (comparable && !isUnresolved(min) && !isUnresolved(max) && min > max) {
     validator.report('minCapacity', min, `minCapacity must not exceed maxCapacity (${max}): lower minCapacity or raise maxCapacity.`);
-  } else if (desired !== undefined && !isUnresolved(desired) && (desired < min || desired > max)) {
+  } else if (comparable && desired !== undefined && !isUnresolved(desired) && (desired < min || desired > max)) {
     validator.report('desiredCount', desired, `The desired count must lie between minCapacity (${min}) and maxCapacity (${max}).`);
   }
+  checkScalingTargets(validator, props);
+}
+
+function checkScalingTargets(validator: PropValidator, props: FargateWebServiceProps): void {
   for (const prop of ['targetCpuUtilizationPercent', 'targetMemoryUtilizationPercent'] as const) {
     const value = props[prop];
     if (value !== undefined) {
@@ -976,26 +1188,80 @@ function checkDeployment(validator: PropValidator, props: FargateWebServiceProps
   }
 }
 
-function checkCapacity(validator: PropValidator, props: FargateWebServiceProps): void {
-  validator.checkInteger('spotWeight', props.spotWeight, 0, 1000);
-  validator.checkInteger('onDemandWeight', props.onDemandWeight, 0, 1000);
-  validator.checkInteger('onDemandBase', props.onDemandBase, 0, 100_000);
-  if (!props.spotWeight) {
+function checkCapacity(validator: PropValidator, props: FargateWebServiceProps, strategies: ecs.CapacityProviderStrategy[] | undefined): void {
+  const ranges = { spotWeight: 1000, onDemandWeight: 1000, onDemandBase: 100_000 };
+  let inRange = true;
+  for (const [prop, max] of Object.entries(ranges) as [keyof typeof ranges, number][]) {
+    const value = props[prop];
+    validator.checkInteger(prop, value, 0, max);
+    inRange &&= value === undefined || isUnresolved(value) || (Number.isInteger(value) && value >= 0 && value <= max);
+  }
+  if (!strategies) {
     for (const prop of ['onDemandWeight', 'onDemandBase'] as const) {
       if (props[prop] !== undefined) {
         validator.report(prop, props[prop], 'Only used with Fargate Spot: set spotWeight too (e.g. 1), or remove it.');
       }
     }
+    // Without spotWeight the service runs with the FARGATE launch type, which needs no capacity provider on the cluster.
+    return;
   }
+  // The strategy the service writes, against the providers the cluster has (when it is defined in this app).
+  if (inRange) checkCapacityProviderStrategy(validator, 'spotWeight', strategies, props.cluster);
+}
+
+/** The name of a CPU architecture (kept private by CpuArchitecture; `of('ARM64')` is another instance than `ARM64`). */
+function architectureName(architecture: ecs.CpuArchitecture): unknown {
+  return (architecture as unknown as { _cpuArchitecture?: unknown })._cpuArchitecture;
+}
+
+function checkCpuArchitecture(validator: PropValidator, architecture: ecs.CpuArchitecture | undefined): void {
+  if (architecture === undefined) return;
+  const name = architectureName(architecture);
+  validator.check('cpuArchitecture', name, name === 'X86_64' || name === 'ARM64',
+    'Fargate runs Linux tasks on CpuArchitecture.X86_64 or CpuArchitecture.ARM64 only.');
+}
+
+/** ECS quota (not adjustable): containers in one task definition. */
+const MAX_CONTAINERS = 10;
+
+/** A container health check within ECS's limits (aws-cdk-lib checks some only while synthesizing, without naming the prop). */
+function checkContainerHealthCheck(validator: PropValidator, prop: string, healthCheck: ecs.HealthCheck | undefined): void {
+  if (healthCheck === undefined) return;
+  validator.check(`${prop}.command`, healthCheck.command, healthCheck.command.length > 0,
+    'Give the command to run, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"].');
+  checkSeconds(validator, `${prop}.interval`, healthCheck.interval, 5, 300, 'Use a whole number of seconds from 5 to 300.');
+  checkSeconds(validator, `${prop}.timeout`, healthCheck.timeout, 2, 120, 'Use a whole number of seconds from 2 to 120.');
+  checkSeconds(validator, `${prop}.startPeriod`, healthCheck.startPeriod, 0, 300, 'Use a whole number of seconds from 0 to 300.');
+  validator.checkInteger(`${prop}.retries`, healthCheck.retries, 1, 10);
 }
 
 function checkOperations(validator: PropValidator, props: FargateWebServiceProps, enableAlarms: boolean): void {
-  validator.check('logRetention', 'INFINITE', props.logRetention !== logs.RetentionDays.INFINITE,
-    'Logs must expire: choose a finite retention such as logs.RetentionDays.THREE_MONTHS.');
+  if (props.serviceName !== undefined) {
+    validator.check('serviceName', props.serviceName, /^[A-Za-z0-9_-]{1,255}$/.test(props.serviceName),
+      'Use 1 to 255 letters, digits, "_" and "-" (e.g. "shop-web").');
+  }
+  const retention = props.logRetention;
+  if (retention !== undefined && !isUnresolved(retention)) {
+    if (retention === logs.RetentionDays.INFINITE) {
+      validator.report('logRetention', enumName(logs.RetentionDays, 'RetentionDays', retention),
+        'Logs must expire: choose a finite retention such as logs.RetentionDays.THREE_MONTHS.');
+    } else if (!Object.values(logs.RetentionDays).includes(retention)) {
+      validator.report('logRetention', retention,
+        'CloudWatch Logs accepts only the retentions of logs.RetentionDays: use one of them, e.g. logs.RetentionDays.ONE_MONTH.');
+    }
+  }
+  if (props.logRemovalPolicy === RemovalPolicy.SNAPSHOT) {
+    validator.report('logRemovalPolicy', enumName(RemovalPolicy, 'RemovalPolicy', props.logRemovalPolicy),
+      'A log group cannot be snapshotted, so CloudFormation would refuse the template: use RemovalPolicy.RETAIN or RemovalPolicy.DESTROY.');
+  }
   if (props.logGroup) {
+    const rendered = {
+      logRetention: enumName(logs.RetentionDays, 'RetentionDays', props.logRetention),
+      logRemovalPolicy: enumName(RemovalPolicy, 'RemovalPolicy', props.logRemovalPolicy),
+    };
     for (const prop of ['logRetention', 'logRemovalPolicy'] as const) {
       if (props[prop] !== undefined) {
-        validator.report(prop, props[prop], `It applies only to the log group the service creates, and logGroup is given (${props.logGroup.node.path}): ` +
+        validator.report(prop, rendered[prop], `It applies only to the log group the service creates, and logGroup is given (${props.logGroup.node.path}): ` +
           'set it on that log group (for a FargateWebServiceGroup: on the group), or remove it.');
       }
     }

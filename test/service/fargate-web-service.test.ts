@@ -151,7 +151,7 @@ describe('FargateWebService defaults', () => {
     const otherCluster = testCluster(other);
     const otherLogs = new logs.LogGroup(other, 'Shared');
     expect(errorOf(() => new FargateWebService(other, 'Web', { cluster: otherCluster, image: IMAGE, logGroup: otherLogs, logRetention: logs.RetentionDays.ONE_DAY })).message)
-      .toMatch(/logRetention: received 1\. It applies only to the log group the service creates, and logGroup is given \(Default\/Shared\)/);
+      .toMatch(/logRetention: received "RetentionDays\.ONE_DAY"\. It applies only to the log group the service creates, and logGroup is given \(Default\/Shared\)/);
   });
 
   test('target group: IP targets, health check on /, 30 s deregistration delay', () => {
@@ -784,7 +784,7 @@ describe('FargateWebService bad input', () => {
     ['deregistrationDelay', Duration.hours(2), /deregistrationDelay: received "2 hours"\. Use a whole number of seconds from 0 to 3600/],
     ['slowStart', Duration.seconds(10), /slowStart: received "10 seconds"\. Use a whole number of seconds from 30 to 900/],
     ['maxHealthyPercent', 100, /maxHealthyPercent: received 100\. Must be more than minHealthyPercent \(100\)/],
-    ['logRetention', logs.RetentionDays.INFINITE, /logRetention: received "INFINITE"\. Logs must expire/],
+    ['logRetention', logs.RetentionDays.INFINITE, /logRetention: received "RetentionDays\.INFINITE"\. Logs must expire/],
     ['ingressCidrs', ['10.0.0.0/33'], /ingressCidrs: received "10\.0\.0\.0\/33"\. Use an IPv4 CIDR block/],
     ['onDemandBase', 1, /onDemandBase: received 1\. Only used with Fargate Spot/],
     ['spotWeight', 2000, /spotWeight: received 2000\. Use a whole number from 0 to 1000/],

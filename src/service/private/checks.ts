@@ -26,9 +26,23 @@ export function isSecondsBetween(duration: Duration, min: number, max: number): 
   return Number.isInteger(seconds) && seconds >= min && seconds <= max;
 }
 
-/** Checks a Duration prop: whole seconds in [min, max], reported with a human-readable value. */
+/**
+ * Checks a Duration prop: whole seconds in [min, max], reported with a human-readable value.
+ *
+ * A duration from a token is written to the template in seconds, and
+ * aws-cdk-lib converts it only when it was given in seconds: any other unit
+ * fails at synthesis with an error naming neither the construct nor the prop.
+ */
 export function checkSeconds(validator: PropValidator, prop: string, duration: Duration | undefined, min: number, max: number, fix: string): void {
-  if (duration === undefined || duration.isUnresolved()) return;
+  if (duration === undefined) return;
+  if (duration.isUnresolved()) {
+    if (duration.unitLabel() !== 'seconds') {
+      validator.report(prop, `a token in ${duration.unitLabel()}`,
+        'A duration from a token (e.g. a parameter) must be given in seconds, e.g. Duration.seconds(param.valueAsNumber): ' +
+        'it is written to the template in seconds and cannot be converted before deployment.');
+    }
+    return;
+  }
   validator.check(prop, duration.toHumanString(), isSecondsBetween(duration, min, max), fix);
 }
 
@@ -48,6 +62,11 @@ export function isWorldCidr(cidr: string): boolean {
 /** Checks ingress CIDR blocks: at least one, each an IPv4 or IPv6 CIDR. */
 export function checkCidrs(validator: PropValidator, prop: string, cidrs: string[] | undefined): void {
   if (cidrs === undefined) return;
+  if (Token.isUnresolved(cidrs)) {
+    validator.report(prop, '(a list token)', 'A list from a token (e.g. a CommaDelimitedList parameter) cannot be used: one ingress rule ' +
+      'is written per CIDR block. Give an array of strings, each of which may be a token (e.g. Fn.select(0, param.valueAsList)).');
+    return;
+  }
   if (cidrs.length === 0) {
     validator.report(prop, cidrs, 'Give at least one CIDR block (e.g. "0.0.0.0/0" for everyone, "10.0.0.0/8" for a private network).');
   }

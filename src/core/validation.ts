@@ -66,3 +66,25 @@ export function describeValue(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * Whether `value` is a member of a TypeScript enum (numeric or string). For
+ * numeric enums the reverse mapping's names are not members.
+ */
+export function isEnumMember(enumObject: object, value: unknown): boolean {
+  return Object.entries(enumObject).some(([key, member]) => member === value && !/^\d+$/.test(key));
+}
+
+/**
+ * An enum value as a `received` value for `PropValidator`: messages show the
+ * member's name (`RetentionDays.FIVE_DAYS`), not its number (`5`) or string;
+ * a value that is not a member shows as itself (`0`). Unresolved tokens are
+ * returned unchanged, so the validator still skips them.
+ */
+export function enumMember(enumName: string, enumObject: object, value: unknown): unknown {
+  if (isUnresolved(value)) return value;
+  const name = Object.entries(enumObject).find(([key, member]) => member === value && !/^\d+$/.test(key))?.[0];
+  if (name === undefined) return value;
+  // describeValue renders what JSON cannot (toJSON returns undefined) with String(): the bare name.
+  return { toJSON: () => undefined, toString: () => `${enumName}.${name}` };
+}

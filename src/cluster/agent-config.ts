@@ -1,4 +1,4 @@
-import { PropValidator, isUnresolved } from '../core/validation';
+import { PropValidator, isUnresolved, renderedAs } from '../core/validation';
 
 /**
  * The ECS agent configuration of Amazon Linux container instances, written to
@@ -48,7 +48,7 @@ export function validateAgentSettings(validator: PropValidator, prop: string, se
   let bytes = 0;
   for (const [key, value] of Object.entries(settings)) {
     if (isUnresolved(key)) {
-      validator.report(prop, key, 'Agent setting keys cannot be tokens: they are written into the instances\' user data at synth time. Use a literal key, e.g. ECS_IMAGE_PULL_BEHAVIOR.');
+      validator.report(prop, renderedAs('a token'), 'Agent setting keys cannot be tokens: they are written into the instances\' user data at synth time. Use a literal key, e.g. ECS_IMAGE_PULL_BEHAVIOR.');
       continue;
     }
     if (!KEY_PATTERN.test(key)) {
@@ -65,7 +65,7 @@ export function validateAgentSettings(validator: PropValidator, prop: string, se
       continue;
     }
     if (isUnresolved(value)) {
-      validator.report(`${prop}.${key}`, value,
+      validator.report(`${prop}.${key}`, renderedAs('a token'),
         'Agent setting values cannot be tokens: they are written into the instances\' user data, which runs as root, and a deploy-time value ' +
         'cannot be checked for line breaks. Use a literal value.');
       continue;

@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { agentConfigUserData, validateAgentSettings } from './agent-config';
 import { derivedCapacityProviderName, isValidCapacityProviderName } from './capacity-provider-names';
 import { EcsImageFamily, EcsMachineImage, hasNvidiaGpu } from './machine-image';
-import { PropValidator, describeValue, isUnresolved } from '../core/validation';
+import { PropValidator, describeValue, isUnresolved, renderedAs } from '../core/validation';
 
 /**
  * Options for a group of EC2 container instances: an Auto Scaling group on a
@@ -251,7 +251,7 @@ function validateInstanceTypes(validator: PropValidator, prop: string, options: 
   for (const instanceType of instanceTypes ?? []) {
     const name = instanceType === undefined || instanceType === null ? String(instanceType) : instanceType.toString();
     if (Token.isUnresolved(name)) {
-      validator.report(`${prop}.instanceTypes`, name,
+      validator.report(`${prop}.instanceTypes`, renderedAs('a token'),
         'Instance types cannot be tokens: the kit picks the machine image (x86_64 or ARM64) from them at synth time. Use literal types, e.g. "m7g.large".');
       valid = false;
     } else if (!INSTANCE_TYPE_PATTERN.test(name)) {

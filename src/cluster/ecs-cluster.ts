@@ -16,9 +16,9 @@ import {
   aws_servicediscovery as cloudmap,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { FARGATE_CAPACITY_PROVIDERS, checkCapacityProviderStrategy } from './capacity-provider-checks';
+import { checkCapacityProviderStrategy } from './capacity-provider-checks';
 import { Ec2Capacity, Ec2CapacityOptions, createEc2Capacity, validateEc2CapacityOptions } from './ec2-capacity';
-import { PropValidator, enumMember, isEnumMember, isUnresolved } from '../core/validation';
+import { PropValidator, enumMember, isEnumMember, isUnresolved, renderedAs } from '../core/validation';
 
 /**
  * Properties of an `EcsCluster`.
@@ -175,6 +175,11 @@ export class EcsCluster extends Resource implements ecs.ICluster {
   public readonly executeCommandLogGroup?: logs.LogGroup;
 
   private readonly _ec2Capacities: Ec2Capacity[] = [];
+  /**
+   * The EC2 capacity providers named with `capacityProviderName`, by that name:
+   * aws-cdk-lib knows them by their deploy-time reference only.
+   */
+  private readonly namedCapacityProviders = new Map<string, string>();
   /** NAT gateways of the VPC this construct created; undefined when the user gave the VPC. */
   private readonly ownVpcNatGateways?: number;
 
@@ -253,9 +258,14 @@ export class EcsCluster extends Resource implements ecs.ICluster {
       // Checked once the cluster's Fargate providers and first EC2 group exist, so that
       // the strategy can only name providers the cluster has.
       const strategyValidator = new PropValidator(this, 'EcsCluster');
-      validateDefaultStrategy(strategyValidator, props.defaultCapacityProviderStrategy, this.cluster);
+      validateDefaultStrategy(strategyValidator, props.defaultCapacityProviderStrategy, this.cluster, this.namedCapacityProviders);
       strategyValidator.throwIfInvalid();
-      this.cluster.addDefaultCapacityProviderStrategy(props.defaultCapacityProviderStrategy);
+      // A provider named by its capacityProviderName becomes its reference, which aws-cdk-lib
+      // requires (and which makes the association wait for the provider).
+      this.cluster.addDefaultCapacityProviderStrategy(props.defaultCapacityProviderStrategy.map(entry => ({
+        ...entry,
+        capacityProvider: this.namedCapacityProviders.get(entry.capacityProvider) ?? entry.capacityProvider,
+      })));
     }
   }
 
@@ -280,13 +290,14 @@ export class EcsCluster extends Resource implements ecs.ICluster {
     validateEc2CapacityOptions(validator, `addEc2Capacity(${id})`, options, {
       vpc: this.vpc,
       ownVpcNatGateways: this.ownVpcNatGateways,
-      capacityProviderNames: this._ec2Capacities
-        .map(c => c.capacityProvider.capacityProviderName)
-        .filter(name => !Token.isUnresolved(name)),
+      capacityProviderNames: [...this.namedCapacityProviders.keys()].filter(name => !Token.isUnresolved(name)),
     });
     validator.throwIfInvalid();
     const capacity = createEc2Capacity(new Construct(this, id), options, { cluster: this.cluster, vpc: this.vpc });
     this._ec2Capacities.push(capacity);
+    if (options.capacityProviderName !== undefined) {
+      this.namedCapacityProviders.set(options.capacityProviderName, capacity.capacityProvider.capacityProviderName);
+    }
     return capacity;
   }
 
@@ -389,7 +400,7 @@ function validateClusterProps(validator: PropValidator, props: EcsClusterProps):
     // Both shape the VPC at synth time (subnets per zone, routes per NAT gateway).
     for (const prop of ['maxAzs', 'natGateways'] as const) {
       if (isUnresolved(props[prop])) {
-        validator.report(prop, props[prop], 'It cannot be a token: the VPC\'s subnets and routes are laid out at synth time. Use a literal number.');
+        validator.report(prop, renderedAs('a token'), 'It cannot be a token: the VPC\'s subnets and routes are laid out at synth time. Use a literal number.');
       }
     }
     const maxAzs = props.maxAzs ?? 2;
@@ -446,25 +457,23 @@ function validateNamespaceName(validator: PropValidator, props: EcsClusterProps)
 /**
  * The default strategy against the providers the cluster has (Fargate ones,
  * and the EC2 group of the ec2Capacity prop): weights, bases, duplicates,
- * mixing, and names aws-cdk-lib would misread.
+ * mixing, unknown providers.
  */
-function validateDefaultStrategy(validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], cluster: ecs.Cluster): void {
+function validateDefaultStrategy(
+  validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], cluster: ecs.Cluster, named: Map<string, string>): void {
   const prop = 'defaultCapacityProviderStrategy';
-  checkCapacityProviderStrategy(validator, prop, strategy, cluster);
-  const known = cluster.capacityProviderNames;
+  // The checker compares names with the cluster's; EC2 providers can be named by their
+  // capacityProviderName too (literal, or the token the user gave).
+  // (aws-cdk-lib's own names for EC2 providers are their references: tokens that no user could have typed.)
+  const known = [...cluster.capacityProviderNames.filter(name => !isUnresolved(name)), ...named.keys()];
+  const clusterView = { node: cluster.node, capacityProviderNames: known } as unknown as ecs.ICluster;
+  checkCapacityProviderStrategy(validator, prop, strategy, clusterView);
   for (const entry of strategy) {
     if (isUnresolved(entry.capacityProvider) && !known.includes(entry.capacityProvider)) {
-      validator.report(`${prop}[].capacityProvider`, entry.capacityProvider,
+      validator.report(`${prop}[].capacityProvider`, renderedAs('a token'),
         'The default strategy can only name capacity providers of this cluster, known at synth time: use "FARGATE", "FARGATE_SPOT", ' +
-        'or cluster.ec2Capacities[i].capacityProvider.capacityProviderName.');
+        'or the capacityProviderName given to ec2Capacity.');
     }
-  }
-  // aws-cdk-lib takes any name containing FARGATE for a Fargate provider, and then refuses the strategy as mixed.
-  const names = strategy.map(s => s.capacityProvider).filter(n => typeof n === 'string' && !isUnresolved(n));
-  const misread = names.filter(n => !FARGATE_CAPACITY_PROVIDERS.includes(n) && n.includes('FARGATE'));
-  if (misread.length > 0 && names.some(n => !n.includes('FARGATE'))) {
-    validator.report(`${prop}[].capacityProvider`, misread,
-      'aws-cdk-lib takes capacity providers whose name contains "FARGATE" for Fargate ones: rename the EC2 capacity provider (capacityProviderName).');
   }
 }
 

@@ -84,7 +84,16 @@ export function isEnumMember(enumObject: object, value: unknown): boolean {
 export function enumMember(enumName: string, enumObject: object, value: unknown): unknown {
   if (isUnresolved(value)) return value;
   const name = Object.entries(enumObject).find(([key, member]) => member === value && !/^\d+$/.test(key))?.[0];
-  if (name === undefined) return value;
-  // describeValue renders what JSON cannot (toJSON returns undefined) with String(): the bare name.
-  return { toJSON: () => undefined, toString: () => `${enumName}.${name}` };
+  return name === undefined ? value : renderedAs(`${enumName}.${name}`);
+}
+
+/**
+ * A `received` value for `PropValidator.report` that messages show exactly as
+ * `text`, unquoted: an enum member's name, or a description such as "a token"
+ * for a value whose synth-time form (`-1.888e+289`, `${Token[...]}`) means
+ * nothing to the user.
+ */
+export function renderedAs(text: string): unknown {
+  // describeValue renders what JSON cannot (toJSON returns undefined) with String(): the text itself.
+  return { toJSON: () => undefined, toString: () => text };
 }

@@ -1,5 +1,6 @@
 import {
   Annotations,
+  Aspects,
   Aws,
   ArnFormat,
   RemovalPolicy,
@@ -18,6 +19,7 @@ import {
 import { Construct } from 'constructs';
 import { checkCapacityProviderStrategy } from './capacity-provider-checks';
 import { Ec2Capacity, Ec2CapacityOptions, createEc2Capacity, validateEc2CapacityOptions } from './ec2-capacity';
+import { SafeNameTags } from './name-tags';
 import { PropValidator, enumMember, isEnumMember, isUnresolved, renderedAs } from '../core/validation';
 
 /**
@@ -199,6 +201,8 @@ export class EcsCluster extends Resource implements ecs.ICluster {
     }
     validator.throwIfInvalid();
     warnAboutIgnoredProps(this, props);
+    // After aws-cdk-lib's tag aspects (priority 200 or 500), before read-only ones (1000).
+    Aspects.of(this).add(new SafeNameTags(), { priority: 700 });
 
     if (props.vpc) {
       this.vpc = props.vpc;

@@ -233,6 +233,41 @@ describe('EcsCluster enum props, VPC props and removal policy', () => {
   });
 });
 
+describe('EcsCluster names derived from construct ids', () => {
+  test('ids with any characters and any length give Name tags, names and descriptions AWS accepts', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const id = `Clüster "prod" <eu> ${'x'.repeat(300)}`;
+    // WHEN
+    const cluster = new EcsCluster(stack, id, { ec2Capacity: {}, enableExecuteCommand: true });
+    cluster.addEc2Capacity('Spöt & <more>', { spot: true, instanceTypes: [t('m7g.large'), t('m6g.large')] });
+    // THEN: the built-in CloudFormation validation (tag patterns and lengths) finds nothing
+    const template = validTemplate(stack);
+    const nameTags: string[] = [];
+    const collect = (o: unknown): void => {
+      if (o === null || typeof o !== 'object') return;
+      const tag = o as { Key?: unknown; Value?: unknown };
+      if (tag.Key === 'Name' && typeof tag.Value === 'string') nameTags.push(tag.Value);
+      Object.values(o).forEach(collect);
+    };
+    collect(template.toJSON().Resources);
+    expect(nameTags.length).toBeGreaterThan(10);
+    for (const value of nameTags) {
+      expect(value.length).toBeLessThanOrEqual(256);
+      expect(value).toMatch(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u);
+    }
+    for (const sg of Object.values(template.findResources('AWS::EC2::SecurityGroup'))) {
+      expect((sg as any).Properties.GroupDescription).toMatch(/^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]{0,255}$/);
+    }
+  });
+
+  test('valid Name tags are left as aws-cdk-lib writes them', () => {
+    const stack = new Stack();
+    new EcsCluster(stack, 'Cluster');
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::VPC', { Tags: [{ Key: 'Name', Value: 'Default/Cluster/Vpc' }] });
+  });
+});
+
 describe('EcsCluster tokens', () => {
   test('props that accept tokens synthesize a valid template with them', () => {
     // GIVEN

@@ -410,7 +410,8 @@ function validateClusterProps(validator: PropValidator, props: EcsClusterProps):
     const maxAzs = props.maxAzs ?? 2;
     validator.checkInteger('maxAzs', props.maxAzs, 1, 6, 'Use a whole number of Availability Zones from 1 to 6.');
     validator.checkInteger('natGateways', props.natGateways, 0, 6, 'Use a whole number, 0 or more (each costs about $36.50 a month).');
-    if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && !isUnresolved(maxAzs) && props.natGateways > maxAzs) {
+    const maxAzsValid = Number.isInteger(maxAzs) && maxAzs >= 1 && maxAzs <= 6;
+    if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && maxAzsValid && props.natGateways > maxAzs) {
       validator.report('natGateways', props.natGateways,
         `There is at most one NAT gateway per Availability Zone, and the VPC has ${maxAzs}: use at most ${maxAzs}, or raise maxAzs.`);
     }

@@ -1,4 +1,5 @@
 import {
+  Annotations,
   Size,
   SizeRoundingBehavior,
   Token,
@@ -499,6 +500,15 @@ export function createEc2Capacity(scope: Construct, options: Ec2CapacityOptions,
       ...options.agentSettings,
     };
     autoScalingGroup.addUserData(...agentConfigUserData(settings));
+  }
+
+  // The image's own snapshot sets a floor EC2 enforces at launch, when the group scales
+  // out, long after deploy: warn (the sizes are AWS's current ones, not a contract).
+  const imageVolumeGiB = bottlerocket ? 20 : 30;
+  if (options.volumeSize && !options.volumeSize.isUnresolved() && volumeGiB < imageVolumeGiB) {
+    Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.volumeSmallerThanImage',
+      `volumeSize is ${volumeGiB} GiB, but the ${image.family} image's ${bottlerocket ? 'data' : 'root'} volume snapshot is ${imageVolumeGiB} GiB: ` +
+      `EC2 refuses to launch instances with a smaller volume. Use at least Size.gibibytes(${imageVolumeGiB}).`);
   }
 
   acknowledgeInstanceFindings(autoScalingGroup, instanceRole, options);

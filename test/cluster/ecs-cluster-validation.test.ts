@@ -169,6 +169,15 @@ describe('EcsCluster instance types, subnets and ids', () => {
       .toEqual(['addEc2Capacity(Web).vpcSubnets: "subnetGroupName App"']);
   });
 
+  test('warns when the volume is smaller than the image\'s snapshot (EC2 would refuse to launch instances)', () => {
+    const stack = new Stack();
+    const cluster = new EcsCluster(stack, 'Cluster');
+    cluster.addEc2Capacity('Small', { volumeSize: Size.gibibytes(20) });
+    cluster.addEc2Capacity('Enough', { volumeSize: Size.gibibytes(30) });
+    const warnings = stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === 'aws:cdk:warning').map(m => `${c.node.path}: ${m.data}`));
+    expect(warnings).toEqual([expect.stringMatching(/^Default\/Cluster\/Small: volumeSize is 20 GiB, but the AMAZON_LINUX_2023 image's root volume snapshot is 30 GiB/)]);
+  });
+
   test('fails when an addEc2Capacity id is taken or empty', () => {
     expect(problemsOf({ ec2Capacity: {} }, c => c.addEc2Capacity('Ec2Capacity'))).toEqual(['addEc2Capacity(id): "Ec2Capacity"']);
     expect(problemsOf({}, c => { c.addEc2Capacity('Spot'); c.addEc2Capacity('Spot'); })).toEqual(['addEc2Capacity(id): "Spot"']);

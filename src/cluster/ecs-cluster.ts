@@ -1,9 +1,12 @@
 import {
+  Annotations,
+  Aspects,
   Aws,
   ArnFormat,
   RemovalPolicy,
   Resource,
   Stack,
+  Token,
   aws_autoscaling as autoscaling,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
@@ -14,8 +17,10 @@ import {
   aws_servicediscovery as cloudmap,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkCapacityProviderStrategy } from './capacity-provider-checks';
 import { Ec2Capacity, Ec2CapacityOptions, createEc2Capacity, validateEc2CapacityOptions } from './ec2-capacity';
-import { PropValidator, isUnresolved } from '../core/validation';
+import { SafeNameTags } from './name-tags';
+import { PropValidator, enumMember, isEnumMember, isUnresolved, renderedAs } from '../core/validation';
 
 /**
  * Properties of an `EcsCluster`.
@@ -172,7 +177,13 @@ export class EcsCluster extends Resource implements ecs.ICluster {
   public readonly executeCommandLogGroup?: logs.LogGroup;
 
   private readonly _ec2Capacities: Ec2Capacity[] = [];
-  private readonly privateSubnetsHaveNoEgress: boolean;
+  /**
+   * The EC2 capacity providers named with `capacityProviderName`, by that name:
+   * aws-cdk-lib knows them by their deploy-time reference only.
+   */
+  private readonly namedCapacityProviders = new Map<string, string>();
+  /** NAT gateways of the VPC this construct created; undefined when the user gave the VPC. */
+  private readonly ownVpcNatGateways?: number;
 
   constructor(scope: Construct, id: string, props: EcsClusterProps = {}) {
     super(scope, id, { physicalName: props.clusterName });
@@ -180,11 +191,18 @@ export class EcsCluster extends Resource implements ecs.ICluster {
     const validator = new PropValidator(this, 'EcsCluster');
     validateClusterProps(validator, props);
     const natGateways = props.natGateways ?? 1;
-    this.privateSubnetsHaveNoEgress = !props.vpc && natGateways === 0;
+    this.ownVpcNatGateways = props.vpc ? undefined : natGateways;
     if (props.ec2Capacity) {
-      validateEc2CapacityOptions(validator, 'ec2Capacity', props.ec2Capacity, this.privateSubnetsHaveNoEgress);
+      validateEc2CapacityOptions(validator, 'ec2Capacity', props.ec2Capacity, {
+        vpc: props.vpc,
+        ownVpcNatGateways: this.ownVpcNatGateways,
+        capacityProviderNames: [],
+      });
     }
     validator.throwIfInvalid();
+    warnAboutIgnoredProps(this, props);
+    // After aws-cdk-lib's tag aspects (priority 200 or 500), before read-only ones (1000).
+    Aspects.of(this).add(new SafeNameTags(), { priority: 700 });
 
     if (props.vpc) {
       this.vpc = props.vpc;
@@ -241,7 +259,17 @@ export class EcsCluster extends Resource implements ecs.ICluster {
       this.addEc2Capacity('Ec2Capacity', props.ec2Capacity);
     }
     if (props.defaultCapacityProviderStrategy) {
-      this.cluster.addDefaultCapacityProviderStrategy(props.defaultCapacityProviderStrategy);
+      // Checked once the cluster's Fargate providers and first EC2 group exist, so that
+      // the strategy can only name providers the cluster has.
+      const strategyValidator = new PropValidator(this, 'EcsCluster');
+      validateDefaultStrategy(strategyValidator, props.defaultCapacityProviderStrategy, this.cluster, this.namedCapacityProviders);
+      strategyValidator.throwIfInvalid();
+      // A provider named by its capacityProviderName becomes its reference, which aws-cdk-lib
+      // requires (and which makes the association wait for the provider).
+      this.cluster.addDefaultCapacityProviderStrategy(props.defaultCapacityProviderStrategy.map(entry => ({
+        ...entry,
+        capacityProvider: this.namedCapacityProviders.get(entry.capacityProvider) ?? entry.capacityProvider,
+      })));
     }
   }
 
@@ -252,10 +280,28 @@ export class EcsCluster extends Resource implements ecs.ICluster {
    */
   public addEc2Capacity(id: string, options: Ec2CapacityOptions = {}): Ec2Capacity {
     const validator = new PropValidator(this, 'EcsCluster');
-    validateEc2CapacityOptions(validator, `addEc2Capacity(${id})`, options, this.privateSubnetsHaveNoEgress);
+    if (typeof id !== 'string' || id.length === 0 || Token.isUnresolved(id)) {
+      validator.report('addEc2Capacity(id)', id, 'Give the group a non-empty literal id, e.g. "Spot".');
+      validator.throwIfInvalid();
+    }
+    if (this.node.tryFindChild(id) !== undefined) {
+      const what = this._ec2Capacities.some(c => c.autoScalingGroup.node.scope?.node.id === id)
+        ? 'an EC2 capacity group'
+        : 'a child';
+      validator.report('addEc2Capacity(id)', id,
+        `The cluster has ${what} with this id already (the group from the ec2Capacity prop is "Ec2Capacity"): give each group its own id.`);
+    }
+    validateEc2CapacityOptions(validator, `addEc2Capacity(${id})`, options, {
+      vpc: this.vpc,
+      ownVpcNatGateways: this.ownVpcNatGateways,
+      capacityProviderNames: [...this.namedCapacityProviders.keys()].filter(name => !Token.isUnresolved(name)),
+    });
     validator.throwIfInvalid();
     const capacity = createEc2Capacity(new Construct(this, id), options, { cluster: this.cluster, vpc: this.vpc });
     this._ec2Capacities.push(capacity);
+    if (options.capacityProviderName !== undefined) {
+      this.namedCapacityProviders.set(options.capacityProviderName, capacity.capacityProvider.capacityProviderName);
+    }
     return capacity;
   }
 
@@ -310,6 +356,11 @@ export class EcsCluster extends Resource implements ecs.ICluster {
    * Applies a removal policy to the cluster resource.
    */
   public applyRemovalPolicy(policy: RemovalPolicy): void {
+    const validator = new PropValidator(this, 'EcsCluster');
+    validator.check('applyRemovalPolicy(policy)', enumMember('RemovalPolicy', RemovalPolicy, policy),
+      isEnumMember(RemovalPolicy, policy) && policy !== RemovalPolicy.SNAPSHOT,
+      'An ECS cluster cannot be snapshotted: use RemovalPolicy.RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY.');
+    validator.throwIfInvalid();
     this.cluster.applyRemovalPolicy(policy);
   }
 
@@ -337,24 +388,109 @@ export class EcsCluster extends Resource implements ecs.ICluster {
 function validateClusterProps(validator: PropValidator, props: EcsClusterProps): void {
   const name = props.clusterName;
   if (name !== undefined && !isUnresolved(name)) {
-    validator.check('clusterName', name, /^[A-Za-z0-9_-]{1,255}$/.test(name),
+    validator.check('clusterName', name, typeof name === 'string' && /^[A-Za-z0-9_-]{1,255}$/.test(name),
       'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "shop-production".');
   }
-  if (props.vpc && (props.maxAzs !== undefined || props.natGateways !== undefined || props.flowLogRetention !== undefined)) {
-    const given = ['maxAzs', 'natGateways', 'flowLogRetention'].filter(p => (props as any)[p] !== undefined);
-    validator.report(given.join(', '), given.map(p => (props as any)[p]),
-      'These configure the VPC the cluster creates, but a vpc was given: configure that VPC instead, or remove them.');
+  if (props.vpc) {
+    const vpcProps: Array<[string, unknown]> = [
+      ['maxAzs', props.maxAzs],
+      ['natGateways', props.natGateways],
+      ['flowLogRetention', enumMember('RetentionDays', logs.RetentionDays, props.flowLogRetention)],
+    ];
+    for (const [prop, value] of vpcProps.filter(([, v]) => v !== undefined)) {
+      validator.report(prop, value, 'It configures the VPC the cluster creates, but a vpc was given: configure that VPC instead, or remove it.');
+    }
+  } else {
+    // Both shape the VPC at synth time (subnets per zone, routes per NAT gateway).
+    for (const prop of ['maxAzs', 'natGateways'] as const) {
+      if (isUnresolved(props[prop])) {
+        validator.report(prop, renderedAs('a token'), 'It cannot be a token: the VPC\'s subnets and routes are laid out at synth time. Use a literal number.');
+      }
+    }
+    const maxAzs = props.maxAzs ?? 2;
+    validator.checkInteger('maxAzs', props.maxAzs, 1, 6, 'Use a whole number of Availability Zones from 1 to 6.');
+    validator.checkInteger('natGateways', props.natGateways, 0, 6, 'Use a whole number, 0 or more (each costs about $36.50 a month).');
+    const maxAzsValid = Number.isInteger(maxAzs) && maxAzs >= 1 && maxAzs <= 6;
+    if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && maxAzsValid && props.natGateways > maxAzs) {
+      validator.report('natGateways', props.natGateways,
+        `There is at most one NAT gateway per Availability Zone, and the VPC has ${maxAzs}: use at most ${maxAzs}, or raise maxAzs.`);
+    }
   }
-  const maxAzs = props.maxAzs ?? 2;
-  validator.checkInteger('maxAzs', props.maxAzs, 1, 6, 'Use a whole number of Availability Zones from 1 to 6.');
-  validator.checkInteger('natGateways', props.natGateways, 0, 6, 'Use a whole number, 0 or more (each costs about $36.50 a month).');
-  if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && props.natGateways > maxAzs) {
-    validator.report('natGateways', props.natGateways,
-      `There is at most one NAT gateway per Availability Zone, and the VPC has ${maxAzs}: use at most ${maxAzs}, or raise maxAzs.`);
+  checkEnum(validator, 'flowLogRetention', 'RetentionDays', logs.RetentionDays, props.flowLogRetention,
+    'Use a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_MONTH.');
+  checkEnum(validator, 'executeCommandLogRetention', 'RetentionDays', logs.RetentionDays, props.executeCommandLogRetention,
+    'Use a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_YEAR.');
+  checkEnum(validator, 'containerInsights', 'ContainerInsights', ecs.ContainerInsights, props.containerInsights,
+    'Use ecs.ContainerInsights.ENABLED, ENHANCED or DISABLED.');
+  checkEnum(validator, 'cloudMapNamespaceType', 'NamespaceType', cloudmap.NamespaceType, props.cloudMapNamespaceType,
+    'Use cloudmap.NamespaceType.HTTP, DNS_PRIVATE or DNS_PUBLIC.');
+  validateNamespaceName(validator, props);
+  if (props.defaultCapacityProviderStrategy !== undefined && !Array.isArray(props.defaultCapacityProviderStrategy)) {
+    validator.report('defaultCapacityProviderStrategy', props.defaultCapacityProviderStrategy,
+      'Give a list of capacity providers, e.g. [{ capacityProvider: "FARGATE_SPOT", weight: 1 }].');
   }
-  for (const strategy of props.defaultCapacityProviderStrategy ?? []) {
-    validator.checkInteger('defaultCapacityProviderStrategy[].base', strategy.base, 0, 100_000);
-    validator.checkInteger('defaultCapacityProviderStrategy[].weight', strategy.weight, 0, 1_000);
+}
+
+/** Reports a value that is not a member of its enum (tokens are skipped: CloudFormation checks them). */
+function checkEnum(validator: PropValidator, prop: string, enumName: string, enumObject: object, value: unknown, fix: string): void {
+  if (value === undefined) return;
+  validator.check(prop, enumMember(enumName, enumObject, value), isEnumMember(enumObject, value), fix);
+}
+
+/**
+ * Cloud Map namespace names: HTTP namespaces take 1 to 1024 printable ASCII
+ * characters without spaces; DNS namespaces a domain name of at most 253
+ * characters with labels of 1 to 63 letters, digits and hyphens.
+ */
+function validateNamespaceName(validator: PropValidator, props: EcsClusterProps): void {
+  const name = props.cloudMapNamespaceName;
+  if (name === undefined || isUnresolved(name)) return;
+  const type = props.cloudMapNamespaceType ?? cloudmap.NamespaceType.HTTP;
+  if (typeof name !== 'string') {
+    validator.report('cloudMapNamespaceName', name, 'Use a name such as "internal".');
+  } else if (type === cloudmap.NamespaceType.HTTP) {
+    validator.check('cloudMapNamespaceName', name, /^[!-~]{1,1024}$/.test(name),
+      'An HTTP namespace name is 1 to 1024 printable ASCII characters without spaces, e.g. "internal".');
+  } else if (type === cloudmap.NamespaceType.DNS_PRIVATE || type === cloudmap.NamespaceType.DNS_PUBLIC) {
+    const labels = name.replace(/\.$/, '').split('.');
+    validator.check('cloudMapNamespaceName', name,
+      name.length <= 253 && labels.every(label => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label)),
+      'A DNS namespace name is a domain name: labels of 1 to 63 letters, digits and hyphens separated by dots, e.g. "internal.local".');
+  }
+}
+
+/**
+ * The default strategy against the providers the cluster has (Fargate ones,
+ * and the EC2 group of the ec2Capacity prop): weights, bases, duplicates,
+ * mixing, unknown providers.
+ */
+function validateDefaultStrategy(
+  validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], cluster: ecs.Cluster, named: Map<string, string>): void {
+  const prop = 'defaultCapacityProviderStrategy';
+  // The checker compares names with the cluster's; EC2 providers can be named by their
+  // capacityProviderName too (literal, or the token the user gave).
+  // (aws-cdk-lib's own names for EC2 providers are their references: tokens that no user could have typed.)
+  const known = [...cluster.capacityProviderNames.filter(name => !isUnresolved(name)), ...named.keys()];
+  const clusterView = { node: cluster.node, capacityProviderNames: known } as unknown as ecs.ICluster;
+  checkCapacityProviderStrategy(validator, prop, strategy, clusterView);
+  for (const entry of strategy) {
+    if (isUnresolved(entry.capacityProvider) && !known.includes(entry.capacityProvider)) {
+      validator.report(`${prop}[].capacityProvider`, renderedAs('a token'),
+        'The default strategy can only name capacity providers of this cluster, known at synth time: use "FARGATE", "FARGATE_SPOT", ' +
+        'or the capacityProviderName given to ec2Capacity.');
+    }
+  }
+}
+
+/** Props that only matter with another prop, given without it: warn, so the user knows they do nothing. */
+function warnAboutIgnoredProps(scope: Construct, props: EcsClusterProps): void {
+  if (props.executeCommandLogRetention !== undefined && !props.enableExecuteCommand) {
+    Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.executeCommandLogRetentionIgnored',
+      'executeCommandLogRetention is ignored because enableExecuteCommand is not true: enable ECS Exec, or remove it.');
+  }
+  if (props.cloudMapNamespaceType !== undefined && props.cloudMapNamespaceName === undefined) {
+    Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.cloudMapNamespaceTypeIgnored',
+      'cloudMapNamespaceType is ignored because no cloudMapNamespaceName is given: name the namespace, or remove it.');
   }
 }
 

@@ -66,3 +66,34 @@ export function describeValue(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * Whether `value` is a member of a TypeScript enum (numeric or string). For
+ * numeric enums the reverse mapping's names are not members.
+ */
+export function isEnumMember(enumObject: object, value: unknown): boolean {
+  return Object.entries(enumObject).some(([key, member]) => member === value && !/^\d+$/.test(key));
+}
+
+/**
+ * An enum value as a `received` value for `PropValidator`: messages show the
+ * member's name (`RetentionDays.FIVE_DAYS`), not its number (`5`) or string;
+ * a value that is not a member shows as itself (`0`). Unresolved tokens are
+ * returned unchanged, so the validator still skips them.
+ */
+export function enumMember(enumName: string, enumObject: object, value: unknown): unknown {
+  if (isUnresolved(value)) return value;
+  const name = Object.entries(enumObject).find(([key, member]) => member === value && !/^\d+$/.test(key))?.[0];
+  return name === undefined ? value : renderedAs(`${enumName}.${name}`);
+}
+
+/**
+ * A `received` value for `PropValidator.report` that messages show exactly as
+ * `text`, unquoted: an enum member's name, or a description such as "a token"
+ * for a value whose synth-time form (`-1.888e+289`, `${Token[...]}`) means
+ * nothing to the user.
+ */
+export function renderedAs(text: string): unknown {
+  // describeValue renders what JSON cannot (toJSON returns undefined) with String(): the text itself.
+  return { toJSON: () => undefined, toString: () => text };
+}

@@ -2,7 +2,7 @@ import { CfnParameter, RemovalPolicy, Size, Stack, aws_ec2 as ec2, aws_ecs as ec
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { EcsCluster, EcsKitValidationError, EcsMachineImage } from '../../src';
-import { createTestStack, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
 
 const t = (name: string) => new ec2.InstanceType(name);
 
@@ -137,8 +137,10 @@ describe('EcsCluster EC2 capacity', () => {
     expect(userDataOf(template, 'ClusterSpot')).toBe([
       '#!/bin/bash',
       'echo ECS_CLUSTER=<ClusterName> >> /etc/ecs/ecs.config',
-      'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
-      'echo ECS_ENABLE_SPOT_INSTANCE_DRAINING=true >> /etc/ecs/ecs.config',
+      "cat >> /etc/ecs/ecs.config <<'CDK_ECS_KIT_AGENT_CONFIG'",
+      'ECS_AWSVPC_BLOCK_IMDS=true',
+      'ECS_ENABLE_SPOT_INSTANCE_DRAINING=true',
+      'CDK_ECS_KIT_AGENT_CONFIG',
     ].join('\n'));
   });
 
@@ -152,9 +154,11 @@ describe('EcsCluster EC2 capacity', () => {
     expect(userDataOf(template, 'ClusterEc2Capacity')).toBe([
       '#!/bin/bash',
       'echo ECS_CLUSTER=<ClusterName> >> /etc/ecs/ecs.config',
-      'echo ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config',
-      'echo ECS_CONTAINER_STOP_TIMEOUT=2m >> /etc/ecs/ecs.config',
-      'echo ECS_IMAGE_PULL_BEHAVIOR=prefer-cached >> /etc/ecs/ecs.config',
+      "cat >> /etc/ecs/ecs.config <<'CDK_ECS_KIT_AGENT_CONFIG'",
+      'ECS_AWSVPC_BLOCK_IMDS=true',
+      'ECS_CONTAINER_STOP_TIMEOUT=2m',
+      'ECS_IMAGE_PULL_BEHAVIOR=prefer-cached',
+      'CDK_ECS_KIT_AGENT_CONFIG',
     ].join('\n'));
     template.hasResourceProperties('AWS::ECS::Cluster', { ClusterName: 'walkthrough' });
   });
@@ -401,8 +405,10 @@ describe('EcsCluster bad input', () => {
   test('fails when VPC props are given together with a vpc', () => {
     const stack = createTestStack();
     const vpc = new ec2.Vpc(stack, 'Vpc');
-    expect(() => new EcsCluster(stack, 'Cluster', { vpc, natGateways: 0 }))
-      .toThrow(/natGateways: received \[0\]\. These configure the VPC the cluster creates, but a vpc was given/);
+    const error = errorOf(() => new EcsCluster(stack, 'Cluster', { vpc, natGateways: 0, flowLogRetention: logs.RetentionDays.FIVE_DAYS }));
+    // each prop with its own value (not "natGateways: received [0]"), enums by name
+    expect(error.problems.map(p => `${p.prop}: ${p.received}`)).toEqual(['natGateways: 0', 'flowLogRetention: RetentionDays.FIVE_DAYS']);
+    expect(error.message).toMatch(/natGateways: received 0\. It configures the VPC the cluster creates, but a vpc was given/);
   });
 
   test('fails when the image architecture does not match the instance type', () => {
@@ -443,9 +449,11 @@ describe('EcsCluster bad input', () => {
   test.each([
     ['a key without ECS_', { DOCKER_HOST: 'x' }, /agentSettings: received "DOCKER_HOST"\. Agent setting keys are ECS_/],
     ['a lowercase key', { ecs_loglevel: 'debug' }, /agentSettings: received "ecs_loglevel"/],
-    ['a newline in a value', { ECS_LOGLEVEL: 'debug\nrm -rf /' }, /agentSettings.ECS_LOGLEVEL: received "debug\\nrm -rf \/"\. Values are written into the instances' user data/],
-    ['a quote in a value', { ECS_LOGLEVEL: 'debug"' }, /agentSettings.ECS_LOGLEVEL: received "debug\\""/],
-    ['a command substitution', { ECS_LOGLEVEL: '$(reboot)' }, /agentSettings.ECS_LOGLEVEL: received "\$\(reboot\)"/],
+    ['a newline in a value', { ECS_LOGLEVEL: 'debug\nrm -rf /' }, /agentSettings.ECS_LOGLEVEL: received "debug\\nrm -rf \/"\. Values are written as one line/],
+    ['a carriage return in a value', { ECS_LOGLEVEL: 'debug\r' }, /agentSettings.ECS_LOGLEVEL: received "debug\\r"\. Values are written as one line/],
+    ['a NUL in a value', { ECS_LOGLEVEL: 'debug\u0000' }, /agentSettings.ECS_LOGLEVEL: received "debug\\u0000"/],
+    ['the heredoc terminator on a line of its own', { ECS_LOGLEVEL: 'x\nCDK_ECS_KIT_AGENT_CONFIG\nreboot' }, /agentSettings.ECS_LOGLEVEL: .*Values are written as one line/],
+    ['ECS_CLUSTER', { ECS_CLUSTER: 'other' }, /agentSettings.ECS_CLUSTER: received "other"\. The kit registers the instances with this cluster itself/],
   ])('fails when agent settings have %s', (_, agentSettings, message) => {
     const stack = createTestStack();
     expect(() => new EcsCluster(stack, 'Cluster', { ec2Capacity: { agentSettings } })).toThrow(message);

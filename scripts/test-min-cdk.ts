@@ -33,7 +33,7 @@ const root = path.resolve(__dirname, '..');
  * The test files run against the minimum: every example's synthesis (with the
  * validators users' CI runs), and one file per construct family.
  */
-export const MIN_CDK_TEST_FILES = [
+const MIN_CDK_TEST_FILES = [
   'test/examples/examples.test.ts',
   'test/cluster/ecs-cluster.test.ts',
   'test/registry/ecr-repository.test.ts',
@@ -54,8 +54,7 @@ function minimumOf(range: string | undefined, name: string): string {
 
 /** Installs the packages into `dir` once; a marker file records a complete install. */
 function ensureInstalled(dir: string, dependencies: Record<string, string>): void {
-  const marker = path.join(dir, 'installed.json');
-  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf-8') === JSON.stringify(dependencies)) return;
+  if (isInstalled(dir, dependencies)) return;
   console.log(`test:min-cdk: installing ${Object.entries(dependencies).map(([n, v]) => `${n}@${v}`).join(' ')} into ${dir}`);
   // Install beside the target and move it in place, so an interrupted install is never reused.
   const staging = `${dir}.staging-${process.pid}`;
@@ -69,8 +68,18 @@ function ensureInstalled(dir: string, dependencies: Record<string, string>): voi
     throw new Error(`npm install of the minimum aws-cdk-lib failed (exit code ${install.status})`);
   }
   fs.writeFileSync(path.join(staging, 'installed.json'), JSON.stringify(dependencies));
+  if (isInstalled(dir, dependencies)) {
+    // Another run installed the same versions meanwhile.
+    fs.rmSync(staging, { recursive: true, force: true });
+    return;
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(staging, dir);
+}
+
+function isInstalled(dir: string, dependencies: Record<string, string>): boolean {
+  const marker = path.join(dir, 'installed.json');
+  return fs.existsSync(marker) && fs.readFileSync(marker, 'utf-8') === JSON.stringify(dependencies);
 }
 
 function installedVersion(dir: string, name: string): string {
@@ -95,6 +104,8 @@ function main(args: string[]): number {
     if (installed !== version) throw new Error(`${dir} holds ${name}@${installed}, expected ${version}`);
   }
 
+  const missing = MIN_CDK_TEST_FILES.filter(file => !fs.existsSync(path.join(root, file)));
+  if (missing.length > 0) throw new Error(`Test files of the minimum aws-cdk-lib run not found (renamed?): ${missing.join(', ')}`);
   const modules = path.join(dir, 'node_modules');
   const config = {
     ...pkg.jest,
@@ -105,7 +116,7 @@ function main(args: string[]): number {
       '^constructs(/.*)?$': `${modules}/constructs$1`,
       '^cdk-nag(/.*)?$': `${modules}/cdk-nag$1`,
     },
-    setupFilesAfterEnv: [...pkg.jest.setupFilesAfterEnv ?? [], '<rootDir>/test/compat/no-snapshots.ts'],
+    setupFilesAfterEnv: [...pkg.jest.setupFilesAfterEnv ?? [], '<rootDir>/test/compat/expect-min-cdk.ts', '<rootDir>/test/compat/no-snapshots.ts'],
     snapshotResolver: '<rootDir>/test/compat/snapshot-resolver.ts',
     // Coverage and the JUnit report belong to the main run.
     collectCoverage: false,
@@ -118,7 +129,12 @@ function main(args: string[]): number {
     '--ci',
     '--runTestsByPath', ...MIN_CDK_TEST_FILES,
     ...args,
-  ], { cwd: root, stdio: 'inherit', env: { ...process.env, CDK_ECS_KIT_MIN_CDK: dependencies['aws-cdk-lib'] } });
+  ], {
+    cwd: root,
+    stdio: 'inherit',
+    // Read by test/compat/expect-min-cdk.ts, which checks that the mapping took effect.
+    env: { ...process.env, CDK_ECS_KIT_MIN_CDK: dependencies['aws-cdk-lib'], CDK_ECS_KIT_MIN_CDK_MODULES: modules },
+  });
   return jest.status ?? 1;
 }
 

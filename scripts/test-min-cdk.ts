@@ -112,6 +112,7 @@ function main(args: string[]): number {
     rootDir: root,
     // Every `aws-cdk-lib`, `aws-cdk-lib/…`, `constructs` and `cdk-nag` import, ours and cdk-nag's, gets the minimum's copy.
     moduleNameMapper: {
+      ...pkg.jest.moduleNameMapper,
       '^aws-cdk-lib(/.*)?$': `${modules}/aws-cdk-lib$1`,
       '^constructs(/.*)?$': `${modules}/constructs$1`,
       '^cdk-nag(/.*)?$': `${modules}/cdk-nag$1`,

@@ -1,5 +1,6 @@
 import type { Template } from './nested-templates';
 import { EC2_HOURLY, HOURS_PER_MONTH, PRICE, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE } from './prices';
+import { arrayOf, lookup, numberOf, objectOf, pathOf, propertyOf, refOf, shown, stringOf } from './template-values';
 
 /** One priced line of a stack's monthly cost. */
 export interface CostLineItem {
@@ -41,51 +42,61 @@ const EXCLUDED = [
  * Prices what a template creates that costs money every month whether or not it
  * is used: NAT gateways, load balancers, public IPv4 addresses, interface VPC
  * endpoints, KMS keys, the minimum EC2 capacity and the Fargate tasks kept running.
+ *
+ * Never throws, whatever the template holds: a value that is not a literal
+ * (an intrinsic such as `Fn::If`, a parameter, a value of the wrong shape) is
+ * unknown, and the line it affects, or a note when it is not priced, says so.
  */
 export function estimateMonthlyCost(template: Template, stack: string, region?: string): StackCostEstimate {
-  const resources = template.Resources ?? {};
+  const resources = objectOf(propertyOf(template, 'Resources')) ?? {};
   const items: CostLineItem[] = [];
   const notes: string[] = [];
   const hourly = (logicalId: string, resourceType: string, description: string, perHour: number) =>
     items.push({ logicalId, resourceType, description, monthlyUsd: round(perHour * HOURS_PER_MONTH) });
 
   for (const [logicalId, resource] of Object.entries(resources)) {
-    const props = resource.Properties ?? {};
-    switch (resource.Type) {
+    const type = stringOf(propertyOf(resource, 'Type'));
+    const rawProps = propertyOf(resource, 'Properties');
+    const props = objectOf(rawProps) ?? {};
+    const itemsBefore = items.length;
+    if (type !== undefined && PROPERTY_PRICED.includes(type) && rawProps !== undefined && (!objectOf(rawProps) || isIntrinsic(rawProps))) {
+      notes.push(unknownNote(logicalId, 'its Properties', rawProps, `the ${type} is not priced`));
+      continue;
+    }
+    switch (type) {
       case 'AWS::EC2::NatGateway':
-        hourly(logicalId, resource.Type, 'NAT gateway', PRICE.natGatewayHour);
+        hourly(logicalId, type, 'NAT gateway', PRICE.natGatewayHour);
         break;
       case 'AWS::EC2::EIP':
-        hourly(logicalId, resource.Type, 'public IPv4 address (Elastic IP)', PRICE.publicIpv4Hour);
+        hourly(logicalId, type, 'public IPv4 address (Elastic IP)', PRICE.publicIpv4Hour);
         break;
-      case 'AWS::ElasticLoadBalancingV2::LoadBalancer': {
-        const network = props.Type === 'network';
-        hourly(logicalId, resource.Type, network ? 'Network Load Balancer' : 'Application Load Balancer',
-          network ? PRICE.networkLoadBalancerHour : PRICE.applicationLoadBalancerHour);
-        if (props.Scheme !== 'internal') {
-          const zones = (props.Subnets ?? props.SubnetMappings ?? []).length || 2;
-          hourly(logicalId, resource.Type, `${zones} public IPv4 addresses of the internet-facing load balancer`, zones * PRICE.publicIpv4Hour);
+      case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
+        priceLoadBalancer(logicalId, props, items);
+        break;
+      case 'AWS::EC2::VPCEndpoint':
+        priceVpcEndpoint(logicalId, props, items, notes);
+        break;
+      case 'AWS::KMS::Key': {
+        items.push({ logicalId, resourceType: type, description: 'KMS customer managed key', monthlyUsd: PRICE.kmsKeyMonth });
+        const rotation = propertyOf(props, 'EnableKeyRotation');
+        if (rotation === true || rotation === 'true') {
+          notes.push(`${logicalId} rotates yearly: its first two rotations add $${PRICE.kmsKeyMonth.toFixed(2)} a month each.`);
+        } else if (rotation !== undefined && rotation !== false && rotation !== 'false') {
+          notes.push(unknownNote(logicalId, 'EnableKeyRotation', rotation,
+            `if it rotates, its first two rotations add $${PRICE.kmsKeyMonth.toFixed(2)} a month each`));
         }
         break;
       }
-      case 'AWS::EC2::VPCEndpoint':
-        if (props.VpcEndpointType === 'Interface') {
-          const zones = (props.SubnetIds ?? []).length || 1;
-          hourly(logicalId, resource.Type, `interface VPC endpoint in ${zones} AZ(s)`, zones * PRICE.interfaceEndpointAzHour);
-        }
-        break;
-      case 'AWS::KMS::Key':
-        items.push({ logicalId, resourceType: resource.Type, description: 'KMS customer managed key', monthlyUsd: PRICE.kmsKeyMonth });
-        if (props.EnableKeyRotation === true) {
-          notes.push(`${logicalId} rotates yearly: its first two rotations add $${PRICE.kmsKeyMonth.toFixed(2)} a month each.`);
-        }
-        break;
       case 'AWS::AutoScaling::AutoScalingGroup':
         priceAutoScalingGroup(logicalId, props, resources, items, notes);
         break;
       case 'AWS::ECS::Service':
         priceFargateService(logicalId, props, resources, items, notes);
         break;
+    }
+    const condition = propertyOf(resource, 'Condition');
+    if (items.length > itemsBefore && condition !== undefined) {
+      notes.push(`${logicalId} exists only when the condition ${shown(condition)} holds: priced as if it does.`);
     }
   }
 
@@ -107,6 +118,30 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
   };
 }
 
+/** Resource types whose price depends on their properties. */
+const PROPERTY_PRICED = [
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::EC2::VPCEndpoint',
+  'AWS::AutoScaling::AutoScalingGroup',
+  'AWS::ECS::Service',
+];
+
+/** `X: <what> not known at synthesis (<value>): <consequence>.`, or `X: <what> missing: …` */
+function unknownNote(logicalId: string, what: string, value: unknown, consequence: string): string {
+  return `${logicalId}: ${what} ${value === undefined ? 'missing' : `not known at synthesis (${shown(value)})`}: ${consequence}.`;
+}
+
+/** ` (<what> not known at synthesis: <assumption>)`, appended to a line priced on an assumption. */
+function assumed(what: string, value: unknown, assumption: string): string {
+  return ` (${what} not known at synthesis, ${shown(value)}: ${assumption})`;
+}
+
+/** An intrinsic function or a reference: an object whose only key is `Ref`, `Condition` or `Fn::…`. */
+function isIntrinsic(value: unknown): boolean {
+  const keys = Object.keys(objectOf(value) ?? {});
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
+}
+
 /**
  * The estimate of a stack together with those of its nested stacks: their
  * items are added with the nested stack's logical id in front
@@ -122,16 +157,76 @@ export function withNestedEstimates(parent: StackCostEstimate, nested: { [logica
   return { ...parent, items, notes, monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)) };
 }
 
-function priceAutoScalingGroup(logicalId: string, props: any, resources: Template['Resources'] & object, items: CostLineItem[], notes: string[]): void {
-  const min = Number(props.MinSize ?? 0);
-  if (!Number.isFinite(min) || min <= 0) return;
-  const mixed = props.MixedInstancesPolicy;
-  const instanceType: string | undefined = mixed
-    ? mixed.LaunchTemplate?.Overrides?.[0]?.InstanceType
-    : launchTemplateOf(props.LaunchTemplate?.LaunchTemplateId, resources)?.LaunchTemplateData?.InstanceType ?? props.InstanceType;
-  const spot = mixed?.InstancesDistribution?.OnDemandPercentageAboveBaseCapacity === 0
-    && (mixed?.InstancesDistribution?.OnDemandBaseCapacity ?? 0) === 0;
-  const price = instanceType ? EC2_HOURLY[instanceType] : undefined;
+function priceLoadBalancer(logicalId: string, props: Record<string, unknown>, items: CostLineItem[]): void {
+  const resourceType = 'AWS::ElasticLoadBalancingV2::LoadBalancer';
+  const push = (description: string, perHour: number) =>
+    items.push({ logicalId, resourceType, description, monthlyUsd: round(perHour * HOURS_PER_MONTH) });
+  const type = propertyOf(props, 'Type');
+  if (type === 'network') {
+    push('Network Load Balancer', PRICE.networkLoadBalancerHour);
+  } else {
+    const unknownType = type !== undefined && stringOf(type) === undefined;
+    push(`Application Load Balancer${unknownType ? assumed('Type', type, 'priced as an Application Load Balancer') : ''}`,
+      PRICE.applicationLoadBalancerHour);
+  }
+  const scheme = propertyOf(props, 'Scheme');
+  if (scheme === 'internal') return;
+  const subnets = propertyOf(props, 'Subnets') ?? propertyOf(props, 'SubnetMappings');
+  const listed = arrayOf(subnets);
+  const zones = listed?.length || 2;
+  const assumptions = [
+    ...scheme !== undefined && stringOf(scheme) === undefined ? [assumed('Scheme', scheme, 'priced as internet-facing')] : [],
+    ...subnets !== undefined && listed === undefined ? [assumed('its subnets', subnets, `${zones} assumed`)] : [],
+  ];
+  push(`${zones} public IPv4 addresses of the internet-facing load balancer${assumptions.join('')}`, zones * PRICE.publicIpv4Hour);
+}
+
+function priceVpcEndpoint(logicalId: string, props: Record<string, unknown>, items: CostLineItem[], notes: string[]): void {
+  const type = propertyOf(props, 'VpcEndpointType');
+  if (type !== 'Interface') {
+    // Absent means a gateway endpoint, which is free; so are the other literal types.
+    if (type !== undefined && stringOf(type) === undefined) {
+      notes.push(unknownNote(logicalId, 'VpcEndpointType', type, 'if it is an interface endpoint, it is not priced'));
+    }
+    return;
+  }
+  const subnets = propertyOf(props, 'SubnetIds');
+  const listed = arrayOf(subnets);
+  const zones = listed?.length || 1;
+  const assumption = subnets !== undefined && listed === undefined ? assumed('its subnets', subnets, `${zones} assumed`) : '';
+  items.push({
+    logicalId,
+    resourceType: 'AWS::EC2::VPCEndpoint',
+    description: `interface VPC endpoint in ${zones} AZ(s)${assumption}`,
+    monthlyUsd: round(zones * PRICE.interfaceEndpointAzHour * HOURS_PER_MONTH),
+  });
+}
+
+function priceAutoScalingGroup(
+  logicalId: string, props: Record<string, unknown>, resources: Record<string, unknown>, items: CostLineItem[], notes: string[],
+): void {
+  const minSize = propertyOf(props, 'MinSize');
+  const min = minSize === undefined ? 0 : numberOf(minSize);
+  if (min === undefined) {
+    notes.push(unknownNote(logicalId, 'MinSize', minSize, 'its instances are not priced'));
+    return;
+  }
+  if (min <= 0) return;
+  const mixed = propertyOf(props, 'MixedInstancesPolicy');
+  const instanceTypeValue = mixed !== undefined
+    ? pathOf(arrayOf(pathOf(mixed, 'LaunchTemplate', 'Overrides'))?.[0], 'InstanceType')
+      ?? instanceTypeOfLaunchTemplate(pathOf(mixed, 'LaunchTemplate', 'LaunchTemplateSpecification', 'LaunchTemplateId'), resources)
+    : instanceTypeOfLaunchTemplate(pathOf(props, 'LaunchTemplate', 'LaunchTemplateId'), resources) ?? propertyOf(props, 'InstanceType');
+  const instanceType = stringOf(instanceTypeValue);
+  if (instanceTypeValue !== undefined && instanceType === undefined) {
+    notes.push(unknownNote(logicalId, 'the instance type', instanceTypeValue, `its ${min} instance(s) are not priced`));
+    return;
+  }
+  const distribution = pathOf(mixed, 'InstancesDistribution');
+  const baseCapacity = propertyOf(distribution, 'OnDemandBaseCapacity');
+  const spot = numberOf(propertyOf(distribution, 'OnDemandPercentageAboveBaseCapacity')) === 0
+    && (baseCapacity === undefined ? 0 : numberOf(baseCapacity)) === 0;
+  const price = lookup(EC2_HOURLY, instanceType);
   if (price === undefined) {
     notes.push(`${logicalId}: ${min} instance(s) of ${instanceType ?? 'an unknown type'} not priced (not in the price table).`);
     return;
@@ -145,62 +240,136 @@ function priceAutoScalingGroup(logicalId: string, props: any, resources: Templat
   if (spot) notes.push(`${logicalId} runs on Spot: expect ${PRICE.spotDiscountRange} less than the On-Demand price shown.`);
 }
 
-function priceFargateService(logicalId: string, props: any, resources: Template['Resources'] & object, items: CostLineItem[], notes: string[]): void {
-  const strategy: any[] = props.CapacityProviderStrategy ?? [];
-  const fargate = props.LaunchType === 'FARGATE'
-    || strategy.some(s => s.CapacityProvider === 'FARGATE' || s.CapacityProvider === 'FARGATE_SPOT');
-  if (!fargate) return;
-  const taskDefinition = resources[refOf(props.TaskDefinition) ?? '']?.Properties;
-  if (!taskDefinition) return;
-  const tasks = props.DesiredCount !== undefined ? Number(props.DesiredCount) : minCapacityOf(logicalId, resources) ?? 1;
-  if (!Number.isFinite(tasks) || tasks <= 0) return;
-  const vcpu = Number(taskDefinition.Cpu) / 1024;
-  const gb = Number(taskDefinition.Memory) / 1024;
-  if (!Number.isFinite(vcpu) || !Number.isFinite(gb)) return;
-  const architecture = taskDefinition.RuntimePlatform?.CpuArchitecture === 'ARM64' ? 'ARM64' : 'X86_64';
+/** The InstanceType of the launch template a reference points to, as found (any JSON value), or undefined. */
+function instanceTypeOfLaunchTemplate(reference: unknown, resources: Record<string, unknown>): unknown {
+  return pathOf(resourceOf(reference, resources), 'Properties', 'LaunchTemplateData', 'InstanceType');
+}
+
+/** Whether a service's tasks run on Fargate; undefined when the template does not say, with the reason. */
+function runsOnFargate(props: Record<string, unknown>, resources: Record<string, unknown>):
+{ fargate?: boolean; unknown?: [string, unknown]; clusterDefault?: boolean } {
+  const launchType = propertyOf(props, 'LaunchType');
+  if (launchType === 'FARGATE') return { fargate: true };
+  if (launchType !== undefined) return stringOf(launchType) === undefined ? { unknown: ['LaunchType', launchType] } : { fargate: false };
+  const strategy = propertyOf(props, 'CapacityProviderStrategy');
+  if (strategy === undefined) return { clusterDefault: true };
+  const entries = arrayOf(strategy);
+  if (entries === undefined) return { unknown: ['CapacityProviderStrategy', strategy] };
+  if (entries.some(entry => isFargateProvider(propertyOf(entry, 'CapacityProvider')))) return { fargate: true };
+  // A reference to a capacity provider of the template is an EC2 one; anything else might be FARGATE.
+  const unknown = entries.find(entry => {
+    const provider = propertyOf(entry, 'CapacityProvider');
+    return stringOf(provider) === undefined && resourceOf(provider, resources) === undefined;
+  });
+  if (entries.length === 0 || unknown !== undefined) {
+    return { unknown: ['CapacityProviderStrategy', entries.length === 0 ? strategy : unknown] };
+  }
+  return { fargate: false };
+}
+
+function isFargateProvider(provider: unknown): boolean {
+  return provider === 'FARGATE' || provider === 'FARGATE_SPOT';
+}
+
+function priceFargateService(
+  logicalId: string, props: Record<string, unknown>, resources: Record<string, unknown>, items: CostLineItem[], notes: string[],
+): void {
+  const onFargate = runsOnFargate(props, resources);
+  if (onFargate.unknown) {
+    const [what, value] = onFargate.unknown;
+    notes.push(unknownNote(logicalId, what, value, 'whether its tasks run on Fargate is unknown, so they are not priced'));
+    return;
+  }
+  if (onFargate.clusterDefault) {
+    notes.push(`${logicalId}: neither LaunchType nor CapacityProviderStrategy is set, so its tasks run on its cluster's default ` +
+      'capacity provider strategy, which the estimate does not read: they are not priced.');
+    return;
+  }
+  if (!onFargate.fargate) return;
+
+  const taskDefinitionRef = propertyOf(props, 'TaskDefinition');
+  const taskDefinition = objectOf(propertyOf(resourceOf(taskDefinitionRef, resources), 'Properties'));
+  if (!taskDefinition) {
+    notes.push(unknownNote(logicalId, 'its task definition', taskDefinitionRef, 'not in this template, so its tasks are not priced'));
+    return;
+  }
+  const desiredCount = propertyOf(props, 'DesiredCount');
+  const minCapacity = minCapacityOf(logicalId, resources);
+  const [countSource, countValue] = desiredCount !== undefined ? ['DesiredCount', desiredCount]
+    : minCapacity !== undefined ? ['the MinCapacity of its scalable target', minCapacity] : ['', 1];
+  const tasks = numberOf(countValue);
+  if (tasks === undefined) {
+    notes.push(unknownNote(logicalId, countSource, countValue, 'its tasks are not priced'));
+    return;
+  }
+  if (tasks <= 0) return;
+  const cpu = propertyOf(taskDefinition, 'Cpu');
+  const memory = propertyOf(taskDefinition, 'Memory');
+  const vcpu = taskSize(cpu, 'vcpu');
+  const gb = taskSize(memory, 'gb');
+  if (vcpu === undefined || gb === undefined) {
+    notes.push(unknownNote(logicalId, vcpu === undefined ? 'the Cpu of its task definition' : 'the Memory of its task definition',
+      vcpu === undefined ? cpu : memory, `its ${tasks} task(s) are not priced`));
+    return;
+  }
+  const cpuArchitecture = pathOf(taskDefinition, 'RuntimePlatform', 'CpuArchitecture');
+  const architecture = cpuArchitecture === 'ARM64' ? 'ARM64' : 'X86_64';
+  const architectureAssumed = cpuArchitecture !== undefined && stringOf(cpuArchitecture) === undefined
+    ? assumed('its CPU architecture', cpuArchitecture, 'priced as X86_64') : '';
   const price = PRICE.fargate[architecture];
   items.push({
     logicalId,
     resourceType: 'AWS::ECS::Service',
-    description: `${tasks} Fargate task(s) × ${vcpu} vCPU / ${gb} GB (${architecture})`,
+    description: `${tasks} Fargate task(s) × ${vcpu} vCPU / ${gb} GB (${architecture})${architectureAssumed}`,
     monthlyUsd: round(tasks * (vcpu * price.vcpuHour + gb * price.gbHour) * HOURS_PER_MONTH),
   });
-  if (props.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === 'ENABLED') {
+  const assignPublicIp = pathOf(props, 'NetworkConfiguration', 'AwsvpcConfiguration', 'AssignPublicIp');
+  if (assignPublicIp === 'ENABLED') {
     items.push({
       logicalId,
       resourceType: 'AWS::ECS::Service',
       description: `${tasks} public IPv4 address(es) of the tasks`,
       monthlyUsd: round(tasks * PRICE.publicIpv4Hour * HOURS_PER_MONTH),
     });
+  } else if (assignPublicIp !== undefined && stringOf(assignPublicIp) === undefined) {
+    notes.push(unknownNote(logicalId, 'AssignPublicIp', assignPublicIp,
+      `if it is ENABLED, its ${tasks} public IPv4 address(es) add $${round(tasks * PRICE.publicIpv4Hour * HOURS_PER_MONTH).toFixed(2)} a month`));
   }
-  if (strategy.some(s => s.CapacityProvider === 'FARGATE_SPOT' && (s.Weight ?? 0) > 0)) {
+  const spotWeights = (arrayOf(propertyOf(props, 'CapacityProviderStrategy')) ?? [])
+    .filter(entry => propertyOf(entry, 'CapacityProvider') === 'FARGATE_SPOT')
+    .map(entry => propertyOf(entry, 'Weight'));
+  // A Spot weight that is not a literal may be above 0.
+  if (spotWeights.some(weight => weight !== undefined && (numberOf(weight) ?? 1) > 0)) {
     notes.push(`${logicalId} runs partly on Fargate Spot: those tasks cost ${PRICE.spotDiscountRange} less than shown.`);
   }
 }
 
-/** The MinCapacity of the scalable target of a service, when one targets it. */
-function minCapacityOf(serviceLogicalId: string, resources: Template['Resources'] & object): number | undefined {
+/**
+ * A task definition's Cpu in vCPU or Memory in GB: CPU units or MiB as a number
+ * (`256`, `"512"`), or the `"1 vCPU"` / `"2 GB"` form CloudFormation also accepts.
+ */
+function taskSize(value: unknown, unit: 'vcpu' | 'gb'): number | undefined {
+  const units = numberOf(value);
+  if (units !== undefined) return units > 0 ? units / 1024 : undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(vcpu|gb)\s*$/i.exec(stringOf(value) ?? '');
+  return match && match[2].toLowerCase() === unit && Number(match[1]) > 0 ? Number(match[1]) : undefined;
+}
+
+/** The MinCapacity (any JSON value) of the scalable target of a service, when one targets it. */
+function minCapacityOf(serviceLogicalId: string, resources: Record<string, unknown>): unknown {
   for (const resource of Object.values(resources)) {
-    if (resource.Type !== 'AWS::ApplicationAutoScaling::ScalableTarget') continue;
-    if (JSON.stringify(resource.Properties?.ResourceId ?? '').includes(`"${serviceLogicalId}"`)) {
-      return Number(resource.Properties.MinCapacity);
+    if (propertyOf(resource, 'Type') !== 'AWS::ApplicationAutoScaling::ScalableTarget') continue;
+    if ((JSON.stringify(pathOf(resource, 'Properties', 'ResourceId')) ?? '').includes(`"${serviceLogicalId}"`)) {
+      return pathOf(resource, 'Properties', 'MinCapacity') ?? null;
     }
   }
   return undefined;
 }
 
-function launchTemplateOf(reference: unknown, resources: Template['Resources'] & object): any {
+/** The resource of the template that `{ Ref: X }` or `{ 'Fn::GetAtt': [X, …] }` points to, or undefined. */
+function resourceOf(reference: unknown, resources: Record<string, unknown>): Record<string, unknown> | undefined {
   const id = refOf(reference);
-  return id ? resources[id]?.Properties : undefined;
-}
-
-/** The logical id behind `{ Ref: X }` or `{ 'Fn::GetAtt': [X, ...] }`. */
-function refOf(reference: any): string | undefined {
-  if (reference && typeof reference === 'object') {
-    if (typeof reference.Ref === 'string') return reference.Ref;
-    if (Array.isArray(reference['Fn::GetAtt'])) return reference['Fn::GetAtt'][0];
-  }
-  return undefined;
+  return id === undefined ? undefined : objectOf(propertyOf(resources, id));
 }
 
 function round(usd: number): number {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IPolicyValidationContext, IPolicyValidationPlugin, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { StackCostEstimate, estimateMonthlyCost, formatCostTable, withNestedEstimates } from './estimate';
-import { Template, nestedTemplatePaths } from './nested-templates';
+import { nestedTemplatePaths, readTemplate } from './nested-templates';
 
 /**
  * Options of the monthly cost report.
@@ -52,12 +52,22 @@ export class MonthlyCostReport implements IPolicyValidationPlugin {
   }
 }
 
-/** The estimate of a synthesized template, its nested stacks' included. */
-function estimateTemplateFile(templatePath: string, name: string, region: string | undefined): StackCostEstimate {
-  const template: Template = JSON.parse(fs.readFileSync(templatePath, 'utf-8'));
+/**
+ * The estimate of a synthesized template, its nested stacks' included. A nested
+ * template that is missing, or already on the path from the top (possible only in
+ * a hand-edited assembly), is noted instead of read.
+ */
+function estimateTemplateFile(templatePath: string, name: string, region: string | undefined, parents: string[] = []): StackCostEstimate {
+  const template = readTemplate(templatePath);
   const nested: { [logicalId: string]: StackCostEstimate } = {};
+  const skipped: string[] = [];
   for (const [logicalId, nestedPath] of Object.entries(nestedTemplatePaths(templatePath, template))) {
-    nested[logicalId] = estimateTemplateFile(nestedPath, logicalId, region);
+    if (fs.existsSync(nestedPath) && !parents.includes(nestedPath) && nestedPath !== templatePath) {
+      nested[logicalId] = estimateTemplateFile(nestedPath, logicalId, region, [...parents, templatePath]);
+    } else {
+      skipped.push(`${logicalId}: the template of this nested stack (${path.basename(nestedPath)}) could not be read: not priced.`);
+    }
   }
-  return withNestedEstimates(estimateMonthlyCost(template, name, region), nested);
+  const estimate = withNestedEstimates(estimateMonthlyCost(template, name, region), nested);
+  return skipped.length > 0 ? { ...estimate, notes: [...estimate.notes, ...skipped] } : estimate;
 }

@@ -1,8 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { objectOf, pathOf, propertyOf } from './template-values';
 
-/** A CloudFormation template as read from a cloud assembly. */
-export type Template = { Resources?: { [logicalId: string]: { Type: string; Properties?: any; Metadata?: any } } };
+/**
+ * A CloudFormation template as read from a cloud assembly: any JSON value as far
+ * as its readers are concerned, since escape hatches can put any shape anywhere.
+ */
+export type Template = unknown;
 
 /**
  * Finds the template of each nested stack (`AWS::CloudFormation::Stack`) of a
@@ -16,15 +20,15 @@ export function nestedTemplatePaths(templatePath: string, template: Template): {
   const directory = path.dirname(templatePath);
   const found: { [logicalId: string]: string } = {};
   let fileAssets: { hash: string; path: string }[] | undefined;
-  for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
-    if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
-    const assetPath = resource.Metadata?.['aws:asset:path'];
+  for (const [logicalId, resource] of Object.entries(objectOf(propertyOf(template, 'Resources')) ?? {})) {
+    if (propertyOf(resource, 'Type') !== 'AWS::CloudFormation::Stack') continue;
+    const assetPath = pathOf(resource, 'Metadata', 'aws:asset:path');
     if (typeof assetPath === 'string') {
       found[logicalId] = path.join(directory, assetPath);
       continue;
     }
     fileAssets ??= readFileAssets(directory);
-    const url = JSON.stringify(resource.Properties?.TemplateURL ?? '');
+    const url = JSON.stringify(pathOf(resource, 'Properties', 'TemplateURL') ?? '');
     const asset = fileAssets.find(a => url.includes(`${a.hash}.json`));
     if (asset) found[logicalId] = path.join(directory, asset.path);
   }
@@ -38,8 +42,10 @@ export function nestedTemplatePaths(templatePath: string, template: Template): {
 export function nestedTemplateFiles(templatePaths: string[]): string[] {
   const found: string[] = [];
   const visit = (file: string): void => {
-    const template: Template = JSON.parse(fs.readFileSync(file, 'utf-8'));
+    const template = readTemplate(file);
     for (const nested of Object.values(nestedTemplatePaths(file, template))) {
+      // A template can only be missing or seen before in a hand-edited assembly: skip it rather than fail or loop.
+      if (found.includes(nested) || !fs.existsSync(nested)) continue;
       found.push(nested);
       visit(nested);
     }
@@ -48,13 +54,19 @@ export function nestedTemplateFiles(templatePaths: string[]): string[] {
   return found;
 }
 
+/** A template file of a cloud assembly, parsed. */
+export function readTemplate(file: string): Template {
+  return JSON.parse(fs.readFileSync(file, 'utf-8'));
+}
+
 /** The file assets of every asset manifest in a cloud assembly directory. */
 function readFileAssets(directory: string): { hash: string; path: string }[] {
   const assets: { hash: string; path: string }[] = [];
   for (const file of fs.readdirSync(directory).filter(f => f.endsWith('.assets.json'))) {
     const manifest = JSON.parse(fs.readFileSync(path.join(directory, file), 'utf-8'));
-    for (const [hash, asset] of Object.entries<any>(manifest.files ?? {})) {
-      if (typeof asset?.source?.path === 'string') assets.push({ hash, path: asset.source.path });
+    for (const [hash, asset] of Object.entries(objectOf(propertyOf(manifest, 'files')) ?? {})) {
+      const source = pathOf(asset, 'source', 'path');
+      if (typeof source === 'string') assets.push({ hash, path: source });
     }
   }
   return assets;

@@ -181,6 +181,81 @@ export interface ISharedLoadBalancer extends IConstruct {
   addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined;
 }
 
+/**
+ * Checks that the load balancer's subnets exist and span two Availability
+ * Zones, as Elastic Load Balancing requires at deploy time (aws-cdk-lib only
+ * refuses a selection that finds no subnet at all, with its own message).
+ */
+function checkLoadBalancerSubnets(validator: PropValidator, vpc: ec2.IVpc, internetFacing: boolean, selection?: ec2.SubnetSelection): void {
+  const subnets = selectedSubnets(vpc, selection ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {}));
+  // Selections by group name, Availability Zone or filter are left to aws-cdk-lib, which knows the group names.
+  if (subnets === undefined) return;
+  const prop = selection ? 'loadBalancerSubnets' : 'internetFacing';
+  const received = selection ? describeSelection(selection) : internetFacing;
+  if (subnets.length === 0) {
+    validator.report(prop, received, internetFacing && !selection
+      ? 'An internet-facing load balancer needs public subnets, and this VPC has none: give loadBalancerSubnets that exist, ' +
+        'set internetFacing: false, or use a VPC with public subnets.'
+      : 'The VPC has no subnets of this kind: give loadBalancerSubnets that exist.');
+  } else if (selection?.subnets === undefined && new Set(subnets.map(subnet => subnet.availabilityZone)).size < 2) {
+    // (Subnets given one by one may be imported without their zone, which aws-cdk-lib cannot tell: not checked.)
+    validator.report(prop, received,
+      'An Application Load Balancer needs subnets in at least two Availability Zones, and these are in one ' +
+      '(e.g. an EcsCluster with maxAzs: 1): use a VPC with two or more Availability Zones, or give loadBalancerSubnets in two.');
+  }
+}
+
+/**
+ * The subnets a selection by subnet type (or by subnets) picks, as aws-cdk-lib
+ * picks them; `undefined` for selections this does not model.
+ */
+function selectedSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] | undefined {
+  if (selection.subnetGroupName !== undefined || selection.availabilityZones !== undefined || selection.subnetFilters !== undefined) {
+    return undefined;
+  }
+  if (selection.subnets !== undefined) return selection.subnets;
+  switch (selection.subnetType) {
+    case undefined:
+      // No type: the private subnets, else the isolated ones, else the public ones.
+      return [vpc.privateSubnets, vpc.isolatedSubnets, vpc.publicSubnets].find(group => group.length > 0) ?? [];
+    case ec2.SubnetType.PUBLIC: return vpc.publicSubnets;
+    case ec2.SubnetType.PRIVATE_ISOLATED: return vpc.isolatedSubnets;
+    case ec2.SubnetType.PRIVATE_WITH_EGRESS:
+    case ec2.SubnetType.PRIVATE_WITH_NAT: return vpc.privateSubnets;
+    default: return undefined;
+  }
+}
+
+function describeSelection(selection: ec2.SubnetSelection): string {
+  if (selection.subnets) return `${selection.subnets.length} subnet(s)`;
+  return selection.subnetType !== undefined ? `ec2.SubnetType.${selection.subnetType}` : 'a subnet selection';
+}
+
+/**
+ * The VPC's CIDR block, the default ingress of an internal load balancer. A VPC
+ * imported without one cannot give it (aws-cdk-lib throws): that is reported as
+ * our error, naming the prop that avoids it.
+ */
+function vpcCidrOf(validator: PropValidator, vpc: ec2.IVpc): string[] {
+  try {
+    return [vpc.vpcCidrBlock];
+  } catch {
+    validator.report('ingressCidrs', undefined,
+      'An internal load balancer accepts traffic from its VPC\'s CIDR block by default, but this VPC was imported without one: ' +
+      'give ingressCidrs (e.g. ["10.0.0.0/16"]), or import the VPC with vpcCidrBlock.');
+    return [];
+  }
+}
+
+/** The VPC's CIDR block, or `undefined` for a VPC imported without one (only to label the ingress rules). */
+function vpcCidrIfKnown(vpc: ec2.IVpc): string | undefined {
+  try {
+    return vpc.vpcCidrBlock;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A listener rule attached with `addTargetGroup`, as the routing-order check compares it. */
 interface AttachedRule {
   /** The rule's construct path. */
@@ -289,10 +364,12 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     const owner: IConstruct = isService(scope) ? scope : this;
     const constructName = isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer';
     const internetFacing = props.internetFacing ?? true;
-    const ingressCidrs = props.ingressCidrs ?? (internetFacing ? ['0.0.0.0/0'] : [props.vpc.vpcCidrBlock]);
 
     const validator = new PropValidator(owner, constructName);
     checkWebLoadBalancerOptions(validator, props);
+    checkLoadBalancerSubnets(validator, props.vpc, internetFacing, props.loadBalancerSubnets);
+    const vpcCidr = props.ingressCidrs === undefined && !internetFacing ? vpcCidrOf(validator, props.vpc) : undefined;
+    const ingressCidrs = props.ingressCidrs ?? (internetFacing ? ['0.0.0.0/0'] : vpcCidr!);
     validator.throwIfInvalid();
 
     this.vpc = props.vpc;
@@ -363,7 +440,7 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     for (const cidr of ingressCidrs) {
       const peer = isUnresolved(cidr) || !isIpv6Cidr(cidr) ? ec2.Peer.ipv4(cidr) : ec2.Peer.ipv6(cidr);
       for (const port of ports) {
-        const source = cidr === props.vpc.vpcCidrBlock ? 'the VPC' : isUnresolved(cidr) ? 'a referenced CIDR block' : cidr;
+        const source = cidr === (vpcCidr?.[0] ?? vpcCidrIfKnown(props.vpc)) ? 'the VPC' : isUnresolved(cidr) ? 'a referenced CIDR block' : cidr;
         this.securityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === HTTPS_PORT ? 'HTTPS' : 'HTTP'} from ${source}`);
       }
     }

@@ -245,7 +245,7 @@ describe('FargateWebServiceGroup on an EcsCluster', () => {
     const group = new FargateWebServiceGroup(stack, 'Services', { cluster, logRetention: logs.RetentionDays.ONE_WEEK });
     // WHEN
     group.addService('Web', { image: IMAGE, spotWeight: 3, onDemandBase: 1, enableServiceConnect: true });
-    group.addService('Api', { image: IMAGE, pathPatterns: ['/api/*'], enableAlarms: true, enableServiceConnect: true });
+    group.addService('Api', { image: IMAGE, pathPatterns: ['/api/*'], enableAlarms: true, enableServiceConnect: true, serviceConnectDnsName: 'api' });
     // THEN
     const templates = allTemplates(stack.node.root as App);
     const nested = Template.fromJSON(templates[path.basename(group.stacks[0].templateFile)]);

@@ -1,9 +1,9 @@
-import { App, Duration, NestedStack, Stack, aws_certificatemanager as acm, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53 } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
 import { createStacks } from '../../examples/fargate-web-app/app';
-import { EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
+import { EcsCluster, EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
 import { automaticPriority, ruleConditions } from '../../src/service/private/listener-priorities';
 import { createTestApp, createTestStack, expectNoFindings, synthesizeWithValidators, validTemplate } from '../helpers/validators';
 
@@ -290,5 +290,34 @@ describe('example fargate-web-app with a domain', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
     });
+  });
+});
+
+describe('SharedLoadBalancer subnets and VPCs', () => {
+  test('fails when an internet-facing load balancer has no public subnets', () => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'Isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    expect(() => new SharedLoadBalancer(stack, 'Alb', { vpc }))
+      .toThrow(/internetFacing: received true\. An internet-facing load balancer needs public subnets, and this VPC has none/);
+    expect(() => new SharedLoadBalancer(stack, 'Alb2', { vpc, internetFacing: false })).not.toThrow();
+  });
+
+  test('fails when the load balancer\'s subnets are in one Availability Zone (an EcsCluster with maxAzs: 1)', () => {
+    const stack = new Stack();
+    const cluster = new EcsCluster(stack, 'Cluster', { maxAzs: 1 });
+    expect(() => new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc }))
+      .toThrow(/needs subnets in at least two Availability Zones, and these are in one/);
+    expect(() => new SharedLoadBalancer(stack, 'Internal', { vpc: cluster.vpc, internetFacing: false, loadBalancerSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }))
+      .toThrow(/loadBalancerSubnets: received "ec2\.SubnetType\.Private"\. An Application Load Balancer needs subnets in at least two/);
+  });
+
+  test('fails with our error when an internal load balancer\'s VPC was imported without its CIDR block', () => {
+    const stack = new Stack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-1234', availabilityZones: ['us-east-1a', 'us-east-1b'], privateSubnetIds: ['subnet-1', 'subnet-2'],
+    });
+    expect(() => new SharedLoadBalancer(stack, 'Alb', { vpc, internetFacing: false }))
+      .toThrow(/ingressCidrs: received undefined\. An internal load balancer accepts traffic from its VPC's CIDR block by default, but this VPC was imported without one/);
+    expect(() => new SharedLoadBalancer(stack, 'Alb2', { vpc, internetFacing: false, ingressCidrs: ['10.0.0.0/16'] })).not.toThrow();
   });
 });

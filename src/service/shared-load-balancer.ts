@@ -237,14 +237,13 @@ function describeSelection(selection: ec2.SubnetSelection): string {
  * our error, naming the prop that avoids it.
  */
 function vpcCidrOf(validator: PropValidator, vpc: ec2.IVpc): string[] {
-  try {
-    return [vpc.vpcCidrBlock];
-  } catch {
+  const cidr = vpcCidrIfKnown(vpc);
+  if (cidr === undefined) {
     validator.report('ingressCidrs', undefined,
       'An internal load balancer accepts traffic from its VPC\'s CIDR block by default, but this VPC was imported without one: ' +
       'give ingressCidrs (e.g. ["10.0.0.0/16"]), or import the VPC with vpcCidrBlock.');
-    return [];
   }
+  return cidr === undefined ? [] : [cidr];
 }
 
 /** The VPC's CIDR block, or `undefined` for a VPC imported without one (only to label the ingress rules). */

@@ -87,7 +87,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     devdirs: ['test', 'examples', 'scripts', 'bench', 'projenrc', '.projenrc.ts'],
   },
 
-  gitignore: ['cdk.out/', '.cdk.staging/', '.jsii.tabl.json'],
+  // '/node_modules' (no slash) also ignores a link of that name, as a git worktree sharing another's packages has.
+  gitignore: ['cdk.out/', '.cdk.staging/', '.jsii.tabl.json', '/node_modules'],
 
   // Source maps go into separate .js.map files (with the TypeScript sources), not
   // inline: every app reads and parses lib/*.js at each synthesis, and inline maps made

@@ -451,6 +451,14 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
           '(a CloudFormation reference cdk-nag cannot evaluate), on the listener ports only.',
       });
     }
+    if (props.ingressCidrs?.some(cidr => isUnresolved(cidr))) {
+      // cdk-nag's EC23 rule cannot evaluate a CIDR block from a parameter or reference and reports that it threw.
+      Validations.of(this.securityGroup).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-EC23',
+        reason: 'Some ingress CIDR blocks of this load balancer are deploy-time values (parameters or references) that cdk-nag ' +
+          'cannot evaluate; they open only the listener ports, and the tasks accept traffic only from this security group.',
+      });
+    }
     if (internetFacing && ingressCidrs.some(cidr => !isUnresolved(cidr) && isWorldCidr(cidr))) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',

@@ -1,5 +1,5 @@
-import { App, Duration, NestedStack, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53 } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, NestedStack, Stack, aws_certificatemanager as acm, aws_ec2 as ec2, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2, aws_route53 as route53 } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
 import { createStacks } from '../../examples/fargate-web-app/app';
@@ -319,5 +319,45 @@ describe('SharedLoadBalancer subnets and VPCs', () => {
     expect(() => new SharedLoadBalancer(stack, 'Alb', { vpc, internetFacing: false }))
       .toThrow(/ingressCidrs: received undefined\. An internal load balancer accepts traffic from its VPC's CIDR block by default, but this VPC was imported without one/);
     expect(() => new SharedLoadBalancer(stack, 'Alb2', { vpc, internetFacing: false, ingressCidrs: ['10.0.0.0/16'] })).not.toThrow();
+  });
+});
+
+describe('SharedLoadBalancer tokens', () => {
+  test('condition values, priority, ingress CIDR items, the log prefix and a retention in days may be tokens', () => {
+    // GIVEN parameters for every token-accepting option
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const text = (id: string) => new CfnParameter(stack, id, { type: 'String' }).valueAsString;
+    const days = new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber;
+    // WHEN
+    const alb = new SharedLoadBalancer(stack, 'Alb', {
+      vpc: cluster.vpc, ingressCidrs: [text('Cidr')], accessLogsPrefix: text('Prefix'), accessLogsRetention: Duration.days(days),
+    });
+    new FargateWebService(stack, 'Api', {
+      cluster,
+      image: IMAGE,
+      loadBalancer: alb,
+      hostHeaders: [text('Host')],
+      pathPatterns: ['/api/*'],
+      priority: new CfnParameter(stack, 'Priority', { type: 'Number' }).valueAsNumber,
+    });
+    // THEN the values reach the template as references
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Priority: { Ref: 'Priority' },
+      Conditions: Match.arrayWith([{ Field: 'host-header', HostHeaderConfig: { Values: [{ Ref: 'Host' }] } }]),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: { Ref: 'Days' } })] } });
+  });
+
+  test('fails when a retention token is not in days, or a whole condition list is one token', () => {
+    const { stack, cluster } = sharedStack();
+    const hours = new CfnParameter(stack, 'Hours', { type: 'Number' }).valueAsNumber;
+    expect(() => new SharedLoadBalancer(stack, 'Alb2', { vpc: cluster.vpc, accessLogsRetention: Duration.hours(hours) }))
+      .toThrow(/accessLogsRetention: received "\(a token in hours\)"\. A retention from a token must be given in days/);
+    const alb = new SharedLoadBalancer(stack, 'Alb3', { vpc: cluster.vpc });
+    const hosts = new CfnParameter(stack, 'Hosts', { type: 'CommaDelimitedList' }).valueAsList;
+    expect(() => new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, hostHeaders: hosts }))
+      .toThrow(/hostHeaders: received "\(a token for the whole list\)"/);
   });
 });

@@ -44,7 +44,10 @@ export function checkWebLoadBalancerOptions(validator: PropValidator, props: Web
     if (props.accessLogsBucket) {
       validator.report('accessLogsRetention', props.accessLogsRetention.toHumanString(),
         'The retention applies only to the bucket this construct creates: set a lifecycle rule on your accessLogsBucket, or remove accessLogsRetention.');
-    } else if (!props.accessLogsRetention.isUnresolved()) {
+    } else if (props.accessLogsRetention.isUnresolved()) {
+      validator.check('accessLogsRetention', '(a token in ' + props.accessLogsRetention.unitLabel() + ')', props.accessLogsRetention.unitLabel() === 'days',
+        'A retention from a token must be given in days (Duration.days(token)): the bucket\'s lifecycle rule counts days, and a token in another unit cannot be converted before deployment.');
+    } else {
       const days = props.accessLogsRetention.toMilliseconds({ integral: false }) / 86_400_000;
       validator.check('accessLogsRetention', props.accessLogsRetention.toHumanString(), Number.isInteger(days) && days >= 1,
         'Use a whole number of days, at least Duration.days(1).');

@@ -218,17 +218,17 @@ describe('Ec2BatchJob execution: RunTask failures', () => {
 });
 
 describe('Ec2BatchJob execution: retries', () => {
+  const noRetries = synthesize({ retries: 0 });
+
   test('retries: 0 runs the task once, then fails and notifies', async () => {
-    const job = synthesize({ retries: 0 });
-    const result = await run(job, [runTask.exits({ job: 2 })]);
+    const result = await run(noRetries, [runTask.exits({ job: 2 })]);
     expect(result.ecs.calls).toHaveLength(1);
     expect(result.status).toBe('FAILED');
     expect(onlyNotification(result).body.error).toBe('Ec2BatchJob.NonZeroExitCode');
   });
 
   test('retries: 0 still fails a timed-out task as TIMED_OUT', async () => {
-    const job = synthesize({ retries: 0 });
-    const result = await run(job, [runTask.runsForever()]);
+    const result = await run(noRetries, [runTask.runsForever()]);
     expect(result.ecs.calls).toHaveLength(1);
     expect(onlyNotification(result).body.status).toBe('TIMED_OUT');
   });

@@ -44,8 +44,13 @@
  *   polyfilled below, as the language specification defines it.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import jsonata from 'jsonata';
+
+// The package is an ES module with a CommonJS build (its `require` export), which
+// Jest loads; the types come from its ES module declarations.
+type Interpreter = typeof import('aws-local-stepfunctions', { with: { 'resolution-mode': 'import' } });
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ExecutionError, StateMachine } = require('aws-local-stepfunctions') as Interpreter;
 
 if (typeof (Promise as any).withResolvers !== 'function') {
   (Promise as any).withResolvers = function withResolvers<T>() {
@@ -245,7 +250,7 @@ function errorHandling(state: any): { Retry?: any[]; Catch?: any[] } {
   return { ...(state.Retry ? { Retry: state.Retry } : {}), ...(state.Catch ? { Catch: state.Catch } : {}) };
 }
 
-function localTask(name: string, comment: string, next: { Next?: string; End?: boolean }, extra: Record<string, unknown> = {}): any {
+function localTask(comment: string, next: { Next?: string; End?: boolean }, extra: Record<string, unknown> = {}): any {
   // The Resource is never called: the local handler of the same name runs instead.
   return { Type: 'Task', Comment: comment, Resource: `arn:aws:lambda:${FAKE_ENV.region}:${FAKE_ENV.account}:function:state-machine-runner`, ...extra, ...next };
 }
@@ -304,7 +309,7 @@ function translateState(name: string, state: any, language: string, t: Translati
         return { rule, input };
       };
       return {
-        [name]: localTask(name, `${comment ?? ''} [evaluates the JSONata Conditions]`, { Next: choose }),
+        [name]: localTask(`${comment ?? ''} [evaluates the JSONata Conditions]`, { Next: choose }),
         [choose]: {
           Type: 'Choice',
           Comment: `${name}: goes where the first true Condition leads`,
@@ -333,7 +338,7 @@ function translateState(name: string, state: any, language: string, t: Translati
         return raised;
       };
       return {
-        [name]: localTask(name, `${comment ?? ''} [evaluates the JSONata Error and Cause]`, { Next: fail }),
+        [name]: localTask(`${comment ?? ''} [evaluates the JSONata Error and Cause]`, { Next: fail }),
         [fail]: {
           Type: 'Fail',
           Comment: `${name}: fails with the evaluated Error and Cause`,
@@ -361,7 +366,7 @@ function translateState(name: string, state: any, language: string, t: Translati
         [name]: { Type: 'Parallel', Comment: comment, Branches: [...branches, echo], ...errorHandling(state), Next: output },
         // An Output evaluation error is caught as the Parallel's own error would be
         // (on AWS, it is the Parallel state's error; retries of it are not emulated).
-        [output]: localTask(output, `${name}: evaluates the JSONata Output`, transition(state), state.Catch ? { Catch: state.Catch } : {}),
+        [output]: localTask(`${name}: evaluates the JSONata Output`, transition(state), state.Catch ? { Catch: state.Catch } : {}),
       };
     }
 
@@ -377,7 +382,7 @@ function translateState(name: string, state: any, language: string, t: Translati
       if (mode !== 'INLINE') throw new Error(`state-machine-runner: Map ${name} in ${mode} mode is not supported`);
       const { ProcessorConfig: _p, ...graph } = processor;
       return {
-        [name]: localTask(name, `${name}: evaluates the JSONata Items`, { Next: map }, state.Catch ? { Catch: state.Catch } : {}),
+        [name]: localTask(`${name}: evaluates the JSONata Items`, { Next: map }, state.Catch ? { Catch: state.Catch } : {}),
         [map]: {
           Type: 'Map',
           Comment: comment,
@@ -412,6 +417,9 @@ export function translateDefinition(definition: any, integrations: Record<string
 
 // --- Execution -------------------------------------------------------------------
 
+/** Translated definitions the interpreter has already validated. */
+const validated = new Set<string>();
+
 /**
  * Runs one execution of `definition` to its end, on Jest's fake clock, and
  * returns how it ended. Fails the test when the execution is stuck (nothing
@@ -420,7 +428,7 @@ export function translateDefinition(definition: any, integrations: Record<string
 export async function runStateMachine(definition: any, options: RunOptions): Promise<ExecutionOutcome> {
   const executionName = options.executionName ?? 'test-execution';
   const machineArn = fakeStateMachineArn();
-  const input = options.input ?? {};
+  const input = (options.input ?? {}) as any;
   const context = {
     Execution: {
       Id: `${machineArn.replace(':stateMachine:', ':execution:')}:${executionName}`,
@@ -437,8 +445,11 @@ export async function runStateMachine(definition: any, options: RunOptions): Pro
   try {
     const { definition: translated, handlers } = translateDefinition(definition, options.integrations,
       () => context, () => Date.now() - CLOCK_START);
-    // The translated definition is checked by the interpreter's own validator (asl-validator).
-    const machine = new StateMachine(translated);
+    // The translated definition is checked by the interpreter's own validator (asl-validator),
+    // once per definition: the check takes ~150 ms, and its result depends on the definition only.
+    const text = JSON.stringify(translated);
+    const machine = new StateMachine(translated, validated.has(text) ? { validationOptions: { noValidate: true } } : undefined);
+    validated.add(text);
     const execution = machine.run(input as any, { overrides: { taskResourceLocalHandlers: handlers }, context });
     const events: ExecutionOutcome['events'] = [];
     const collected = (async () => { for await (const event of execution.eventLogs) events.push(event as any); })();

@@ -42,6 +42,14 @@
  *   the fakes see are the times the configured intervals produce.
  * - **Node 20.** The interpreter uses `Promise.withResolvers` (Node 22+): it is
  *   polyfilled below, as the language specification defines it.
+ *
+ * Known differences from AWS, none of which the kit's definitions rely on:
+ * `$states.context` has Execution, StateMachine and State (no `Map.Item`, no
+ * `Task`); a Task without TimeoutSeconds times out after the interpreter's 60 s,
+ * not AWS's 99,999,999 s (no fake here runs that long); an error while evaluating
+ * a Parallel's `Output` is caught like the Parallel's own errors but not retried
+ * by its retriers; SFN's own JSONata functions (`$partition`, `$uuid`, `$parse`…)
+ * are not defined, so using one fails the test with States.QueryEvaluationError.
  */
 import { Template } from 'aws-cdk-lib/assertions';
 import jsonata from 'jsonata';

@@ -59,6 +59,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     // Evaluates the JSONata expressions of Ec2BatchJob's state machine in tests.
     'jsonata@^2.2.2',
+    // Executes Ec2BatchJob's synthesized state machine in tests (an ASL interpreter).
+    'aws-local-stepfunctions@^3.0.0',
   ],
 
   // Construct Hub publishes every jsii language; only the release workflow builds them.

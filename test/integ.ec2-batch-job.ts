@@ -73,10 +73,10 @@ const integ = new IntegTest(app, 'Ec2BatchJob', {
 });
 
 /** Polls a run until Step Functions reports `status` (a few minutes: one instance starts first). */
-function runEndsWith(name: string, job: Ec2BatchJob, status: 'SUCCEEDED' | 'FAILED') {
+function runEndsWith(job: Ec2BatchJob, status: 'SUCCEEDED' | 'FAILED') {
+  // No execution name: Step Functions generates a unique one for every deployment.
   const start = integ.assertions.awsApiCall('StepFunctions', 'startExecution', {
     stateMachineArn: job.stateMachineArn,
-    name: `integ-${name}`,
   });
   const executionArn = start.getAttString('executionArn');
   const ended = integ.assertions.awsApiCall('StepFunctions', 'describeExecution', { executionArn })
@@ -87,9 +87,9 @@ function runEndsWith(name: string, job: Ec2BatchJob, status: 'SUCCEEDED' | 'FAIL
 
 // WHEN one run of each job starts
 // THEN the job that exits 0 succeeds
-const ok = runEndsWith('succeeds', succeeds, 'SUCCEEDED');
+const ok = runEndsWith(succeeds, 'SUCCEEDED');
 // THEN the job that exits 1 fails, because of its exit code
-const ko = runEndsWith('fails', fails, 'FAILED');
+const ko = runEndsWith(fails, 'FAILED');
 const koError = integ.assertions.awsApiCall('StepFunctions', 'describeExecution', { executionArn: ko.executionArn })
   .assertAtPath('error', ExpectedResult.exact('Ec2BatchJob.NonZeroExitCode'));
 ko.ended.next(koError);

@@ -149,19 +149,37 @@ function maskAssetHashes(value: unknown): unknown {
   return value;
 }
 
+/** What `updateSnapshot` did. */
+export type SnapshotUpdate = 'written' | 'unchanged';
+
 /**
  * Replaces an app's snapshot with a fresh synthesis, cleaned up as integ-runner
  * cleans its snapshots (the asset zip cache `.cache/` removed; staged assets are
  * kept, so `cdk deploy --app test/<app>.snapshot` deploys exactly what was checked).
+ *
+ * Like `integ-runner --update-on-failed`, it leaves alone a snapshot the app
+ * still matches (unless `force`): a new synthesis always differs in the
+ * assertions' `salt`, the assertion stack's asset hash and the manifest, and
+ * rewriting them would make every run a diff.
  */
-export function updateSnapshot(app: string): void {
+export function updateSnapshot(app: string, force = false): SnapshotUpdate {
   const outdir = synthIntegAppToTemp(app);
   try {
-    fs.rmSync(path.join(outdir, '.cache'), { recursive: true, force: true });
     const target = snapshotDir(app);
+    if (!force && fs.existsSync(target) && sameTemplates(templatesOf(outdir), templatesOf(target))) {
+      return 'unchanged';
+    }
+    fs.rmSync(path.join(outdir, '.cache'), { recursive: true, force: true });
     fs.rmSync(target, { recursive: true, force: true });
     fs.cpSync(outdir, target, { recursive: true });
+    return 'written';
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+function sameTemplates(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const keys = Object.keys(a);
+  if (keys.join('\n') !== Object.keys(b).join('\n')) return false;
+  return keys.every(k => JSON.stringify(canonicalTemplate(a[k])) === JSON.stringify(canonicalTemplate(b[k])));
 }

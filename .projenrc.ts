@@ -61,6 +61,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'jsonata@^2.2.2',
     // Executes Ec2BatchJob's synthesized state machine in tests (an ASL interpreter).
     'aws-local-stepfunctions@^3.0.0',
+    // Integration test apps (test/integ.*.ts) and their assertions; the snapshot check reads
+    // integ-runner's recommended feature flags. The alpha is pinned: a caret range on an
+    // alpha version matches no later alpha.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
   ],
 
   // Construct Hub publishes every jsii language; only the release workflow builds them.
@@ -81,6 +86,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 120_000,
       // Synthesizing stacks with validators is CPU bound; two workers fit the 2-core machines.
       maxWorkers: 2,
+      // The integration snapshots hold synthesized apps (package.json files of bundled handlers among them).
+      modulePathIgnorePatterns: ['<rootDir>/test/.*\\.snapshot/'],
     },
   },
 
@@ -90,7 +97,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // '/node_modules' (no slash) also ignores a link of that name, as a git worktree sharing another's packages has.
-  gitignore: ['cdk.out/', '.cdk.staging/', '.jsii.tabl.json', '/node_modules'],
+  // cdk-integ.out.*: the scratch folders of integ-runner next to the integration test apps.
+  gitignore: ['cdk.out/', '.cdk.staging/', '.jsii.tabl.json', '/node_modules', 'cdk-integ.out.*/'],
 
   // Source maps go into separate .js.map files (with the TypeScript sources), not
   // inline: every app reads and parses lib/*.js at each synthesis, and inline maps made
@@ -161,6 +169,15 @@ project.testTask.prependSpawn(typecheckTask);
 project.testTask.prependSpawn(project.compileTask);
 const eslintStep = project.testTask.steps.findIndex(step => step.spawn === 'eslint');
 project.testTask.insertStep(eslintStep === -1 ? project.testTask.steps.length : eslintStep, { spawn: minCdkTask.name });
+
+// Integration test snapshots (test/integ.*.ts.snapshot/) are checked offline by jest
+// (test/integ-snapshots.test.ts); this rewrites the ones whose templates changed.
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the snapshots of the integration test apps (test/integ.*.ts) whose templates changed, offline',
+  exec: 'ts-node --transpile-only --project scripts/tsconfig.json scripts/integ-snapshots.ts',
+  receiveArgs: true,
+});
+project.gitattributes.addAttributes('/test/*.snapshot/**', 'linguist-generated');
 
 // `npm run synth`: synthesize every example app with the real aws-cdk CLI.
 project.addTask('synth', {

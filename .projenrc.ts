@@ -61,6 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'jsonata@^2.2.2',
     // Executes Ec2BatchJob's synthesized state machine in tests (an ASL interpreter).
     'aws-local-stepfunctions@^3.0.0',
+    // Parses the Bottlerocket user data (TOML) in tests.
+    'smol-toml@^1.9.1',
     // Integration test apps (test/integ.*.ts) and their assertions; the snapshot check reads
     // integ-runner's recommended feature flags. The alpha is pinned: a caret range on an
     // alpha version matches no later alpha.

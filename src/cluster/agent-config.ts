@@ -77,6 +77,12 @@ export function validateAgentSettings(validator: PropValidator, prop: string, se
         'Write JSON values on one line, e.g. {"team":"shop"}.');
       continue;
     }
+    if (value !== value.trim()) {
+      // ecs-init trims each line of ecs.config before the agent sees it: the spaces would be lost silently.
+      validator.report(`${prop}.${key}`, value,
+        'The ECS agent reads values with leading and trailing spaces removed: remove them (e.g. "debug", not "debug  ").');
+      continue;
+    }
     bytes += Buffer.byteLength(line, 'utf-8') + 1;
   }
   if (bytes > MAX_SETTINGS_BYTES) {

@@ -83,6 +83,15 @@ describe('EcsCluster user data: agent settings never reach a shell', () => {
     expect(error.problems[0].fix).toMatch(/one line of \/etc\/ecs\/ecs.config/);
   });
 
+  test('fails when a value has leading or trailing spaces, which the agent would not see', () => {
+    const error = errorOf(() => clusterWithAgentSettings({ ECS_LOGLEVEL: 'debug  ', ECS_IMAGE_PULL_BEHAVIOR: ' once' }));
+    expect(error.problems.map(p => [p.prop, p.received])).toEqual([
+      ['ec2Capacity.agentSettings.ECS_LOGLEVEL', '"debug  "'],
+      ['ec2Capacity.agentSettings.ECS_IMAGE_PULL_BEHAVIOR', '" once"'],
+    ]);
+    expect(error.problems[0].fix).toMatch(/The ECS agent reads values with leading and trailing spaces removed/);
+  });
+
   test('fails when a value or a key is a token (its deploy-time value cannot be checked)', () => {
     // GIVEN
     const stack = new Stack();

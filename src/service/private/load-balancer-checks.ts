@@ -73,16 +73,13 @@ export function checkTargetConditions(
 ): void {
   const hostHeaders = options.hostHeaders ?? [];
   const pathPatterns = options.pathPatterns ?? [];
-  if (Token.isUnresolved(hostHeaders)) {
-    validator.report('hostHeaders', '(a token for the whole list)',
-      'Give a list of host names whose items may be tokens: the number of values must be known to check the load balancer\'s limits.');
-    return;
+  const listTokens = ([['hostHeaders', hostHeaders, 'host names'], ['pathPatterns', pathPatterns, 'path patterns']] as const)
+    .filter(([, values]) => Token.isUnresolved(values));
+  for (const [prop, , what] of listTokens) {
+    validator.report(prop, '(a token for the whole list)',
+      `Give a list of ${what} whose items may be tokens: the number of values must be known to check the load balancer's limits.`);
   }
-  if (Token.isUnresolved(pathPatterns)) {
-    validator.report('pathPatterns', '(a token for the whole list)',
-      'Give a list of path patterns whose items may be tokens: the number of values must be known to check the load balancer\'s limits.');
-    return;
-  }
+  if (listTokens.length > 0) return;
   for (const host of hostHeaders) {
     if (isUnresolved(host)) continue;
     if (!HOST_HEADER.test(host)) {

@@ -840,8 +840,10 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   }
 
   /**
-   * Adds a sidecar container to the task (e.g. a proxy or an agent). It logs
-   * to the service's log group unless `options.logging` says otherwise.
+   * Adds a sidecar container to the task (e.g. a proxy or an agent). It is
+   * not essential unless `options.essential` is true, and it logs to the
+   * service's log group unless `options.logging` says otherwise. An option
+   * given as `undefined` is the same as an option left out.
    *
    * @returns the container definition
    */
@@ -851,6 +853,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     const nameProp = options.containerName !== undefined ? 'options.containerName' : 'id';
     checkContainerName(validator, containerName, nameProp);
     checkContainerHealthCheck(validator, 'options.healthCheck', options.healthCheck);
+    checkFargateContainerOptions(validator, options);
     if (this.containerNames.size >= MAX_CONTAINERS) {
       validator.report('id', id, `A task definition holds at most ${MAX_CONTAINERS} containers (an ECS quota), and this one has ${MAX_CONTAINERS} already.`);
     } else if (this.taskDefinition.node.tryFindChild(id) !== undefined) {
@@ -861,13 +864,17 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     }
     validator.throwIfInvalid();
     this.containerNames.add(containerName);
+    // The user's options first, then each default only where the option is
+    // unset: spreading `options` last would let an explicit `undefined` (e.g.
+    // `logging: undefined`) erase the default and drop the sidecar's logs.
     return this.taskDefinition.addContainer(id, {
-      essential: false,
+      ...options,
+      containerName,
+      essential: options.essential ?? false,
       logging: options.logging ?? ecs.LogDrivers.awsLogs({
         logGroup: this.logGroup,
         streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(containerName),
       }),
-      ...options,
     });
   }
 
@@ -899,6 +906,30 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   /** Memory utilization of the service, in percent of the task memory; Average over 5 minutes. */
   public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.service.metricMemoryUtilization(props);
+  }
+}
+
+/**
+ * Container options that a Fargate task definition refuses when it is
+ * registered: the ones Fargate does not support at all
+ * (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html),
+ * `hostname`, which the awsvpc network mode refuses, and inference
+ * accelerators, which a Fargate task definition cannot declare.
+ */
+const NOT_ON_FARGATE: ReadonlyArray<keyof ecs.ContainerDefinitionOptions> = [
+  'disableNetworking', 'dnsSearchDomains', 'dnsServers', 'dockerSecurityOptions', 'extraHosts',
+  'gpuCount', 'hostname', 'inferenceAcceleratorResources', 'privileged',
+];
+
+/** Refuses the sidecar options of `NOT_ON_FARGATE` unless left at their neutral value (false, 0, empty). */
+function checkFargateContainerOptions(validator: PropValidator, options: ecs.ContainerDefinitionOptions): void {
+  for (const name of NOT_ON_FARGATE) {
+    const value: unknown = options[name];
+    const neutral = value === undefined || value === false || value === 0
+      || (Array.isArray(value) && value.length === 0)
+      || (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0);
+    validator.check(`options.${name}`, value, neutral,
+      `Fargate tasks (awsvpc network mode) do not accept ${name}, and ECS refuses the task definition: leave it out, or run the container on EC2 capacity.`);
   }
 }
 

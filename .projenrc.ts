@@ -38,6 +38,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   authorAddress: 'maintainers@cdk-ecs-kit.dev',
   repositoryUrl: 'https://github.com/cdk-ecs-kit/cdk-ecs-kit.git',
   defaultReleaseBranch: 'main',
+  // 0.x releases may break the API (README's migration notes list each break): the assembly
+  // says so, and Construct Hub shows it. Make it 'stable' with the first 1.0 release.
+  stability: 'experimental',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   minNodeVersion: '20.0.0',
@@ -72,9 +75,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // Construct Hub publishes every jsii language; only the release workflow builds them.
   publishToPypi: { distName: 'cdk-ecs-kit', module: 'cdk_ecs_kit' },
+  // Maven Central grants the namespace io.github.<GitHub owner> to the owner of the repository,
+  // so the groupId is the owner's name as it is, hyphens included (groupIds allow them). Java
+  // package names do not allow hyphens: the classes live in io.github.cdkecskit.
   publishToMaven: {
     javaPackage: 'io.github.cdkecskit',
-    mavenGroupId: 'io.github.cdkecskit',
+    mavenGroupId: 'io.github.cdk-ecs-kit',
     mavenArtifactId: 'cdk-ecs-kit',
   },
   publishToNuget: { dotNetNamespace: 'CdkEcsKit', packageId: 'CdkEcsKit' },
@@ -109,9 +115,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // them 1.2 MB instead of 0.34 MB (about 10 ms of loading). The .map files are still
   // published, so `node --enable-source-maps` shows TypeScript lines.
   tsconfig: { compilerOptions: { inlineSourceMap: false, sourceMap: true, inlineSources: true } },
+
+  // The npm package is an allow-list (package.json "files", below), not a list of exclusions
+  // that let every new root file through.
+  npmignoreEnabled: false,
 });
 
-project.npmignore?.exclude('/examples/', '/scripts/', '/bench/', '/docs/', '/cdk.out/', '/.ci/', '/rosetta/');
+// What the npm package holds: the compiled library with its type declarations and source maps,
+// the jsii assembly (.jsii: what jsii-pacmak and Construct Hub read to build the other languages
+// and the API reference), and the docs. npm adds package.json itself, and the bundled
+// dependencies (yaml) under node_modules/.
+project.package.addField('files', ['lib/**', '.jsii', 'API.md', 'README.md', 'LICENSE']);
+
+// projen's jsii tasks silence jsii's reserved-word warning (JSII5018: a name that is a keyword
+// in one of the target languages, e.g. `namespace` in C#). The kit has no such name: let jsii
+// warn about the next one instead of publishing it.
+project.compileTask.reset('jsii');
+project.tasks.tryFind('watch')?.reset('jsii -w');
 
 // Examples, scripts and benchmarks are linted and type-checked like tests, but never part of the jsii build.
 for (const dir of ['examples', 'scripts', 'bench']) {

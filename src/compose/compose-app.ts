@@ -285,8 +285,12 @@ export class ComposeApp extends Construct {
   /** The Compose file's top-level `name`, if it has one. */
   public readonly projectName?: string;
 
-  /** The namespace in which the services reach each other by name. */
-  public readonly namespace: servicediscovery.INamespace;
+  /**
+   * The Cloud Map namespace in which the services reach each other by name
+   * (Service Connect): `serviceConnectNamespace`, the cluster's default
+   * namespace, or the HTTP namespace this construct created.
+   */
+  public readonly serviceConnectNamespace: servicediscovery.INamespace;
 
   /** The load balancer of the web services, when there are any. */
   public readonly loadBalancer?: ISharedLoadBalancer;
@@ -361,7 +365,7 @@ export class ComposeApp extends Construct {
       Annotations.of(this).addWarningV2(`cdk-ecs-kit:ComposeApp.${warning.code}`, warning.message, { context: warning.context });
     }
 
-    this.namespace = props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace ?? new servicediscovery.HttpNamespace(this, 'Namespace', {
+    this.serviceConnectNamespace = props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace ?? new servicediscovery.HttpNamespace(this, 'Namespace', {
       name: project.name !== undefined && project.name !== '' ? httpNamespaceName(project.name)
         : Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).toLowerCase(),
       description: plainDescription(`Service Connect namespace of the Compose app ${this.node.path}`, 1024),
@@ -789,7 +793,7 @@ export class ComposeApp extends Construct {
     this.wireContainers(unit, containers);
 
     const serviceConnectConfiguration: ecs.ServiceConnectProps = {
-      namespace: this.namespace.namespaceArn,
+      namespace: this.serviceConnectNamespace.namespaceArn,
       services: this.serviceConnectServices(unit),
     };
     const deployment = deploymentLimits(unit);
@@ -869,7 +873,7 @@ export class ComposeApp extends Construct {
       minCapacity: unit.replicas,
       ...deploymentLimits(unit),
       enableServiceConnect: true,
-      serviceConnectNamespace: this.namespace,
+      serviceConnectNamespace: this.serviceConnectNamespace,
       serviceConnectDnsName: serviceDnsName(main.name),
       logRetention: this.props.logRetention,
       assignPublicIp: this.props.assignPublicIp,

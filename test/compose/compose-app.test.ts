@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_secretsmanager as secretsmanager } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_servicediscovery as servicediscovery } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ComposeApp, ComposeAppProps, ComposeFile, ComposeLaunchType, EcsCluster, FargateWebService, SharedLoadBalancer } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
@@ -95,13 +95,28 @@ describe('ComposeApp on Fargate', () => {
     template.resourceCountIs('AWS::ServiceDiscovery::HttpNamespace', 1);
   });
 
+  test('serviceConnectNamespace is the namespace the services use: the prop, else the cluster\'s default', () => {
+    // GIVEN a cluster with a default namespace
+    const { stack, cluster, app } = composeStack({ composeFile: ComposeFile.fromString(WEB_AND_CACHE) }, { validated: false });
+    // THEN without the prop, the property is the cluster's namespace
+    expect(app.serviceConnectNamespace).toBe(cluster.defaultCloudMapNamespace);
+    // WHEN the prop is given
+    const own = new servicediscovery.HttpNamespace(stack, 'Own', { name: 'own.internal' });
+    const other = new ComposeApp(stack, 'Other', { cluster, composeFile: ComposeFile.fromString(WEB_AND_CACHE), serviceConnectNamespace: own });
+    // THEN the property is the prop, and the services join it
+    expect(other.serviceConnectNamespace).toBe(own);
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', {
+      ServiceConnectConfiguration: Match.objectLike({ Namespace: stack.resolve(own.namespaceArn) }),
+    });
+  });
+
   test('creates a namespace named after the Compose project when the cluster has none', () => {
     const stack = new Stack();
     const cluster = new ecs.Cluster(stack, 'Cluster');
     const app = new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(`name: shop\n${WEB_AND_CACHE}`) });
     Template.fromStack(stack).hasResourceProperties('AWS::ServiceDiscovery::HttpNamespace', { Name: 'shop' });
     expect(app.projectName).toBe('shop');
-    expect(app.namespace.node.path).toBe('Default/App/Namespace');
+    expect(app.serviceConnectNamespace.node.path).toBe('Default/App/Namespace');
   });
 
   test('each service accepts its declared ports only from the other services (and the web port from the load balancer)', () => {

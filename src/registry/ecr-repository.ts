@@ -12,6 +12,7 @@ import {
   aws_kms as kms,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { grantAuthorizationToken } from './authorization-token';
 import { LIFECYCLE_LIMITS, LifecycleProblem, LifecyclePolicy, checkDays, tagStatusName } from './lifecycle-policy';
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, RepositoryPolicyBuilder, validateAccountIds, validateOrganizationId } from './repository-policy';
 import { PropValidator, isUnresolved } from '../core/validation';
@@ -172,6 +173,13 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
+ * The repository-scoped actions of aws-cdk-lib's `grantPull`/`grantPush`, in its order
+ * (so that templates of grants made before the kit moved the login keep their text).
+ */
+const CDK_PULL_ACTIONS = ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'];
+const CDK_PUSH_ACTIONS = ['ecr:CompleteLayerUpload', 'ecr:UploadLayerPart', 'ecr:InitiateLayerUpload', 'ecr:BatchCheckLayerAvailability', 'ecr:PutImage'];
+
+/**
  * What owned and imported repositories have in common: the image helpers.
  */
 abstract class EcrRepositoryBase extends ecr.RepositoryBase implements IEcrRepository {
@@ -188,47 +196,39 @@ abstract class EcrRepositoryBase extends ecr.RepositoryBase implements IEcrRepos
   /**
    * Grants pulling images, scoped to this repository, plus the registry login
    * (`ecr:GetAuthorizationToken`, which ECR only supports on resource `*`).
+   *
+   * The login goes into a policy of the kit's own attached to the grantee's role
+   * (or user or group), the only place where cdk-nag's wildcard finding is
+   * acknowledged: findings of the grantee's own policies still show. A principal
+   * that takes no policy (service principal, immutable or foreign role) gets the
+   * login added the aws-cdk-lib way, with nothing acknowledged.
    */
   public grantPull(grantee: iam.IGrantable): iam.Grant {
-    const grant = super.grantPull(grantee);
-    acknowledgeAuthorizationToken(grantee);
+    const grant = this.grant(grantee, ...CDK_PULL_ACTIONS);
+    grantAuthorizationToken(grantee);
     return grant;
   }
 
   /**
    * Grants pushing images, scoped to this repository, plus the registry login
-   * (`ecr:GetAuthorizationToken`, which ECR only supports on resource `*`).
+   * (`ecr:GetAuthorizationToken`, which ECR only supports on resource `*`), in a
+   * policy of the kit's own as for `grantPull`.
    */
   public grantPush(grantee: iam.IGrantable): iam.Grant {
-    const grant = super.grantPush(grantee);
-    acknowledgeAuthorizationToken(grantee);
+    const grant = this.grant(grantee, ...CDK_PUSH_ACTIONS);
+    grantAuthorizationToken(grantee);
     return grant;
   }
 
   /**
    * Grants pulling and pushing images, scoped to this repository, plus the
-   * registry login (`ecr:GetAuthorizationToken`, which ECR only supports on resource `*`).
+   * registry login (`ecr:GetAuthorizationToken`, which ECR only supports on
+   * resource `*`), in a policy of the kit's own as for `grantPull`.
    */
   public grantPullPush(grantee: iam.IGrantable): iam.Grant {
-    const grant = super.grantPullPush(grantee);
-    acknowledgeAuthorizationToken(grantee);
+    const grant = this.grant(grantee, ...CDK_PULL_ACTIONS, ...CDK_PUSH_ACTIONS);
+    grantAuthorizationToken(grantee);
     return grant;
-  }
-}
-
-/**
- * aws-cdk-lib's grants add `ecr:GetAuthorizationToken` on `*` to the grantee's
- * policy: the docker login token is per registry and the action has no resource
- * type. cdk-nag flags that wildcard; acknowledge it on the principal we granted to.
- */
-function acknowledgeAuthorizationToken(grantee: iam.IGrantable): void {
-  const principal = grantee.grantPrincipal;
-  if (Construct.isConstruct(principal)) {
-    Validations.of(principal).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecr:GetAuthorizationToken (the 12-hour docker login token) only supports resource "*"; ' +
-        'the image pull/push actions granted with it are scoped to the repository ARN.',
-    });
   }
 }
 

@@ -677,7 +677,12 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       allowAllOutbound: true,
     });
 
-    this.service = new ecs.FargateService(this, 'Resource', {
+    // ECS Exec: aws-cdk-lib adds its statements to the task role while it builds the service; they go into
+    // a policy of their own (a child of the task role, which the service depends on), the only place where
+    // their wildcard finding is acknowledged: statements the user adds to the task role keep their findings.
+    const executeCommandPolicy = props.enableExecuteCommand ? new iam.Policy(this.taskDefinition.taskRole, 'ExecuteCommand') : undefined;
+    if (executeCommandPolicy) this.taskDefinition.taskRole.attachInlinePolicy(executeCommandPolicy);
+    this.service = withTaskRoleStatementsIn(this.taskDefinition, executeCommandPolicy, () => new ecs.FargateService(this, 'Resource', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
       serviceName: props.serviceName,
@@ -698,15 +703,15 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
         namespace: props.serviceConnectNamespace?.namespaceArn,
         services: [{ portMappingName: serviceConnect.portName, dnsName: serviceConnect.dnsName, port: containerPort }],
       } : undefined,
-    });
+    }));
     this.connections = this.service.connections;
     if (capacityProviderStrategies) {
       // A service that names capacity providers fails to create before the cluster has them associated
       // (aws-cdk-lib adds that association to the cluster at synthesis, so depend on the whole cluster).
       this.service.node.addDependency(props.cluster);
     }
-    if (props.enableExecuteCommand) {
-      Validations.of(this.taskDefinition.taskRole).acknowledge({
+    if (executeCommandPolicy) {
+      Validations.of(executeCommandPolicy).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason: 'Added by aws-cdk-lib for ECS Exec (enableExecuteCommand): the ssmmessages channel actions do not support ' +
           'resource-level permissions, and the session-logging actions (logs:DescribeLogGroups, CreateLogStream, ' +
@@ -1316,5 +1321,20 @@ function checkOperations(validator: PropValidator, props: FargateWebServiceProps
   if (props.serviceConnectDnsName !== undefined) {
     validator.check('serviceConnectDnsName', props.serviceConnectDnsName, /^[a-z0-9]([a-z0-9-]{0,62})$/.test(props.serviceConnectDnsName),
       'Use up to 63 lowercase letters, digits and "-", starting with a letter or digit (e.g. "api").');
+  }
+}
+
+/**
+ * Builds with the task definition's `addToTaskRolePolicy` writing into `policy` (when given):
+ * the statements aws-cdk-lib adds to the task role while building a service land in that policy.
+ */
+function withTaskRoleStatementsIn<T>(taskDefinition: ecs.TaskDefinition, policy: iam.Policy | undefined, build: () => T): T {
+  if (!policy) return build();
+  taskDefinition.addToTaskRolePolicy = (statement: iam.PolicyStatement) => policy.addStatements(statement);
+  try {
+    return build();
+  } finally {
+    // Back to the class's method for every later call.
+    Reflect.deleteProperty(taskDefinition, 'addToTaskRolePolicy');
   }
 }

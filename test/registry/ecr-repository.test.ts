@@ -243,7 +243,12 @@ describe('EcrRepository as an ecr.IRepository', () => {
     // An imported repository's policy is not ours: grants go to the principal's policy.
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
     byAttrs.grantPull(role);
-    validTemplate(stack).resourceCountIs('AWS::IAM::Policy', 1);
+    const template = validTemplate(stack);
+    // The role's own policy with the scoped pull actions, and the kit's policy with the registry login.
+    template.resourceCountIs('AWS::IAM::Policy', 2);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: PULL_ACTIONS, Resource: 'arn:aws:ecr:eu-west-1:111122223333:repository/tools' })] },
+    });
   });
 });
 

@@ -597,10 +597,12 @@ describe('FargateWebService props', () => {
     expect(ingress[0][1].Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [logicalId(stack, (web.sharedLoadBalancer as SharedLoadBalancer).securityGroup), 'GroupId'] });
   });
 
-  test('ECS Exec opt-in, with the wildcard permissions aws-cdk-lib adds acknowledged on the task role', () => {
+  test('ECS Exec opt-in, with the wildcard permissions aws-cdk-lib adds in a policy of their own, acknowledged there only', () => {
     const { stack, web } = serviceStack({ enableExecuteCommand: true });
     validTemplate(stack).hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
-    expect(JSON.stringify(web.taskDefinition.taskRole.node.metadata)).toContain('AwsSolutions-IAM5[Resource::*]');
+    const policy = web.taskDefinition.taskRole.node.findChild('ExecuteCommand');
+    expect(JSON.stringify(policy.node.metadata)).toContain('AwsSolutions-IAM5[Resource::*]');
+    expect(JSON.stringify(web.taskDefinition.taskRole.node.metadata)).not.toContain('AwsSolutions-IAM5');
   });
 
   test('Service Connect in the cluster namespace', () => {

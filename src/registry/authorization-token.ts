@@ -1,0 +1,76 @@
+import { Validations, aws_iam as iam } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+/**
+ * Construct id of the kit's policy that holds `ecr:GetAuthorizationToken`, a child of the
+ * grantee's role (or user or group): one per principal, shared by every repository of the kit.
+ */
+export const AUTHORIZATION_TOKEN_POLICY_ID = 'EcrAuthorizationToken';
+
+const AUTHORIZATION_TOKEN_ACTIONS = ['ecr:GetAuthorizationToken'];
+
+/**
+ * A policy that remembers whether the principal accepted it: `attachInlinePolicy` of an
+ * immutable role, of a role imported from another account or of a lazily created role
+ * does not attach the policy, and then nothing of it reaches the template.
+ */
+class AuthorizationTokenPolicy extends iam.Policy {
+  public attached = false;
+
+  public attachToRole(role: iam.IRole): void {
+    this.attached = true;
+    super.attachToRole(role);
+  }
+
+  public attachToUser(user: iam.IUser): void {
+    this.attached = true;
+    super.attachToUser(user);
+  }
+
+  public attachToGroup(group: iam.IGroup): void {
+    this.attached = true;
+    super.attachToGroup(group);
+  }
+}
+
+/** What `attachInlinePolicy` is defined on: roles, users and groups (`iam.IIdentity`). */
+function isIdentity(principal: iam.IPrincipal): principal is iam.IPrincipal & iam.IIdentity & Construct {
+  return Construct.isConstruct(principal) && typeof (principal as Partial<iam.IIdentity>).attachInlinePolicy === 'function';
+}
+
+/**
+ * Grants the registry login, `ecr:GetAuthorizationToken`, which ECR only supports on
+ * resource `*` (the 12-hour docker login token is per registry, not per repository).
+ *
+ * The statement goes into a policy of the kit's own, a child of the grantee's principal
+ * (so that it sits in the principal's stack, whatever stack the repository is in), and
+ * cdk-nag's `AwsSolutions-IAM5[Resource::*]` is acknowledged on that policy only: the
+ * principal's other policies keep their findings. A principal that takes no policy (a
+ * service or account principal, an immutable or foreign role) gets the statement through
+ * `iam.Grant.addToPrincipal`, without any acknowledgment.
+ *
+ * Idempotent: a principal granted twice, or by several repositories, keeps one policy.
+ */
+export function grantAuthorizationToken(grantee: iam.IGrantable): void {
+  const principal = grantee.grantPrincipal;
+  if (isIdentity(principal)) {
+    const existing = principal.node.tryFindChild(AUTHORIZATION_TOKEN_POLICY_ID);
+    if (existing instanceof AuthorizationTokenPolicy && existing.attached) return;
+    if (existing === undefined) {
+      const policy = new AuthorizationTokenPolicy(principal, AUTHORIZATION_TOKEN_POLICY_ID, {
+        statements: [new iam.PolicyStatement({ actions: AUTHORIZATION_TOKEN_ACTIONS, resources: ['*'] })],
+      });
+      principal.attachInlinePolicy(policy);
+      if (policy.attached) {
+        Validations.of(policy).acknowledge({
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'Added by cdk-ecs-kit for image pull/push: ecr:GetAuthorizationToken (the 12-hour docker login token) only supports ' +
+            'resource "*"; this policy holds nothing else, and the image actions are granted scoped to the repository ARN.',
+        });
+        return;
+      }
+      principal.node.tryRemoveChild(AUTHORIZATION_TOKEN_POLICY_ID);
+    }
+  }
+  iam.Grant.addToPrincipal({ grantee, actions: AUTHORIZATION_TOKEN_ACTIONS, resourceArns: ['*'] });
+}

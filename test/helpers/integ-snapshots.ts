@@ -18,6 +18,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { mapStrings, maskAssetHashes } from './snapshot-serializer';
 
 /** The folder integ-runner searches by default, and where the snapshots live. */
 export const INTEG_TEST_DIR = path.resolve(__dirname, '..');
@@ -40,8 +41,6 @@ const INTEG_ENV: Record<string, string> = {
   CDK_INTEG_SUBNET_ID: 'subnet-0dff1a399d8f6f92c',
 };
 
-/** 64 hex digits: the hash of an asset, in S3 keys, image tags and asset ids. */
-const ASSET_HASH = /[a-f0-9]{64}/g;
 
 /** The integration test apps, as file names relative to `test/`, sorted. */
 export function integApps(): string[] {
@@ -133,20 +132,7 @@ export function canonicalTemplate(template: any): unknown {
       delete resource.Properties?.salt;
     }
   }
-  return maskAssetHashes(copy);
-}
-
-function maskAssetHashes(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(ASSET_HASH, '[ASSET HASH]');
-  if (Array.isArray(value)) return value.map(maskAssetHashes);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      out[key.replace(ASSET_HASH, '[ASSET HASH]')] = maskAssetHashes(inner);
-    }
-    return out;
-  }
-  return value;
+  return mapStrings(copy, maskAssetHashes);
 }
 
 /** What `updateSnapshot` did. */

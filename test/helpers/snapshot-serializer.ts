@@ -15,19 +15,28 @@ const ASSET_HASH = /[a-f0-9]{64}/g;
  */
 const VERSION = /(?<=^|[@/ v])\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?(?=$|[\s"',;)])/g;
 
-function scrub(value: unknown): unknown {
-  if (typeof value === 'string') {
-    return value.replace(ASSET_HASH, '[ASSET HASH]').replace(VERSION, '[VERSION]');
-  }
-  if (Array.isArray(value)) return value.map(scrub);
+/**
+ * A copy of a JSON value with `replaceValue` applied to every string in it and
+ * `replaceKey` to every object key (asset hashes appear in logical IDs and
+ * parameter names too).
+ */
+export function mapStrings(value: unknown, replaceValue: (text: string) => string, replaceKey: (key: string) => string = replaceValue): unknown {
+  if (typeof value === 'string') return replaceValue(value);
+  if (Array.isArray(value)) return value.map(item => mapStrings(item, replaceValue, replaceKey));
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      out[key.replace(ASSET_HASH, '[ASSET HASH]')] = scrub(inner);
-    }
-    return out;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [replaceKey(key), mapStrings(inner, replaceValue, replaceKey)]));
   }
   return value;
+}
+
+/** `text` with its asset hashes masked. */
+export function maskAssetHashes(text: string): string {
+  return text.replace(ASSET_HASH, '[ASSET HASH]');
+}
+
+/** Asset hashes and versions scrubbed from values; keys lose only their asset hashes. */
+function scrub(value: unknown): unknown {
+  return mapStrings(value, text => maskAssetHashes(text).replace(VERSION, '[VERSION]'), maskAssetHashes);
 }
 
 /** Jest asks this first: a template that has not been scrubbed yet. */

@@ -66,7 +66,43 @@ interface PendingLink {
  * });
  * job.failureTopic.addSubscription(new subscriptions.EmailSubscription('oncall@example.com'));
  */
-export class Ec2BatchJob extends Construct {
+export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConnectable {
+  /**
+   * The principal the job's containers run as: the task role (`taskRole`).
+   * `bucket.grantRead(job)` lets the job's containers read the bucket; the state
+   * machine, the execution role and the instances get nothing.
+   */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /**
+   * The network identity of the job's tasks, for `job.connections.allowTo(db, port)`
+   * and `db.connections.allowFrom(job, port)`.
+   *
+   * - `ecs.NetworkMode.AWS_VPC`: the security groups of the task's network
+   *   interface (`securityGroups`, or the one the job creates when none are given).
+   * - `ecs.NetworkMode.BRIDGE` (the default): the tasks use their instance's
+   *   network, so these are the security groups of the EC2 instances the job runs
+   *   on — of the cluster's capacity groups named in `capacityProviderStrategies`
+   *   (or chosen by default) when the cluster is an `EcsCluster`, otherwise every
+   *   security group of the cluster's container instances known when the job is
+   *   created (`cluster.connections`, as `ecs.Ec2Service` does). Rules on them
+   *   apply to every task on those instances, not only this job's: use
+   *   `AWS_VPC` to give the job a network identity of its own. When no group is
+   *   known (a cluster imported without `securityGroups`), rules added here
+   *   have nothing to attach to and the job warns (`connectionsUnknown`).
+   */
+  public get connections(): ec2.Connections {
+    if (this._connections.securityGroups.length === 0 && !this.connectionsWarningGiven) {
+      this.connectionsWarningGiven = true;
+      Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2BatchJob.connectionsUnknown',
+        `The job runs in ${networkModeName(this.networkMode)} on the instances of a cluster whose security groups are unknown here, ` +
+        'so rules added through job.connections have no security group to attach to and are dropped: import the cluster with its ' +
+        'securityGroups (EcsCluster.fromClusterAttributes / ecs.Cluster.fromClusterAttributes), use an EcsCluster, ' +
+        'or set networkMode: ecs.NetworkMode.AWS_VPC so that the job has security groups of its own.');
+    }
+    return this._connections;
+  }
+
   /** The EC2 task definition of the job. */
   public readonly taskDefinition: ecs.Ec2TaskDefinition;
 
@@ -109,6 +145,8 @@ export class Ec2BatchJob extends Construct {
   /** The capacity groups behind the strategy, when they are known (an EcsCluster). */
   private readonly knownCapacities?: Ec2Capacity[];
   private gpuWarningGiven = false;
+  private readonly _connections: ec2.Connections;
+  private connectionsWarningGiven = false;
   private readonly timedOutMetricName: string;
 
   constructor(scope: Construct, id: string, props: Ec2BatchJobProps) {
@@ -167,6 +205,12 @@ export class Ec2BatchJob extends Construct {
       subnets: this.networkMode === ecs.NetworkMode.AWS_VPC ? props.vpcSubnets : undefined,
       securityGroups: this.networkMode === ecs.NetworkMode.AWS_VPC ? props.securityGroups : undefined,
     });
+    this.grantPrincipal = this.taskDefinition.taskRole;
+    // awsvpc: the RunTask step holds the task's security groups (the user's, or the one it creates).
+    // bridge: the instances' groups, narrowed to the capacity groups the job runs on when they are known.
+    this._connections = this.networkMode === ecs.NetworkMode.AWS_VPC || this.knownCapacities === undefined
+      ? runTask.connections
+      : new ec2.Connections({ securityGroups: this.knownCapacities.map(c => c.securityGroup) });
 
     // The exit-code check. ecs:runTask.sync succeeds whenever the task reaches STOPPED,
     // whatever its containers' exit codes: its output is the task description, whose

@@ -478,17 +478,24 @@ export class EcrRepository extends EcrRepositoryBase {
   /**
    * Lets principals pull images (BatchGetImage, GetDownloadUrlForLayer, BatchCheckLayerAvailability)
    * through the repository policy. The principals also need `ecr:GetAuthorizationToken`.
+   *
+   * @returns the statement added to the repository policy (Sid `AllowPull`, numbered
+   * on later calls: `AllowPull2`, …), frozen: it was checked when added, so change
+   * the policy with another call or `addToResourcePolicy`, not by editing it
    */
-  public allowPull(...principals: iam.IPrincipal[]): void {
-    this.policy.allow('allowPull(principals)', 'AllowPull', ECR_PULL_ACTIONS, principals);
+  public allowPull(...principals: iam.IPrincipal[]): iam.PolicyStatement {
+    return this.policy.allow('allowPull(principals)', 'AllowPull', ECR_PULL_ACTIONS, principals).freeze();
   }
 
   /**
    * Lets principals push images (pull actions plus the layer upload actions and PutImage)
    * through the repository policy. The principals also need `ecr:GetAuthorizationToken`.
+   *
+   * @returns the statement added to the repository policy (Sid `AllowPush`, numbered
+   * on later calls: `AllowPush2`, …), frozen as for `allowPull`
    */
-  public allowPush(...principals: iam.IPrincipal[]): void {
-    this.policy.allow('allowPush(principals)', 'AllowPush', ECR_PUSH_ACTIONS, principals);
+  public allowPush(...principals: iam.IPrincipal[]): iam.PolicyStatement {
+    return this.policy.allow('allowPush(principals)', 'AllowPush', ECR_PUSH_ACTIONS, principals).freeze();
   }
 
   /**

@@ -38,19 +38,21 @@ export class RepositoryPolicyBuilder {
 
   constructor(private readonly scope: IConstruct, private readonly repository: ecr.Repository) {}
 
-  /** Adds a statement for principals, with `prop` naming the caller's argument in errors. */
-  public allow(prop: string, sid: string, actions: string[], principals: iam.IPrincipal[]): void {
+  /** Adds a statement for principals, with `prop` naming the caller's argument in errors; returns the statement added. */
+  public allow(prop: string, sid: string, actions: string[], principals: iam.IPrincipal[]): iam.PolicyStatement {
     const validator = new PropValidator(this.scope, 'EcrRepository');
     if (principals.length === 0) {
       validator.report(prop, [], 'Give at least one principal, e.g. a role or new iam.AccountPrincipal("111122223333").');
     }
     validator.throwIfInvalid();
-    this.allowStatement(sid, { actions, principals }, prop);
+    return this.allowStatement(sid, { actions, principals }, prop);
   }
 
-  /** Adds an Allow statement under a readable Sid, made unique with a number. */
-  public allowStatement(sid: string, props: iam.PolicyStatementProps, prop = 'addToResourcePolicy(statement)'): void {
-    this.addStatement(new iam.PolicyStatement({ ...props, sid: this.uniqueSid(sid), effect: iam.Effect.ALLOW }), prop);
+  /** Adds an Allow statement under a readable Sid, made unique with a number; returns the statement added. */
+  public allowStatement(sid: string, props: iam.PolicyStatementProps, prop = 'addToResourcePolicy(statement)'): iam.PolicyStatement {
+    const statement = new iam.PolicyStatement({ ...props, sid: this.uniqueSid(sid), effect: iam.Effect.ALLOW });
+    this.addStatement(statement, prop);
+    return statement;
   }
 
   /** Checks a statement and adds it to the repository's policy. */

@@ -1,6 +1,6 @@
 import {
   App, CfnParameter, Duration, Stack, TimeZone, Validations, aws_cloudwatch_actions as cloudwatchActions, aws_ec2 as ec2, aws_ecs as ecs,
-  aws_iam as iam, aws_logs as logs, aws_sns as sns, aws_ssm as ssm,
+  aws_iam as iam, aws_logs as logs, aws_s3 as s3, aws_sns as sns, aws_ssm as ssm,
 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
@@ -520,6 +520,125 @@ describe('Ec2BatchJob options', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: Match.arrayWith([Match.objectLike({ Name: 'with-secret', Secrets: [Match.objectLike({ Name: 'PASSWORD' })] })]),
     });
+  });
+});
+
+describe('Ec2BatchJob as a grantee and a network peer', () => {
+  const logicalId = (stack: Stack, construct: { node: { defaultChild?: any } }) => stack.getLogicalId(construct.node.defaultChild);
+  /** The security groups a rule on `db` lets in on port 5432, by their GroupId reference. */
+  const postgresSources = (stack: Stack, db: ec2.SecurityGroup) => Object.values(Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupIngress', {
+    Properties: { GroupId: { 'Fn::GetAtt': [logicalId(stack, db), 'GroupId'] }, FromPort: 5432, ToPort: 5432, IpProtocol: 'tcp' },
+  })).map((rule: any) => rule.Properties.SourceSecurityGroupId);
+
+  test('bucket.grantRead(job) puts the statement on the task role, and only there', () => {
+    // GIVEN (a plain stack: the bucket and the grant's wildcards are not the job's findings)
+    const stack = new Stack();
+    const job = jobIn(stack);
+    const bucket = new s3.Bucket(stack, 'Data');
+    // WHEN
+    const grant = bucket.grantRead(job);
+    // THEN
+    expect(job.grantPrincipal).toBe(job.taskRole);
+    expect(grant.principalStatements).toHaveLength(1);
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+      Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) } },
+    });
+    expect(Object.values(policies).map((p: any) => p.Properties.Roles)).toEqual([[{ Ref: logicalId(stack, job.taskRole) }]]);
+  });
+
+  test('awsvpc: connections are the security group the job creates for its tasks', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const cluster = spotCluster(stack);
+    const job = jobIn(stack, { networkMode: ecs.NetworkMode.AWS_VPC }, cluster);
+    const db = new ec2.SecurityGroup(stack, 'Db', { vpc: cluster.vpc });
+    // WHEN
+    job.connections.allowTo(db, ec2.Port.tcp(5432));
+    // THEN: the rule lets the task's security group in, the one RunTask puts on the task's interface
+    expect(job.connections.securityGroups).toHaveLength(1);
+    const taskGroup = job.connections.securityGroups[0];
+    const taskGroupId = { 'Fn::GetAtt': [logicalId(stack, taskGroup), 'GroupId'] };
+    expect(postgresSources(stack, db)).toEqual([taskGroupId]);
+    const runTask = statesOf(definitionOf(Template.fromStack(stack))).RunTask;
+    expect(runTask.Arguments.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups).toEqual([`\${${logicalId(stack, taskGroup)}.GroupId}`]);
+    // The instances' group is not opened.
+    expect(job.connections.securityGroups).not.toContain(cluster.ec2Capacities[0].securityGroup);
+  });
+
+  test('awsvpc with securityGroups: connections are those groups', () => {
+    // GIVEN
+    const stack = new Stack();
+    const cluster = spotCluster(stack);
+    const own = new ec2.SecurityGroup(stack, 'JobGroup', { vpc: cluster.vpc });
+    // WHEN
+    const job = jobIn(stack, { networkMode: ecs.NetworkMode.AWS_VPC, securityGroups: [own] }, cluster);
+    const db = new ec2.SecurityGroup(stack, 'Db', { vpc: cluster.vpc });
+    db.connections.allowFrom(job, ec2.Port.tcp(5432));
+    // THEN
+    expect(job.connections.securityGroups).toEqual([own]);
+    expect(postgresSources(stack, db)).toEqual([{ 'Fn::GetAtt': [logicalId(stack, own), 'GroupId'] }]);
+  });
+
+  test('bridge: connections are the security groups of the capacity groups the job runs on', () => {
+    // GIVEN: an on-demand group and a GPU group; a job without GPUs runs on the on-demand one only
+    const stack = new Stack();
+    const cluster = onDemandAndGpuCluster(stack);
+    const [onDemand, gpu] = cluster.ec2Capacities;
+    const job = jobIn(stack, {}, cluster);
+    const db = new ec2.SecurityGroup(stack, 'Db', { vpc: cluster.vpc });
+    // WHEN
+    job.connections.allowTo(db, ec2.Port.tcp(5432));
+    // THEN
+    expect(job.connections.securityGroups).toEqual([onDemand.securityGroup]);
+    expect(postgresSources(stack, db)).toEqual([{ 'Fn::GetAtt': [logicalId(stack, onDemand.securityGroup), 'GroupId'] }]);
+    expect(job.connections.securityGroups).not.toContain(gpu.securityGroup);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('connectionsUnknown'));
+  });
+
+  test('bridge with capacityProviderStrategies naming groups: connections follow the strategy', () => {
+    // GIVEN
+    const stack = new Stack();
+    const cluster = onDemandAndGpuCluster(stack);
+    const [onDemand, gpu] = cluster.ec2Capacities;
+    // WHEN
+    const job = jobIn(stack, {
+      capacityProviderStrategies: [
+        { capacityProvider: onDemand.capacityProvider.capacityProviderName, weight: 1 },
+        { capacityProvider: gpu.capacityProvider.capacityProviderName, weight: 1 },
+      ],
+    }, cluster);
+    // THEN
+    expect(job.connections.securityGroups).toEqual([onDemand.securityGroup, gpu.securityGroup]);
+  });
+
+  test('bridge on an imported cluster: connections are the cluster\'s security groups', () => {
+    // GIVEN
+    const stack = new Stack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-1'] });
+    const instances = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Instances', 'sg-0123456789abcdef0');
+    const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Shared', { clusterName: 'shared', vpc, securityGroups: [instances] });
+    const job = jobIn(stack, { capacityProviderStrategies: [{ capacityProvider: 'shared-ec2', weight: 1 }] }, cluster);
+    const db = new ec2.SecurityGroup(stack, 'Db', { vpc });
+    // WHEN
+    job.connections.allowTo(db, ec2.Port.tcp(5432));
+    // THEN
+    expect(job.connections.securityGroups).toEqual([instances]);
+    expect(postgresSources(stack, db)).toEqual(['sg-0123456789abcdef0']);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('connectionsUnknown'));
+  });
+
+  test('bridge on an imported cluster without security groups: reading connections warns', () => {
+    // GIVEN
+    const stack = new Stack();
+    const job = jobIn(stack, { capacityProviderStrategies: [{ capacityProvider: 'shared-ec2', weight: 1 }] }, importedCluster(stack));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('connectionsUnknown'));
+    // WHEN
+    expect(job.connections.securityGroups).toEqual([]);
+    void job.connections;
+    // THEN: one warning, naming the fixes
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-ecs-kit:Ec2BatchJob.connectionsUnknown'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toMatch(/securityGroups .*networkMode: ecs\.NetworkMode\.AWS_VPC/);
   });
 });
 

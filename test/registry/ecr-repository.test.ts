@@ -308,6 +308,33 @@ describe('EcrRepository policy helpers', () => {
     });
   });
 
+  test('allowPull and allowPush return the statement they added, frozen', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const repo = new EcrRepository(stack, 'Repo');
+    const reader = new iam.ArnPrincipal('arn:aws:iam::111122223333:role/reader');
+    const ci = new iam.ArnPrincipal('arn:aws:iam::111122223333:role/ci');
+    // WHEN
+    const pull = repo.allowPull(reader);
+    const pull2 = repo.allowPull(ci);
+    const push = repo.allowPush(ci);
+    // THEN: each return value is the statement in the template, Sid included
+    expect(pull).toBeInstanceOf(iam.PolicyStatement);
+    expect(pull.sid).toBe('AllowPull');
+    expect(pull2.sid).toBe('AllowPull2');
+    expect(push.sid).toBe('AllowPush');
+    expect(pull.effect).toBe(iam.Effect.ALLOW);
+    expect(pull.actions).toEqual(PULL_ACTIONS);
+    expect(push.actions).toEqual([...PULL_ACTIONS, 'ecr:CompleteLayerUpload', 'ecr:InitiateLayerUpload', 'ecr:PutImage', 'ecr:UploadLayerPart']);
+    expect(pull.principals).toEqual([reader]);
+    expect(pull.frozen).toBe(true);
+    const statements = validTemplate(stack).findResources('AWS::ECR::Repository');
+    const policy = (Object.values(statements)[0] as any).Properties.RepositoryPolicyText;
+    expect(policy.Statement).toEqual([pull, pull2, push].map(s => stack.resolve(s.toStatementJson())));
+    // The statement was checked when added: editing it afterwards (e.g. a wildcard principal) is refused.
+    expect(() => pull.addAnyPrincipal()).toThrow(/freeze\(\) has been called/);
+  });
+
   test('a wildcard principal with a condition is accepted', () => {
     const stack = createTestStack();
     const repo = new EcrRepository(stack, 'Repo');

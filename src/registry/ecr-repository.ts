@@ -500,26 +500,30 @@ export class EcrRepository extends EcrRepositoryBase {
 
   /**
    * Lets every principal of the given accounts (12-digit ids) pull images.
+   *
+   * @returns the statement added to the repository policy (Sid `AllowCrossAccountPull`), frozen as for `allowPull`
    */
-  public allowPullFromAccounts(accountIds: string[]): void {
+  public allowPullFromAccounts(accountIds: string[]): iam.PolicyStatement {
     const validator = new PropValidator(this, 'EcrRepository');
     validateAccountIds(validator, 'accountIds', accountIds);
     validator.throwIfInvalid();
-    this.policy.allowStatement('AllowCrossAccountPull', {
+    return this.policy.allowStatement('AllowCrossAccountPull', {
       actions: ECR_PULL_ACTIONS,
       principals: accountIds.map(account => new iam.AccountPrincipal(account)),
-    }, 'allowPullFromAccounts(accountIds)');
+    }, 'allowPullFromAccounts(accountIds)').freeze();
   }
 
   /**
    * Lets every account of an AWS Organization pull images, with an
    * `aws:PrincipalOrgID` condition on a wildcard principal.
+   *
+   * @returns the statement added to the repository policy (Sid `AllowOrganizationPull`), frozen as for `allowPull`
    */
-  public allowPullFromOrganization(organizationId: string): void {
+  public allowPullFromOrganization(organizationId: string): iam.PolicyStatement {
     const validator = new PropValidator(this, 'EcrRepository');
     validateOrganizationId(validator, 'organizationId', organizationId);
     validator.throwIfInvalid();
-    this.policy.allowStatement('AllowOrganizationPull', {
+    const statement = this.policy.allowStatement('AllowOrganizationPull', {
       actions: ECR_PULL_ACTIONS,
       principals: [new iam.AnyPrincipal()],
       conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
@@ -529,6 +533,7 @@ export class EcrRepository extends EcrRepositoryBase {
       reason: 'The wildcard principal of the AllowOrganizationPull statement is restricted by aws:PrincipalOrgID to the accounts of ' +
         `${isUnresolved(organizationId) ? 'the organization given' : organizationId}, and only to pull actions.`,
     });
+    return statement.freeze();
   }
 }
 

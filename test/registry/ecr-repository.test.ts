@@ -335,6 +335,16 @@ describe('EcrRepository policy helpers', () => {
     expect(() => pull.addAnyPrincipal()).toThrow(/freeze\(\) has been called/);
   });
 
+  test('allowPullFromAccounts and allowPullFromOrganization return the statement they added, frozen', () => {
+    const repo = new EcrRepository(createTestStack(), 'Repo');
+    const accounts = repo.allowPullFromAccounts(['111122223333']);
+    const organization = repo.allowPullFromOrganization('o-abc123def4');
+    expect([accounts.sid, organization.sid]).toEqual(['AllowCrossAccountPull', 'AllowOrganizationPull']);
+    expect(accounts.principals.map(p => (p as iam.AccountPrincipal).accountId)).toEqual(['111122223333']);
+    expect(organization.conditions).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } });
+    expect([accounts.frozen, organization.frozen]).toEqual([true, true]);
+  });
+
   test('a wildcard principal with a condition is accepted', () => {
     const stack = createTestStack();
     const repo = new EcrRepository(stack, 'Repo');

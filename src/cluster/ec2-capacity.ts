@@ -410,7 +410,7 @@ export function createEc2Capacity(scope: Construct, options: Ec2CapacityOptions,
 
   // Only what the ECS agent and SSM Session Manager need; aws-cdk-lib adds the ECS
   // agent's permissions when the group joins the cluster.
-  const instanceRole = new iam.Role(scope, 'InstanceRole', {
+  const instanceRole = new InstanceRole(scope, 'InstanceRole', {
     assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
     description: 'ECS container instances: ECS agent and SSM Session Manager',
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
@@ -484,7 +484,12 @@ export function createEc2Capacity(scope: Construct, options: Ec2CapacityOptions,
     enableManagedDraining: true,
     spotInstanceDraining: spot,
   });
-  context.cluster.addAsgCapacityProvider(capacityProvider, { spotInstanceDraining: spot });
+  // aws-cdk-lib adds the ECS agent's statements to the group's role here: they go into the
+  // kit's own policy, where their findings are acknowledged; the role's default policy is the user's.
+  instanceRole.withStatementsIn(new iam.Policy(instanceRole, ECS_AGENT_POLICY_ID), policy => {
+    context.cluster.addAsgCapacityProvider(capacityProvider, { spotInstanceDraining: spot });
+    acknowledgeAgentPolicy(policy);
+  });
   context.cluster.connections.addSecurityGroup(securityGroup);
 
   // aws-cdk-lib writes ECS_CLUSTER (and, for Bottlerocket, [settings.ecs] with the cluster
@@ -532,22 +537,62 @@ export function createEc2Capacity(scope: Construct, options: Ec2CapacityOptions,
   };
 }
 
-function acknowledgeInstanceFindings(autoScalingGroup: autoscaling.AutoScalingGroup, instanceRole: iam.Role, options: Ec2CapacityOptions): void {
-  Validations.of(instanceRole).acknowledge(
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-      reason: 'AWS-maintained least-privilege policy for SSM Session Manager, which replaces SSH keys on the container instances.',
-    },
+/** Construct id of the kit's policy with the ECS agent's statements, a child of the instance role. */
+const ECS_AGENT_POLICY_ID = 'EcsAgent';
+
+/**
+ * The container instances' role. While `withStatementsIn` runs, the statements added to it
+ * (by aws-cdk-lib's cluster, for the ECS agent) go into the given policy of the kit's own;
+ * otherwise into the role's default policy, as for any role.
+ */
+class InstanceRole extends iam.Role {
+  private kitPolicy?: iam.Policy;
+
+  public withStatementsIn(policy: iam.Policy, add: (policy: iam.Policy) => void): void {
+    this.kitPolicy = policy;
+    try {
+      add(policy);
+    } finally {
+      this.kitPolicy = undefined;
+    }
+    if (policy.document.isEmpty) {
+      this.node.tryRemoveChild(policy.node.id);
+    } else {
+      this.attachInlinePolicy(policy);
+    }
+  }
+
+  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
+    if (this.kitPolicy === undefined) return super.addToPrincipalPolicy(statement);
+    this.kitPolicy.addStatements(statement);
+    return { statementAdded: true, policyDependable: this.kitPolicy };
+  }
+}
+
+/** The ECS agent's wildcard findings, acknowledged on the kit's policy only. */
+function acknowledgeAgentPolicy(policy: iam.Policy): void {
+  Validations.of(policy).acknowledge(
     {
       id: 'AwsSolutions-IAM5[Action::ecs:Submit*]',
-      reason: 'The ECS agent reports task and container state with ecs:Submit* actions; aws-cdk-lib scopes them to this cluster\'s ARN.',
+      reason: 'Added by cdk-ecs-kit (aws-cdk-lib\'s ECS cluster) for the ECS agent, which reports task and container state with ecs:Submit* actions, ' +
+        'scoped to this cluster\'s ARN; this policy holds only the agent\'s statements.',
     },
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken have no resource type; logs:CreateLogStream/PutLogEvents are for the ' +
-        'agent\'s task logs; ecs:Poll and ecs:StartTelemetrySession on * are conditioned on ecs:cluster = this cluster.',
+      reason: 'Added by cdk-ecs-kit (aws-cdk-lib\'s ECS cluster) for the ECS agent: ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken have no ' +
+        'resource type; logs:CreateLogStream/PutLogEvents are for the agent\'s task logs; ecs:Poll and ecs:StartTelemetrySession on * are ' +
+        'conditioned on ecs:cluster = this cluster. This policy holds only the agent\'s statements.',
     },
   );
+}
+
+function acknowledgeInstanceFindings(autoScalingGroup: autoscaling.AutoScalingGroup, instanceRole: iam.Role, options: Ec2CapacityOptions): void {
+  // Managed policies attach to the role itself: each acknowledgment names the one AWS managed policy the kit
+  // (or aws-cdk-lib for it) attaches, so a managed policy the user adds keeps its own finding.
+  Validations.of(instanceRole).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+    reason: 'AWS-maintained least-privilege policy for SSM Session Manager, which replaces SSH keys on the container instances.',
+  });
   if ((options.machineImage ?? EcsMachineImage.amazonLinux2023()).family === EcsImageFamily.BOTTLEROCKET) {
     Validations.of(instanceRole).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role]',

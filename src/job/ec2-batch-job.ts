@@ -111,6 +111,8 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
 
   /** The state machine that runs the job (the main child, id `Resource`). */
   public readonly stateMachine: sfn.StateMachine;
+  /** The kit's policy with the state machine's own statements, on its role. */
+  private readonly orchestrationPolicy: iam.Policy;
 
   /** ARN of the state machine: start a run with `aws stepfunctions start-execution`. */
   public readonly stateMachineArn: string;
@@ -290,7 +292,7 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
     });
     run.addCatch(notifyFailure.next(failed), { errors: [sfn.Errors.ALL] });
 
-    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+    const stateMachine = new JobStateMachine(this, 'Resource', {
       comment: plainDescription(`Runs the batch job ${this.node.path} on the cluster's EC2 capacity`, 1000),
       definitionBody: sfn.DefinitionBody.fromChainable(run),
       queryLanguage: sfn.QueryLanguage.JSONATA,
@@ -298,6 +300,8 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
       tracingEnabled: true,
       logs: { destination: this.executionLogGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
+    this.orchestrationPolicy = stateMachine.sealKitStatements();
+    this.stateMachine = stateMachine;
     this.stateMachineArn = this.stateMachine.stateMachineArn;
     // SnsPublish grants sns:Publish only; an encrypted topic also needs its key.
     this.failureTopic.masterKey?.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
@@ -635,9 +639,9 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
       this.acknowledgeEnvironment('aws-cdk-lib sets AWS_REGION (the region name, not a secret) in every container of an awsvpc EC2 task; '
         + 'other environment variables given to the job are non-secret configuration; secrets go through `secrets` (Secrets Manager / SSM).');
     }
-    Validations.of(this.stateMachine).acknowledge({
+    Validations.of(this.orchestrationPolicy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'aws-cdk-lib\'s ECS RunTask integration needs ecs:StopTask and ecs:DescribeTasks on "*" (task ARNs are only known at run time); ' +
+      reason: 'Added by cdk-ecs-kit; this policy holds only the job\'s own orchestration statements. aws-cdk-lib\'s ECS RunTask integration needs ecs:StopTask and ecs:DescribeTasks on "*" (task ARNs are only known at run time); ' +
         'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and execution logging ' +
         '(logs:CreateLogDelivery and the other log-delivery actions) have no resource type and only support "*". ' +
         'ecs:RunTask itself is scoped to this job\'s task definition, iam:PassRole to its two roles, and sns:Publish to the failure topic.',
@@ -646,6 +650,37 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
 
   private acknowledgeEnvironment(reason: string): void {
     Validations.of(this.taskDefinition).acknowledge({ id: 'AwsSolutions-ECS2', reason });
+  }
+}
+
+/** Construct id of the kit's policy with the state machine's own statements, a child of its role. */
+const ORCHESTRATION_POLICY_ID = 'Orchestration';
+
+/** State machines whose construction is over: their statements go to the role's default policy. */
+const sealedStateMachines = new WeakSet<sfn.StateMachine>();
+
+/**
+ * The job's state machine. The statements aws-cdk-lib adds while constructing it (ECS RunTask
+ * and its sync polling, iam:PassRole, sns:Publish, X-Ray, log delivery) go into a policy of the
+ * kit's own, a child of the role, where their wildcard findings are acknowledged; after
+ * `sealKitStatements`, `addToRolePolicy` (the user's statements) goes to the role's default policy.
+ */
+class JobStateMachine extends sfn.StateMachine {
+  /** Ends the kit's statements, and returns the kit's policy. */
+  public sealKitStatements(): iam.Policy {
+    sealedStateMachines.add(this);
+    return this.role.node.findChild(ORCHESTRATION_POLICY_ID) as iam.Policy;
+  }
+
+  public addToRolePolicy(statement: iam.PolicyStatement): void {
+    if (sealedStateMachines.has(this)) {
+      super.addToRolePolicy(statement);
+      return;
+    }
+    // Called from the base constructor: no field of this class is set yet, the role is.
+    const existing = this.role.node.tryFindChild(ORCHESTRATION_POLICY_ID) as iam.Policy | undefined;
+    const policy = existing ?? new iam.Policy(this.role as iam.Role, ORCHESTRATION_POLICY_ID, { roles: [this.role] });
+    policy.addStatements(statement);
   }
 }
 

@@ -175,8 +175,14 @@ describe('Ec2BatchJob defaults', () => {
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
+        Statement: Match.arrayWith([{ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: topicId } }]),
+      },
+      Roles: [{ Ref: Match.stringLikeRegexp('^JobRole') }],
+    });
+    // The key grant (scoped to the key, no wildcard) goes through the role's own policy.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
         Statement: Match.arrayWith([
-          { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: topicId } },
           { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobFailureTopicKey'), 'Arn'] } },
         ]),
       },

@@ -23,7 +23,7 @@ export function providerLabel(name: string): string {
  * CloudFormation generates the name (no strategy can spell it), `null` when it
  * cannot be known.
  */
-function literalProviderName(name: string): string | undefined | null {
+export function literalProviderName(name: string): string | undefined | null {
   if (!Token.isUnresolved(name)) return name;
   const target = (Tokenization.reverseString(name).firstToken as { target?: unknown } | undefined)?.target;
   if (!(target instanceof ecs.CfnCapacityProvider)) return null;

@@ -26,7 +26,7 @@ import type { Unit } from './plan';
 import { FARGATE_CAPACITY_PROVIDERS, checkCapacityProviderStrategy } from '../cluster/capacity-provider-checks';
 import { EcsCluster } from '../cluster/ecs-cluster';
 import { logStreamPrefix, plainDescription, securityGroupDescription } from '../core/names';
-import { PropValidator, isUnresolved } from '../core/validation';
+import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 import { FargateWebService } from '../service/fargate-web-service';
 import { webLoadBalancerOptions } from '../service/private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
@@ -529,7 +529,7 @@ export class ComposeApp extends Construct {
         'Only used with launchType EC2; Fargate services run on regular Fargate: remove it, or use ComposeLaunchType.EC2.');
     }
     if (props.logRetention !== undefined && !Token.isUnresolved(props.logRetention)) {
-      const name = logs.RetentionDays[props.logRetention] as string | undefined;
+      const name = enumMemberName(logs.RetentionDays, props.logRetention);
       validator.check('logRetention', name === undefined ? props.logRetention : `logs.RetentionDays.${name}`,
         name !== undefined && props.logRetention !== logs.RetentionDays.INFINITE,
         'Logs must expire: choose a finite logs.RetentionDays value such as logs.RetentionDays.THREE_MONTHS.');

@@ -68,11 +68,18 @@ export function describeValue(value: unknown): string {
 }
 
 /**
- * Whether `value` is a member of a TypeScript enum (numeric or string). For
- * numeric enums the reverse mapping's names are not members.
+ * The name of the member of a TypeScript enum (numeric or string) whose value
+ * is `value` (`FIVE_DAYS` for `logs.RetentionDays.FIVE_DAYS`), or `undefined`
+ * when it is not a member. For numeric enums the reverse mapping's names are
+ * not members.
  */
+export function enumMemberName(enumObject: object, value: unknown): string | undefined {
+  return Object.entries(enumObject).find(([key, member]) => member === value && !/^\d+$/.test(key))?.[0];
+}
+
+/** Whether `value` is a member of a TypeScript enum (numeric or string). */
 export function isEnumMember(enumObject: object, value: unknown): boolean {
-  return Object.entries(enumObject).some(([key, member]) => member === value && !/^\d+$/.test(key));
+  return enumMemberName(enumObject, value) !== undefined;
 }
 
 /**
@@ -83,7 +90,7 @@ export function isEnumMember(enumObject: object, value: unknown): boolean {
  */
 export function enumMember(enumName: string, enumObject: object, value: unknown): unknown {
   if (isUnresolved(value)) return value;
-  const name = Object.entries(enumObject).find(([key, member]) => member === value && !/^\d+$/.test(key))?.[0];
+  const name = enumMemberName(enumObject, value);
   return name === undefined ? value : renderedAs(`${enumName}.${name}`);
 }
 

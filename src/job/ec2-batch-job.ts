@@ -27,7 +27,7 @@ import { resolveCapacity } from './job-capacity';
 import { JobSchedule } from './job-schedule';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { plainDescription } from '../core/names';
-import { PropValidator, isUnresolved } from '../core/validation';
+import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 
 /** The error a run fails with when an essential container did not exit with code 0. */
 const EXIT_CODE_ERROR = 'Ec2BatchJob.NonZeroExitCode';
@@ -713,7 +713,7 @@ function refuseToken(validator: PropValidator, prop: string, value: unknown, why
 
 /** `ecs.NetworkMode.AWS_VPC` rather than `awsvpc`: the name the user typed. */
 function networkModeName(mode: ecs.NetworkMode): string {
-  const name = Object.entries(ecs.NetworkMode).find(([, value]) => value === mode)?.[0];
+  const name = enumMemberName(ecs.NetworkMode, mode);
   return name ? `ecs.NetworkMode.${name}` : String(mode);
 }
 
@@ -723,7 +723,7 @@ function describeSubnetSelection(selection: ec2.SubnetSelection): Record<string,
   for (const [key, value] of Object.entries(selection)) {
     if (value === undefined) continue;
     if (key === 'subnetType') {
-      const name = Object.entries(ec2.SubnetType).find(([, v]) => v === value)?.[0];
+      const name = enumMemberName(ec2.SubnetType, value);
       described[key] = name ? `ec2.SubnetType.${name}` : value;
     } else if (key === 'subnets' && Array.isArray(value)) {
       described[key] = value.map((subnet: ec2.ISubnet) => (Token.isUnresolved(subnet.subnetId) ? subnet.node.path : subnet.subnetId));

@@ -1,5 +1,5 @@
-import { Token, aws_ecs as ecs } from 'aws-cdk-lib';
-import { checkCapacityProviderStrategy, FARGATE_CAPACITY_PROVIDERS, knownCapacityProviderNames } from '../cluster/capacity-provider-checks';
+import { aws_ecs as ecs } from 'aws-cdk-lib';
+import { checkCapacityProviderStrategy, FARGATE_CAPACITY_PROVIDERS, knownCapacityProviderNames, literalProviderName } from '../cluster/capacity-provider-checks';
 import { Ec2Capacity } from '../cluster/ec2-capacity';
 import { EcsCluster } from '../cluster/ecs-cluster';
 import { PropValidator, isUnresolved } from '../core/validation';
@@ -37,7 +37,8 @@ export function resolveCapacity(validator: PropValidator, cluster: ecs.ICluster,
         '(or the ec2Capacity prop) before creating the job, and name its capacity provider in capacityProviderStrategies.');
       return undefined;
     }
-    const names = all.map(literalProviderName);
+    // The name each group was given (`capacityProviderName`), when it is a literal.
+    const names = all.map(c => literalProviderName(c.capacityProvider.capacityProviderName) ?? undefined);
     const named = (s: ecs.CapacityProviderStrategy, c: Ec2Capacity, i: number) =>
       s.capacityProvider === c.capacityProvider.capacityProviderName || s.capacityProvider === names[i];
     const known = all.filter((c, i) => given.some(s => named(s, c, i)));
@@ -112,9 +113,3 @@ function validateStrategies(validator: PropValidator, strategies: ecs.CapacityPr
   }
 }
 
-/** The name an EcsCluster's capacity group was given (`capacityProviderName`), when it is a literal. */
-function literalProviderName(capacity: Ec2Capacity): string | undefined {
-  const cfn = capacity.capacityProvider.node.children.find((child): child is ecs.CfnCapacityProvider => child instanceof ecs.CfnCapacityProvider);
-  const name = cfn?.name;
-  return name !== undefined && !Token.isUnresolved(name) ? name : undefined;
-}

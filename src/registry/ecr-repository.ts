@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { grantAuthorizationToken } from './authorization-token';
 import { LIFECYCLE_LIMITS, LifecycleProblem, LifecyclePolicy, checkDays, tagStatusName } from './lifecycle-policy';
 import { ECR_PULL_ACTIONS, ECR_PUSH_ACTIONS, RepositoryPolicyBuilder, validateAccountIds, validateOrganizationId } from './repository-policy';
-import { PropValidator, isUnresolved } from '../core/validation';
+import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 
 /**
  * A private ECR repository, owned by this app or imported.
@@ -567,7 +567,7 @@ function validateRepositoryName(validator: PropValidator, name: string | undefin
 
 function validateTagMutability(validator: PropValidator, mutability: ecr.TagMutability, patterns: string[] | undefined): void {
   if (mutability !== ecr.TagMutability.IMMUTABLE && mutability !== ecr.TagMutability.MUTABLE) {
-    const name = Object.entries(ecr.TagMutability).find(([, value]) => value === mutability)?.[0];
+    const name = enumMemberName(ecr.TagMutability, mutability);
     validator.report('imageTagMutability', name ? `TagMutability.${name}` : mutability,
       'Use TagMutability.IMMUTABLE (with mutableTagPatterns for the exceptions) or TagMutability.MUTABLE.');
     return;
@@ -596,7 +596,7 @@ function validateTagMutability(validator: PropValidator, mutability: ecr.TagMuta
 
 /** The name of a removal policy for messages: `RemovalPolicy.RETAIN`. */
 function removalPolicyName(policy: RemovalPolicy): string {
-  const name = Object.entries(RemovalPolicy).find(([, value]) => value === policy)?.[0];
+  const name = enumMemberName(RemovalPolicy, policy);
   return name ? `RemovalPolicy.${name}` : String(policy);
 }
 

@@ -1,6 +1,6 @@
 import { Duration, Lazy, Stack, Token, aws_ecr as ecr } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { isUnresolved } from '../core/validation';
+import { enumMemberName, isUnresolved } from '../core/validation';
 
 /** A problem found in a lifecycle rule, reported through `PropValidator.report`. */
 export interface LifecycleProblem {
@@ -92,7 +92,7 @@ export class LifecyclePolicy {
 /** The name of a tag status for messages: `TagStatus.ANY`. */
 export function tagStatusName(status: ecr.TagStatus | undefined): string | undefined {
   if (status === undefined) return undefined;
-  const name = Object.entries(ecr.TagStatus).find(([, value]) => value === status)?.[0];
+  const name = enumMemberName(ecr.TagStatus, status);
   return name ? `TagStatus.${name}` : String(status);
 }
 

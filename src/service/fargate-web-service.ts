@@ -21,7 +21,7 @@ import { webLoadBalancerOptions } from './private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from './shared-load-balancer';
 import { checkCapacityProviderStrategy } from '../cluster/capacity-provider-checks';
 import { logStreamPrefix, plainDescription, securityGroupDescription, serviceConnectPortName } from '../core/names';
-import { PropValidator, isUnresolved } from '../core/validation';
+import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 
 /**
  * What a web service runs and how: its container, task size, routing on the
@@ -1107,7 +1107,7 @@ function checkTaskSubnets(validator: PropValidator, props: FargateWebServiceProp
 
 /** Renders an enum value by its name (`RetentionDays.FIVE_DAYS`, not `5`), or as it is when it is not a member. */
 function enumName(enumObject: object, enumLabel: string, value: unknown): string {
-  const key = Object.entries(enumObject).find(([name, member]) => member === value && Number.isNaN(Number(name)))?.[0];
+  const key = enumMemberName(enumObject, value);
   return key !== undefined ? `${enumLabel}.${key}` : String(value);
 }
 

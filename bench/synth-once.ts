@@ -12,7 +12,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { App } from 'aws-cdk-lib';
 import { NEW_PROJECT_CONTEXT } from './context';
-import { nestedTemplateFiles } from '../lib/core/cost/nested-templates';
+import { nestedTemplateFiles } from '../lib/cost/nested-templates';
 
 /**
  * Loads only the side's own app module — a require, not an import, so that it

@@ -10,7 +10,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { nestedTemplateFiles } from '../src/core/cost/nested-templates';
+import { nestedTemplateFiles } from '../src/cost/nested-templates';
 import { validateNestedTemplates } from '../test/helpers/nested-validation';
 import { formatFindings, readFindings } from '../test/helpers/validation-report';
 

@@ -42,7 +42,7 @@ const MIN_CDK_TEST_FILES = [
   'test/job/ec2-batch-job.test.ts',
   'test/job/job-schedule.test.ts',
   'test/compose/compose-app.test.ts',
-  'test/core/cost.test.ts',
+  'test/cost/cost.test.ts',
 ];
 
 /** The lowest version a `^X.Y.Z` (or exact) range of package.json accepts. */

@@ -1,4 +1,5 @@
 export * from './core';
+export * from './cost';
 export * from './registry';
 export * from './cluster';
 export * from './service';

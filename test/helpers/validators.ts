@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { validateNestedTemplates } from './nested-validation';
 import { Finding, formatFindings, readFindings } from './validation-report';
-import { nestedTemplateFiles } from '../../src/core/cost/nested-templates';
+import { nestedTemplateFiles } from '../../src/cost/nested-templates';
 import { EcsKitValidationError } from '../../src/core/errors';
 
 export type { Finding };

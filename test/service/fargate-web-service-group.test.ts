@@ -5,7 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
 import { EcsCluster, FargateWebService, FargateWebServiceGroup, SharedLoadBalancer } from '../../src';
-import { nestedTemplateFiles, nestedTemplatePaths } from '../../src/core/cost/nested-templates';
+import { nestedTemplateFiles, nestedTemplatePaths } from '../../src/cost/nested-templates';
 import { createTestStack, errorOf, expectAcceptedOnlyWhen, expectNoFindings, synthesizeWithValidators } from '../helpers/validators';
 
 /** A validated test stack with a cluster and an empty group. */

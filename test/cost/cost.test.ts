@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, CfnCondition, Fn, NestedStack, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { MonthlyCostReport } from '../../src';
-import { StackCostEstimate, estimateMonthlyCost, formatCostTable, withNestedEstimates } from '../../src/core/cost/estimate';
+import { StackCostEstimate, estimateMonthlyCost, formatCostTable, withNestedEstimates } from '../../src/cost/estimate';
 
 describe('estimateMonthlyCost', () => {
   test('NAT gateway, Elastic IP, internet-facing ALB over 2 subnets, interface endpoint over 2 AZs', () => {

@@ -1,0 +1,2 @@
+export * from './monthly-cost-report';
+export { CostLineItem, StackCostEstimate } from './estimate';

@@ -32,12 +32,12 @@ import { webLoadBalancerOptions } from '../service/private/load-balancer-options
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
 
 /*
- * The Compose model, its YAML reader and the planner are loaded when a ComposeApp
+ * The Compose file's loader (load.ts and readers/), its YAML parser and the planner are loaded when a ComposeApp
  * reads its file, not when the library is loaded: most apps have no Compose file,
  * and they would pay about 5 ms at every synthesis for these modules.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-const model = (): typeof import('./model') => require('./model');
+const loader = (): typeof import('./load') => require('./load');
 const yamlTree = (): typeof import('./parse') => require('./parse');
 const planner = (): typeof import('./plan') => require('./plan');
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -322,7 +322,7 @@ export class ComposeApp extends Construct {
     this.checkProps(validator, launchType);
     validator.throwIfInvalid();
 
-    const loaded: LoadResult = model().loadProject(content!, {
+    const loaded: LoadResult = loader().loadProject(content!, {
       fileName: file.fileName,
       directory: file.directory,
       fargate: this.fargate,
@@ -482,7 +482,7 @@ export class ComposeApp extends Construct {
       displayName = path.join(path.dirname(file.fileName), '.env');
     }
     if (envFile === undefined) return { ...given };
-    const result = model().readEnvFile(envFile, displayName!, given);
+    const result = loader().readEnvFile(envFile, displayName!, given);
     reportProblems(validator, result.problems);
     return result.values;
   }

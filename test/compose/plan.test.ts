@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadProject } from '../../src/compose/model';
+import { loadProject } from '../../src/compose/load';
 import { lineOf, parseYaml } from '../../src/compose/parse';
 import { WebRouting, planUnits } from '../../src/compose/plan';
 

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LoadOptions, LoadResult, loadProject } from '../../src/compose/model';
+import { loadProject } from '../../src/compose/load';
+import { LoadOptions, LoadResult } from '../../src/compose/model';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 

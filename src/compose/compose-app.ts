@@ -2,32 +2,33 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {
   Annotations,
-  Aws,
   Duration,
   Names,
-  RemovalPolicy,
   Stack,
   Token,
-  Validations,
   aws_ec2 as ec2,
-  aws_ecr as ecr,
   aws_ecs as ecs,
   aws_efs as efs,
-  aws_elasticloadbalancingv2 as elbv2,
   aws_logs as logs,
   aws_secretsmanager as secretsmanager,
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComposeFile } from './compose-file';
-import type { ComposeMount, ComposeProblem, ComposeProject, ComposeService, LoadResult } from './model';
-import { httpNamespaceName, portMappingName, serviceDnsName, taskVolumeName } from './names';
+import { ComposeAppProps, ComposeLaunchType } from './compose-app-props';
+import type { ComposeProblem, LoadResult } from './model';
+import { httpNamespaceName } from './names';
 import type { Unit } from './plan';
+import { connectUnits, orderUnits, warnInternalPorts } from './private/connections';
+import { derivedNameProblems, serviceConnectServices } from './private/service-connect';
+import { acknowledgeEnvironment, acknowledgeImagePull, createTaskDefinition } from './private/task-definition';
+import { ComposeAppContext, CreatedUnit, deploymentLimits } from './private/unit';
+import { createFileSystem, mountVolumes } from './private/volumes';
+import { attachEc2WebUnit, createFargateWebUnit } from './private/web-units';
 import { FARGATE_CAPACITY_PROVIDERS, checkCapacityProviderStrategy } from '../cluster/capacity-provider-checks';
 import { EcsCluster } from '../cluster/ecs-cluster';
-import { logStreamPrefix, plainDescription, securityGroupDescription } from '../core/names';
+import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
-import { FargateWebService } from '../service/fargate-web-service';
+import type { FargateWebService } from '../service/fargate-web-service';
 import { webLoadBalancerOptions } from '../service/private/load-balancer-options';
 import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
 
@@ -42,210 +43,11 @@ const yamlTree = (): typeof import('./parse') => require('./parse');
 const planner = (): typeof import('./plan') => require('./plan');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/**
- * Where the services of a `ComposeApp` run.
- */
-export enum ComposeLaunchType {
-  /** Fargate: no instances to manage; every task has its own network interface (awsvpc). */
-  FARGATE = 'FARGATE',
-  /**
-   * The cluster's EC2 container instances, with tasks in bridge network mode:
-   * bind mounts (host paths), `links` and `volumes_from` work as on a Docker host.
-   */
-  EC2 = 'EC2',
-}
-
-/**
- * How a Compose service is served behind the app's load balancer.
- */
-export interface ComposeWebServiceOptions {
-  /**
-   * The container port that serves HTTP.
-   *
-   * @default - the service's first published HTTP port (see the README for
-   * what counts as HTTP), else its first published TCP port
-   */
-  readonly containerPort?: number;
-
-  /**
-   * Path patterns routed to the service, e.g. `['/api/*']`.
-   *
-   * @default - the first web service of the file is the load balancer's default
-   * target; every other one gets `['/<name>', '/<name>/*']`
-   */
-  readonly pathPatterns?: string[];
-
-  /**
-   * Host names routed to the service (`Host` header).
-   *
-   * @default - any host
-   */
-  readonly hostHeaders?: string[];
-
-  /**
-   * Priority of the listener rule (1–50000).
-   *
-   * @default - the next free multiple of 10
-   */
-  readonly priority?: number;
-
-  /**
-   * Path of the load balancer's health check.
-   *
-   * @default - the path of a `http://localhost...` URL in the service's
-   * Compose `healthcheck`, else `/`
-   */
-  readonly healthCheckPath?: string;
-
-  /**
-   * HTTP codes that count as healthy, e.g. `'200'` or `'200-299'`.
-   *
-   * @default '200-399'
-   */
-  readonly healthyHttpCodes?: string;
-}
-
-/**
- * Properties of a `ComposeApp`.
- *
- * The load balancer options (`internetFacing`, `certificate`, `domainName`,
- * `hostedZone`, `ingressCidrs`, `accessLogs*`, `loadBalancerSubnets`) configure
- * the load balancer the app creates for its web services; with
- * `loadBalancer` (a shared one) they are set on that `SharedLoadBalancer` instead.
- */
-export interface ComposeAppProps extends WebLoadBalancerOptions {
-  /** The cluster to run in (an `EcsCluster`, or any `ecs.ICluster` with a VPC). */
-  readonly cluster: ecs.ICluster;
-
-  /** The Compose file: `ComposeFile.fromFile('compose.yaml')` or `ComposeFile.fromString(yaml)`. */
-  readonly composeFile: ComposeFile;
-
-  /**
-   * Where the services run.
-   *
-   * @default ComposeLaunchType.FARGATE
-   */
-  readonly launchType?: ComposeLaunchType;
-
-  /**
-   * Variables for interpolation (`${VAR}`, `${VAR:-default}`, …) and for
-   * `environment` entries without a value. They override the env file.
-   * The shell environment of `cdk synth` is not read, so synthesis gives the
-   * same template everywhere: pass `process.env` values explicitly if you want them.
-   *
-   * @default - only the variables of the env file
-   */
-  readonly environment?: { [name: string]: string };
-
-  /**
-   * An env file with interpolation variables (`KEY=value` lines); a relative
-   * path is resolved against the current working directory.
-   *
-   * @default - `.env` next to the Compose file when it exists and the file was
-   * read with `ComposeFile.fromFile`; none otherwise
-   */
-  readonly envFile?: string;
-
-  /**
-   * Compose profiles to activate: services with `profiles` run only when one
-   * of them is listed here. Services without `profiles` always run.
-   *
-   * @default - no profile: only services without `profiles`
-   */
-  readonly profiles?: string[];
-
-  /**
-   * Images given in code, by Compose service name: they replace the service's
-   * `image` and `build` (e.g. `repo.containerImage('v1.2.3')` of an `EcrRepository`).
-   *
-   * @default - from each service's `image` (ECR images get pull access) or `build` (a Docker image asset)
-   */
-  readonly images?: { [service: string]: ecs.ContainerImage };
-
-  /**
-   * Secrets Manager secrets for the Compose file's top-level `secrets`, by secret name.
-   *
-   * @default - a secret with `external: true` is the Secrets Manager secret of
-   * that `name` (or of the secret's key); for the others (`file`, `environment`)
-   * a secret with a generated value is created, retained on delete, and a
-   * warning says so — the local value is never uploaded
-   */
-  readonly secrets?: { [name: string]: secretsmanager.ISecret };
-
-  /**
-   * Web services, by Compose service name, and how requests reach them.
-   * Naming a service here makes it a web service even when no published port
-   * looks like HTTP.
-   *
-   * @default - services that publish an HTTP port are web services, routed as
-   * described in `ComposeWebServiceOptions`
-   */
-  readonly webServices?: { [service: string]: ComposeWebServiceOptions };
-
-  /**
-   * A shared load balancer for the web services, instead of creating one.
-   *
-   * @default - a `SharedLoadBalancer` is created (from the load balancer options)
-   * when at least one service is a web service
-   */
-  readonly loadBalancer?: ISharedLoadBalancer;
-
-  /**
-   * The Cloud Map namespace in which services reach each other by their
-   * Compose names (Service Connect).
-   *
-   * @default - the cluster's default namespace (`EcsCluster`'s
-   * `cloudMapNamespaceName`); without one, an HTTP namespace named after the
-   * Compose file's `name` (or this construct's path) is created
-   */
-  readonly serviceConnectNamespace?: servicediscovery.INamespace;
-
-  /**
-   * Give Fargate tasks a public IP address, in public subnets (no NAT gateway needed).
-   * They still accept traffic only from the load balancer and the app's services.
-   *
-   * @default false
-   */
-  readonly assignPublicIp?: boolean;
-
-  /**
-   * How long container logs are kept. Log groups are retained on delete.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * EC2 only: the capacity provider strategy of the services.
-   *
-   * @default - the first EC2 capacity group of an `EcsCluster`; for other
-   * clusters, launch type EC2 on the instances already registered
-   */
-  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
-}
-
 /** Load balancer options of `WebLoadBalancerOptions`, refused together with `loadBalancer`. */
 const LOAD_BALANCER_OPTIONS: (keyof WebLoadBalancerOptions)[] = [
   'internetFacing', 'loadBalancerSubnets', 'ingressCidrs', 'certificate', 'domainName', 'hostedZone',
   'accessLogsBucket', 'accessLogsPrefix', 'accessLogsRetention',
 ];
-
-/** First port of the range Docker picks dynamic host ports from (bridge mode). */
-const EPHEMERAL_PORTS = ec2.Port.tcpRange(32768, 65535);
-
-/** An image in a private ECR repository: account, region, repository, tag, digest. */
-const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?::([^@]+))?(?:@(sha256:[a-f0-9]{64}))?$/;
-
-/** What was created for one unit (an ECS service running one or more Compose services). */
-interface CreatedUnit {
-  readonly unit: Unit;
-  readonly service: ecs.BaseService;
-  readonly taskDefinition: ecs.TaskDefinition;
-  readonly containers: Map<string, ecs.ContainerDefinition>;
-  readonly logGroup: logs.ILogGroup;
-  readonly connections: ec2.Connections;
-  readonly webService?: FargateWebService;
-}
 
 /**
  * A Docker Compose application on ECS: one ECS service per Compose service
@@ -301,9 +103,10 @@ export class ComposeApp extends Construct {
   private readonly props: ComposeAppProps;
   private readonly fargate: boolean;
   private readonly units = new Map<string, CreatedUnit>();
-  private readonly accessPoints = new Map<string, efs.AccessPoint>();
+  private readonly accessPoints: ReadonlyMap<string, efs.AccessPoint> = new Map();
   private readonly secretsByName = new Map<string, secretsmanager.ISecret>();
-  private readonly project: ComposeProject;
+  /** What the builders in private/ share, once the namespace, file system and load balancer exist. */
+  private readonly context: ComposeAppContext;
 
   constructor(scope: Construct, id: string, props: ComposeAppProps) {
     super(scope, id);
@@ -333,7 +136,6 @@ export class ComposeApp extends Construct {
     reportProblems(validator, loaded.problems);
     validator.throwIfInvalid();
     const project = loaded.project!;
-    this.project = project;
     this.projectName = project.name;
 
     const selected = project.services.filter(s => s.selected);
@@ -358,7 +160,7 @@ export class ComposeApp extends Construct {
       fileName: file.fileName,
     });
     reportProblems(validator, plan.problems);
-    reportProblems(validator, this.derivedNameProblems(plan.units, p => yamlTree().lineOf(tree, p)));
+    reportProblems(validator, derivedNameProblems(file.fileName, this.fargate, plan.units, p => yamlTree().lineOf(tree, p)));
     validator.throwIfInvalid();
 
     for (const warning of loaded.warnings) {
@@ -372,7 +174,9 @@ export class ComposeApp extends Construct {
     });
 
     if (selected.some(s => s.mounts.some(m => m.kind === 'volume'))) {
-      this.fileSystem = this.createFileSystem(selected);
+      const storage = createFileSystem(this, props.cluster.vpc, selected);
+      this.fileSystem = storage.fileSystem;
+      this.accessPoints = storage.accessPoints;
     }
 
     if (plan.units.some(u => u.web)) {
@@ -382,14 +186,25 @@ export class ComposeApp extends Construct {
       });
     }
 
+    this.context = {
+      app: this,
+      props,
+      fargate: this.fargate,
+      project,
+      serviceConnectNamespace: this.serviceConnectNamespace,
+      loadBalancer: this.loadBalancer,
+      fileSystem: this.fileSystem,
+      accessPoints: this.accessPoints,
+      secretsByName: this.secretsByName,
+    };
     for (const unit of plan.units) {
-      const created = unit.web && this.fargate ? this.createFargateWebUnit(unit) : this.createUnit(unit);
+      const created = unit.web && this.fargate ? createFargateWebUnit(this.context, unit) : this.createUnit(unit);
       // A one-shot service runs in every task that waits for it; the accessors return the first.
       for (const member of unit.members) if (!this.units.has(member.name)) this.units.set(member.name, created);
-      this.warnInternalPorts(unit);
+      warnInternalPorts(this.context, unit);
     }
-    this.connectUnits(plan.units);
-    this.orderUnits(plan.units);
+    connectUnits(this.context, plan.units, this.units);
+    orderUnits(plan.units, this.units);
   }
 
   // ---- accessors
@@ -557,244 +372,17 @@ export class ComposeApp extends Construct {
     }
   }
 
-  // ---- shared resources
-
-  private createFileSystem(selected: ComposeService[]): efs.FileSystem {
-    const vpc = this.props.cluster.vpc;
-    const securityGroup = new ec2.SecurityGroup(this, 'FileSystemSecurityGroup', {
-      vpc,
-      description: securityGroupDescription(`EFS file system of ${this.node.path}: NFS only from the tasks that mount its named volumes`),
-      allowAllOutbound: false,
-    });
-    const fileSystem = new efs.FileSystem(this, 'FileSystem', {
-      vpc,
-      encrypted: true,
-      removalPolicy: RemovalPolicy.RETAIN,
-      securityGroup,
-      enableAutomaticBackups: true,
-      allowAnonymousAccess: false,
-      performanceMode: efs.PerformanceMode.GENERAL_PURPOSE,
-      throughputMode: efs.ThroughputMode.ELASTIC,
-    });
-    const used = [...new Set(selected.flatMap(s => s.mounts.filter(m => m.kind === 'volume').map(m => m.source!)))];
-    for (const volume of used) {
-      this.accessPoints.set(volume, fileSystem.addAccessPoint(`AccessPoint-${volume}`, {
-        path: `/${volume}`,
-        // Containers run as any user (databases often switch users at start): the volume's directory is
-        // writable by all of them. Only this app's tasks reach the file system (security group, IAM).
-        createAcl: { ownerUid: '0', ownerGid: '0', permissions: '777' },
-      }));
-    }
-    return fileSystem;
-  }
-
-  private secretFor(name: string): secretsmanager.ISecret {
-    const existing = this.secretsByName.get(name);
-    if (existing) return existing;
-    const spec = this.project.secrets.find(s => s.name === name)!;
-    const id = `Secret-${name}`;
-    let secret: secretsmanager.ISecret;
-    if (this.props.secrets?.[name]) {
-      secret = this.props.secrets[name];
-    } else if (spec.kind === 'external') {
-      secret = secretsmanager.Secret.fromSecretNameV2(this, id, spec.externalName!);
-    } else {
-      const generated = new secretsmanager.Secret(this, id, {
-        description: plainDescription(`Compose secret "${name}" of ${this.node.path}`, 2048),
-        generateSecretString: { excludePunctuation: true, passwordLength: 32 },
-        removalPolicy: RemovalPolicy.RETAIN,
-      });
-      Validations.of(generated).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason: 'A value generated for a Compose secret the application reads at start; rotating it needs an application-specific ' +
-          'rotation function (add one with secret.addRotationSchedule).',
-      });
-      Annotations.of(this).addWarningV2('cdk-ecs-kit:ComposeApp.generatedSecret',
-        `Compose secret "${name}" (${this.props.composeFile.fileName}${spec.line ? `:${spec.line}` : ''}) takes its value from a local ${spec.kind}, ` +
-        'which is not uploaded: a Secrets Manager secret with a generated value was created instead (retained on delete). Set your value with ' +
-        '`aws secretsmanager put-secret-value`, pass an existing secret in the `secrets` prop, or declare it `external: true` with its Secrets Manager `name`.',
-        { context: { secret: name } });
-      secret = generated;
-    }
-    this.secretsByName.set(name, secret);
-    return secret;
-  }
-
   // ---- units
-
-  private image(member: ComposeService): ecs.ContainerImage {
-    const given = this.props.images?.[member.name];
-    if (given) return given;
-    if (member.build) {
-      return ecs.ContainerImage.fromAsset(member.build.context, {
-        file: member.build.dockerfile,
-        buildArgs: Object.keys(member.build.args).length > 0 ? member.build.args : undefined,
-        target: member.build.target,
-      });
-    }
-    const ecrImage = ECR_IMAGE.exec(member.image!);
-    if (ecrImage) {
-      const [, account, region, repositoryName, tag, digest] = ecrImage;
-      const repository = ecr.Repository.fromRepositoryAttributes(this, `Repository-${member.name}`, {
-        repositoryName,
-        repositoryArn: `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${repositoryName}`,
-      });
-      return ecs.ContainerImage.fromEcrRepository(repository, digest ?? tag ?? 'latest');
-    }
-    return ecs.ContainerImage.fromRegistry(member.image!);
-  }
-
-  /** Container options shared by both launch types and by FargateWebService sidecars. */
-  private containerOptions(member: ComposeService, unit: Unit): ecs.ContainerDefinitionOptions {
-    const secrets: { [name: string]: ecs.Secret } = {};
-    for (const use of member.secrets) secrets[use.variable] = ecs.Secret.fromSecretsManager(this.secretFor(use.secret));
-    const environment = { ...member.environment };
-    for (const name of Object.keys(secrets)) delete environment[name];
-    const hc = member.healthCheck;
-    // A container others wait for to complete (an init job) must be allowed to stop.
-    const runsToCompletion = unit.members.some(other => other.dependsOn.some(d => d.service === member.name && d.condition === 'completed'));
-    const ec2DefaultMemory = !this.fargate && member.memoryLimitMiB === undefined && member.memoryReservationMiB === undefined;
-    return {
-      image: this.image(member),
-      containerName: member.name,
-      essential: !runsToCompletion,
-      environment: Object.keys(environment).length > 0 ? environment : undefined,
-      secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
-      command: member.command,
-      entryPoint: member.entrypoint,
-      workingDirectory: member.workingDir,
-      user: member.user,
-      dockerLabels: Object.keys(member.labels).length > 0 ? member.labels : undefined,
-      healthCheck: hc ? {
-        command: hc.command,
-        interval: Duration.seconds(hc.intervalSeconds),
-        timeout: Duration.seconds(hc.timeoutSeconds),
-        retries: hc.retries,
-        startPeriod: hc.startPeriodSeconds !== undefined ? Duration.seconds(hc.startPeriodSeconds) : undefined,
-      } : undefined,
-      readonlyRootFilesystem: member.readOnly ?? false,
-      stopTimeout: member.stopTimeoutSeconds !== undefined ? Duration.seconds(member.stopTimeoutSeconds) : undefined,
-      cpu: member.cpuLimit ?? member.cpuReservation,
-      memoryLimitMiB: member.memoryLimitMiB,
-      memoryReservationMiB: ec2DefaultMemory ? 512 : member.memoryReservationMiB,
-    };
-  }
-
-  /** Port mappings of a member, named for Service Connect (and the web port given in `webServices`, if the service does not declare it). */
-  private portMappings(member: ComposeService, unit: Unit): ecs.PortMapping[] {
-    const mappings: ecs.PortMapping[] = member.ports.map(port => ({
-      containerPort: port.containerPort,
-      protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP,
-      name: portMappingName(member.name, port.containerPort, port.protocol),
-      appProtocol: port.protocol === 'tcp' && unit.web?.port === port.containerPort && unit.members[0] === member ? ecs.AppProtocol.http : undefined,
-    }));
-    const web = unit.web;
-    if (web && unit.members[0] === member && !member.ports.some(p => p.containerPort === web.port && p.protocol === 'tcp')) {
-      mappings.push({ containerPort: web.port, protocol: ecs.Protocol.TCP, name: portMappingName(member.name, web.port, 'tcp'), appProtocol: ecs.AppProtocol.http });
-    }
-    return mappings;
-  }
-
-  /**
-   * Port mapping names must be unique in a task, and Service Connect makes
-   * each one a Cloud Map service of the namespace: they must be unique in the
-   * app. Derived names are unique for distinct services, except when a service
-   * name looks like another's port name ("api-80" and "api" publishing 80).
-   */
-  private derivedNameProblems(units: Unit[], lineOf: (path: string) => number | undefined): ComposeProblem[] {
-    const fileName = this.props.composeFile.fileName;
-    const problems: ComposeProblem[] = [];
-    const owners = new Map<string, string>();
-    const claim = (name: string, service: string) => {
-      const owner = owners.get(name);
-      if (owner === undefined) {
-        owners.set(name, service);
-      } else if (owner !== service) {
-        const where = `services.${service}`;
-        problems.push({
-          file: fileName,
-          line: lineOf(where),
-          path: where,
-          received: service,
-          fix: `Its Service Connect port name "${name}" is also one of service "${owner}" (port names are "<service>-<port>", and a web service's ` +
-            'is its name on Fargate): rename one of the two services.',
-        });
-      }
-    };
-    for (const unit of units) {
-      const fargateWeb = this.fargate ? unit.web : undefined;
-      unit.members.forEach((member, index) => {
-        for (const port of member.ports) {
-          const isWebPort = fargateWeb !== undefined && index === 0 && port.containerPort === fargateWeb.port && port.protocol === 'tcp';
-          if (!isWebPort) claim(portMappingName(member.name, port.containerPort, port.protocol), member.name);
-        }
-      });
-      const web = unit.web;
-      if (web && !this.fargate && !unit.members[0].ports.some(p => p.containerPort === web.port && p.protocol === 'tcp')) {
-        claim(portMappingName(unit.members[0].name, web.port, 'tcp'), unit.members[0].name);
-      }
-      if (fargateWeb) {
-        const main = unit.members[0].name;
-        const dnsName = serviceDnsName(main);
-        claim(dnsName, main);
-        // FargateWebService names its Service Connect port and DNS name after the container, in this syntax.
-        if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(dnsName)) {
-          problems.push({
-            file: fileName,
-            line: lineOf(`services.${main}`),
-            path: `services.${main}`,
-            received: main,
-            fix: 'On Fargate a web service runs as a FargateWebService, whose Service Connect name (the service name in lowercase) takes only ' +
-              'letters, digits and "-": rename the service (e.g. "my-api" for "my_api").',
-          });
-        }
-      }
-    }
-    return problems;
-  }
-
-  /** Service Connect entries: every TCP port of every member, by the member's Compose name. */
-  private serviceConnectServices(unit: Unit, skip?: { member: string; port: number }): ecs.ServiceConnectService[] {
-    return unit.members.flatMap(member => member.ports
-      .filter(port => port.protocol === 'tcp' && !(skip && skip.member === member.name && skip.port === port.containerPort))
-      .map(port => ({ portMappingName: portMappingName(member.name, port.containerPort, 'tcp'), dnsName: serviceDnsName(member.name), port: port.containerPort })));
-  }
 
   /** A unit that is not a Fargate web service: an ecs.FargateService or an ecs.Ec2Service, created here. */
   private createUnit(unit: Unit): CreatedUnit {
     const scope = new Construct(this, unit.id);
     const cluster = this.props.cluster;
-    const logGroup = new logs.LogGroup(scope, 'LogGroup', {
-      retention: this.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const taskDefinition: ecs.TaskDefinition = this.fargate
-      ? new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
-        cpu: unit.size!.cpu,
-        memoryLimitMiB: unit.size!.memoryMiB,
-        runtimePlatform: {
-          cpuArchitecture: unit.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64,
-          operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
-        },
-      })
-      : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
-
-    const containers = new Map<string, ecs.ContainerDefinition>();
-    for (const member of unit.members) {
-      const options = this.containerOptions(member, unit);
-      const linuxParameters = this.linuxParameters(scope, member);
-      containers.set(member.name, taskDefinition.addContainer(member.name, {
-        ...options,
-        linuxParameters,
-        portMappings: this.portMappings(member, unit),
-        logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix(member.name) }),
-      }));
-    }
-    this.wireContainers(unit, containers);
+    const { logGroup, taskDefinition, containers } = createTaskDefinition(this.context, scope, unit);
 
     const serviceConnectConfiguration: ecs.ServiceConnectProps = {
       namespace: this.serviceConnectNamespace.namespaceArn,
-      services: this.serviceConnectServices(unit),
+      services: serviceConnectServices(unit),
     };
     const deployment = deploymentLimits(unit);
     let service: ecs.BaseService;
@@ -837,283 +425,14 @@ export class ComposeApp extends Construct {
       if (strategies) service.node.addDependency(cluster);
       // Bridge mode: tasks use the instances' security groups, and Service Connect reaches other tasks on dynamic host ports.
       connections = cluster.connections;
-      if (unit.web) this.attachEc2WebUnit(scope, unit, service);
+      if (unit.web) attachEc2WebUnit(this.context, scope, unit, service);
     }
     const created: CreatedUnit = { unit, service, taskDefinition, containers, logGroup, connections };
-    this.mountVolumes(created);
-    this.acknowledgeEnvironment(unit, taskDefinition);
-    this.acknowledgeImagePull(unit, taskDefinition);
+    mountVolumes(this.context, created);
+    acknowledgeEnvironment(unit, taskDefinition);
+    acknowledgeImagePull(this.context, unit, taskDefinition);
     return created;
   }
-
-  /** A unit whose main container serves HTTP on Fargate: a FargateWebService on the shared load balancer. */
-  private createFargateWebUnit(unit: Unit): CreatedUnit {
-    const web = unit.web!;
-    const [main, ...others] = unit.members;
-    const options = this.containerOptions(main, unit);
-    const webService = new FargateWebService(this, unit.id, {
-      cluster: this.props.cluster,
-      image: options.image,
-      containerName: main.name,
-      containerPort: web.port,
-      environment: options.environment,
-      secrets: options.secrets,
-      command: options.command,
-      containerHealthCheck: options.healthCheck,
-      readonlyRootFilesystem: options.readonlyRootFilesystem,
-      cpu: unit.size!.cpu,
-      memoryLimitMiB: unit.size!.memoryMiB,
-      cpuArchitecture: unit.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : undefined,
-      loadBalancer: this.loadBalancer,
-      pathPatterns: web.pathPatterns,
-      hostHeaders: web.hostHeaders,
-      priority: web.priority,
-      healthCheckPath: web.healthCheckPath,
-      healthyHttpCodes: web.healthyHttpCodes,
-      minCapacity: unit.replicas,
-      ...deploymentLimits(unit),
-      enableServiceConnect: true,
-      serviceConnectNamespace: this.serviceConnectNamespace,
-      serviceConnectDnsName: serviceDnsName(main.name),
-      logRetention: this.props.logRetention,
-      assignPublicIp: this.props.assignPublicIp,
-    });
-    const container = webService.container;
-    // FargateWebService has no props for these container settings: set them on the container definition (the first one).
-    const cfnTaskDefinition = webService.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
-    const overrides: Record<string, unknown> = {
-      EntryPoint: options.entryPoint,
-      WorkingDirectory: options.workingDirectory,
-      User: options.user,
-      StopTimeout: options.stopTimeout?.toSeconds(),
-      Cpu: options.cpu,
-      Memory: options.memoryLimitMiB,
-      MemoryReservation: options.memoryReservationMiB,
-      Essential: options.essential === false ? false : undefined,
-      LinuxParameters: main.init ? { InitProcessEnabled: true } : undefined,
-    };
-    for (const [key, value] of Object.entries(overrides)) {
-      if (value !== undefined) cfnTaskDefinition.addPropertyOverride(`ContainerDefinitions.0.${key}`, value);
-    }
-    for (const [name, value] of Object.entries(options.dockerLabels ?? {})) container.addDockerLabel(name, value);
-    // The web port is the service's own port mapping; its other ports are mapped too (reachable by IP inside the app).
-    const extraPorts = this.portMappings(main, unit).filter(p => !(p.containerPort === web.port && p.protocol !== ecs.Protocol.UDP));
-    if (extraPorts.length > 0) container.addPortMappings(...extraPorts);
-
-    const containers = new Map<string, ecs.ContainerDefinition>([[main.name, container]]);
-    for (const member of others) {
-      const sidecar = webService.addSidecar(member.name, {
-        ...this.containerOptions(member, unit),
-        linuxParameters: this.linuxParameters(webService, member),
-        portMappings: this.portMappings(member, unit),
-      });
-      containers.set(member.name, sidecar);
-    }
-    this.wireContainers(unit, containers);
-    const created: CreatedUnit = {
-      unit,
-      service: webService.service,
-      taskDefinition: webService.taskDefinition,
-      containers,
-      logGroup: webService.logGroup,
-      connections: webService.connections,
-      webService,
-    };
-    this.mountVolumes(created);
-    this.acknowledgeEnvironment(unit, webService.taskDefinition);
-    this.acknowledgeImagePull(unit, webService.taskDefinition);
-
-    const unreachable = [
-      ...extraPorts.filter(p => p.protocol !== ecs.Protocol.UDP).map(p => `${main.name}:${p.containerPort}`),
-      ...this.serviceConnectServices({ ...unit, members: others }).map(s => `${s.dnsName}:${s.port}`),
-    ];
-    if (unreachable.length > 0) {
-      Annotations.of(this).addWarningV2('cdk-ecs-kit:ComposeApp.portNotReachableByName',
-        `Service "${main.name}" is a web service: other services reach it by name on port ${web.port} only; ${unreachable.join(', ')} ` +
-        'are mapped in its task but have no Service Connect name. Move them to a service of their own to reach them by name.',
-        { context: { service: main.name } });
-    }
-    return created;
-  }
-
-  /** EC2 web units: a target group (instance targets on dynamic host ports) on the shared load balancer. */
-  private attachEc2WebUnit(scope: Construct, unit: Unit, service: ecs.BaseService): void {
-    const web = unit.web!;
-    const targetGroup = new elbv2.ApplicationTargetGroup(scope, 'TargetGroup', {
-      vpc: this.props.cluster.vpc,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      port: web.port,
-      targets: [service.loadBalancerTarget({ containerName: unit.members[0].name, containerPort: web.port })],
-      deregistrationDelay: Duration.seconds(30),
-      healthCheck: {
-        enabled: true,
-        path: web.healthCheckPath,
-        healthyHttpCodes: web.healthyHttpCodes ?? '200-399',
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
-      },
-    });
-    this.loadBalancer!.addTargetGroup(scope, 'ListenerRule', {
-      targetGroup,
-      pathPatterns: web.pathPatterns,
-      hostHeaders: web.hostHeaders,
-      priority: web.priority,
-    });
-  }
-
-  private linuxParameters(scope: Construct, member: ComposeService): ecs.LinuxParameters | undefined {
-    const tmpfs = this.fargate ? [] : member.mounts.filter(m => m.kind === 'tmpfs');
-    if (!member.init && tmpfs.length === 0) return undefined;
-    const parameters = new ecs.LinuxParameters(scope, `LinuxParameters-${member.name}`, { initProcessEnabled: member.init });
-    for (const mount of tmpfs) parameters.addTmpfs({ containerPath: mount.target, size: mount.sizeMiB ?? 64 });
-    return parameters;
-  }
-
-  /** Links, volumes_from and dependencies between the containers of one task. */
-  private wireContainers(unit: Unit, containers: Map<string, ecs.ContainerDefinition>): void {
-    const conditions = {
-      started: ecs.ContainerDependencyCondition.START,
-      healthy: ecs.ContainerDependencyCondition.HEALTHY,
-      completed: ecs.ContainerDependencyCondition.SUCCESS,
-    };
-    for (const member of unit.members) {
-      const container = containers.get(member.name)!;
-      if (!this.fargate) {
-        for (const link of member.links) container.addLink(containers.get(link.service)!, link.alias);
-      }
-      for (const from of member.volumesFrom) {
-        container.addVolumesFrom({ sourceContainer: from.service, readOnly: from.readOnly });
-      }
-      for (const dependency of member.dependsOn) {
-        const target = containers.get(dependency.service);
-        if (target) container.addContainerDependencies({ container: target, condition: conditions[dependency.condition] });
-      }
-    }
-  }
-
-  /** Named volumes (EFS), bind mounts (EC2 host paths), anonymous volumes and tmpfs on Fargate (task storage). */
-  private mountVolumes(created: CreatedUnit): void {
-    const { unit, taskDefinition, containers, service, connections } = created;
-    let writes = false;
-    let mountsEfs = false;
-    const added = new Set<string>();
-    for (const member of unit.members) {
-      const container = containers.get(member.name)!;
-      member.mounts.forEach((mount: ComposeMount, index) => {
-        if (mount.kind === 'tmpfs' && !this.fargate) return; // EC2: linux parameters
-        const volumeName = mount.kind === 'volume' ? taskVolumeName(mount.source!) : `${member.name}-${mount.kind}-${index}`;
-        if (!added.has(volumeName)) {
-          added.add(volumeName);
-          if (mount.kind === 'volume') {
-            taskDefinition.addVolume({
-              name: volumeName,
-              efsVolumeConfiguration: {
-                fileSystemId: this.fileSystem!.fileSystemId,
-                transitEncryption: 'ENABLED',
-                authorizationConfig: { accessPointId: this.accessPoints.get(mount.source!)!.accessPointId, iam: 'ENABLED' },
-              },
-            });
-          } else if (mount.kind === 'bind') {
-            taskDefinition.addVolume({ name: volumeName, host: { sourcePath: mount.source } });
-          } else {
-            taskDefinition.addVolume({ name: volumeName });
-          }
-        }
-        container.addMountPoints({ sourceVolume: volumeName, containerPath: mount.target, readOnly: mount.readOnly });
-        if (mount.kind === 'volume') {
-          mountsEfs = true;
-          writes = writes || !mount.readOnly;
-        }
-      });
-    }
-    if (mountsEfs) {
-      const fileSystem = this.fileSystem!;
-      const actions = writes ? ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] : ['elasticfilesystem:ClientMount'];
-      fileSystem.grant(taskDefinition.taskRole, ...actions);
-      fileSystem.connections.allowDefaultPortFrom(connections, `NFS from ${unit.id}`);
-      service.node.addDependency(fileSystem.mountTargetsAvailable);
-    }
-  }
-
-  private acknowledgeEnvironment(unit: Unit, taskDefinition: ecs.TaskDefinition): void {
-    if (unit.members.some(m => Object.keys(m.environment).length > 0)) {
-      Validations.of(taskDefinition).acknowledge({
-        id: 'AwsSolutions-ECS2',
-        reason: 'The environment variables come from the Compose file (environment, env_file): non-secret configuration; ' +
-          'Compose secrets are passed from Secrets Manager.',
-      });
-    }
-  }
-
-  /** Images from `build` (assets) and ECR image URIs: pull access includes the docker login token, which has no resource. */
-  private acknowledgeImagePull(unit: Unit, taskDefinition: ecs.TaskDefinition): void {
-    const pullsFromEcr = unit.members.some(m => !this.props.images?.[m.name] && (m.build !== undefined || ECR_IMAGE.test(m.image ?? '')));
-    if (pullsFromEcr && taskDefinition.executionRole) {
-      Validations.of(taskDefinition.executionRole).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Pulling from ECR (image assets built from the Compose `build`, ECR image URIs) needs ecr:GetAuthorizationToken, ' +
-          'the 12-hour docker login token, which only supports resource "*"; the pull actions are scoped to the repository.',
-      });
-    }
-  }
-
-  private warnInternalPorts(unit: Unit): void {
-    const byService = new Map<string, string[]>();
-    for (const { service, port } of unit.internalPublishedPorts) {
-      byService.set(service, [...byService.get(service) ?? [], `${port.hostPort ?? port.containerPort}:${port.containerPort}/${port.protocol}`]);
-    }
-    for (const [service, ports] of byService) {
-      Annotations.of(this).addWarningV2('cdk-ecs-kit:ComposeApp.portNotPublic',
-        `Service "${service}" publishes ${ports.join(', ')} (ports), which are not HTTP ports served through the load balancer: ` +
-        'only the app\'s other services reach them, nothing outside the VPC does (the host ports are not used). ' +
-        'To serve a port over HTTP, name the service in `webServices`; for other protocols add a Network Load Balancer in code.',
-        { context: { service } });
-    }
-  }
-
-  /** Every service may reach every other one on its declared ports (Service Connect), and nothing else. */
-  private connectUnits(units: Unit[]): void {
-    if (!this.fargate) {
-      const connections = this.props.cluster.connections;
-      if (units.length > 0 && connections.securityGroups.length > 0) {
-        connections.allowInternally(EPHEMERAL_PORTS, 'Service Connect between bridge-mode tasks on dynamic host ports');
-      }
-      return;
-    }
-    for (const unit of units) {
-      const target = this.units.get(unit.members[0].name)!;
-      const ports = unit.members.flatMap(m => m.ports);
-      for (const other of units) {
-        if (other === unit) continue;
-        const source = this.units.get(other.members[0].name)!;
-        for (const port of ports) {
-          const ec2Port = port.protocol === 'udp' ? ec2.Port.udp(port.containerPort) : ec2.Port.tcp(port.containerPort);
-          target.connections.allowFrom(source.connections, ec2Port, `${port.containerPort}/${port.protocol} from Compose service ${other.id}`);
-        }
-      }
-    }
-  }
-
-  /** depends_on, links and volumes_from across tasks: CloudFormation creates (and stabilizes) the dependency first. */
-  private orderUnits(units: Unit[]): void {
-    for (const unit of units) {
-      const service = this.units.get(unit.members[0].name)!.service;
-      for (const member of unit.members) {
-        const targets = [...member.dependsOn.map(d => d.service), ...member.links.map(l => l.service)];
-        for (const target of targets) {
-          const other = this.units.get(target);
-          if (other && other.unit !== unit) service.node.addDependency(other.service);
-        }
-      }
-    }
-  }
-}
-
-/** Deployment limits: services with named volumes stop the old task before the new one starts (no two writers). */
-function deploymentLimits(unit: Unit): { minHealthyPercent: number; maxHealthyPercent: number } {
-  return unit.stateful ? { minHealthyPercent: 0, maxHealthyPercent: 100 } : { minHealthyPercent: 100, maxHealthyPercent: 200 };
 }
 
 function defaultEc2Strategies(cluster: ecs.ICluster): ecs.CapacityProviderStrategy[] | undefined {

@@ -1,2 +1,3 @@
 export { ComposeFile } from './compose-file';
-export { ComposeApp, ComposeAppProps, ComposeLaunchType, ComposeWebServiceOptions } from './compose-app';
+export { ComposeApp } from './compose-app';
+export { ComposeAppProps, ComposeLaunchType, ComposeWebServiceOptions } from './compose-app-props';

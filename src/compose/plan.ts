@@ -3,7 +3,7 @@
  * share a task, which one is the web container behind the load balancer and
  * how requests reach it, how many tasks run, and the Fargate task size.
  */
-import type { ComposeWebServiceOptions } from './compose-app';
+import type { ComposeWebServiceOptions } from './compose-app-props';
 import { ComposeProblem, ComposeService } from './model';
 import { ComposePort, isHttpPort } from './ports';
 import { DEFAULT_FARGATE_SIZE, FargateSize, largestFargateSize, smallestFargateSize } from './resources';

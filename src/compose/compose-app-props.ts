@@ -1,0 +1,194 @@
+/**
+ * The props of a `ComposeApp`: where its services run, how its web services
+ * are routed, and what the Compose file cannot say (images, secrets, namespace).
+ */
+import {
+  aws_ecs as ecs,
+  aws_logs as logs,
+  aws_secretsmanager as secretsmanager,
+  aws_servicediscovery as servicediscovery,
+} from 'aws-cdk-lib';
+import { ComposeFile } from './compose-file';
+import { ISharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
+
+/**
+ * Where the services of a `ComposeApp` run.
+ */
+export enum ComposeLaunchType {
+  /** Fargate: no instances to manage; every task has its own network interface (awsvpc). */
+  FARGATE = 'FARGATE',
+  /**
+   * The cluster's EC2 container instances, with tasks in bridge network mode:
+   * bind mounts (host paths), `links` and `volumes_from` work as on a Docker host.
+   */
+  EC2 = 'EC2',
+}
+
+/**
+ * How a Compose service is served behind the app's load balancer.
+ */
+export interface ComposeWebServiceOptions {
+  /**
+   * The container port that serves HTTP.
+   *
+   * @default - the service's first published HTTP port (see the README for
+   * what counts as HTTP), else its first published TCP port
+   */
+  readonly containerPort?: number;
+
+  /**
+   * Path patterns routed to the service, e.g. `['/api/*']`.
+   *
+   * @default - the first web service of the file is the load balancer's default
+   * target; every other one gets `['/<name>', '/<name>/*']`
+   */
+  readonly pathPatterns?: string[];
+
+  /**
+   * Host names routed to the service (`Host` header).
+   *
+   * @default - any host
+   */
+  readonly hostHeaders?: string[];
+
+  /**
+   * Priority of the listener rule (1–50000).
+   *
+   * @default - the next free multiple of 10
+   */
+  readonly priority?: number;
+
+  /**
+   * Path of the load balancer's health check.
+   *
+   * @default - the path of a `http://localhost...` URL in the service's
+   * Compose `healthcheck`, else `/`
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * HTTP codes that count as healthy, e.g. `'200'` or `'200-299'`.
+   *
+   * @default '200-399'
+   */
+  readonly healthyHttpCodes?: string;
+}
+
+/**
+ * Properties of a `ComposeApp`.
+ *
+ * The load balancer options (`internetFacing`, `certificate`, `domainName`,
+ * `hostedZone`, `ingressCidrs`, `accessLogs*`, `loadBalancerSubnets`) configure
+ * the load balancer the app creates for its web services; with
+ * `loadBalancer` (a shared one) they are set on that `SharedLoadBalancer` instead.
+ */
+export interface ComposeAppProps extends WebLoadBalancerOptions {
+  /** The cluster to run in (an `EcsCluster`, or any `ecs.ICluster` with a VPC). */
+  readonly cluster: ecs.ICluster;
+
+  /** The Compose file: `ComposeFile.fromFile('compose.yaml')` or `ComposeFile.fromString(yaml)`. */
+  readonly composeFile: ComposeFile;
+
+  /**
+   * Where the services run.
+   *
+   * @default ComposeLaunchType.FARGATE
+   */
+  readonly launchType?: ComposeLaunchType;
+
+  /**
+   * Variables for interpolation (`${VAR}`, `${VAR:-default}`, …) and for
+   * `environment` entries without a value. They override the env file.
+   * The shell environment of `cdk synth` is not read, so synthesis gives the
+   * same template everywhere: pass `process.env` values explicitly if you want them.
+   *
+   * @default - only the variables of the env file
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * An env file with interpolation variables (`KEY=value` lines); a relative
+   * path is resolved against the current working directory.
+   *
+   * @default - `.env` next to the Compose file when it exists and the file was
+   * read with `ComposeFile.fromFile`; none otherwise
+   */
+  readonly envFile?: string;
+
+  /**
+   * Compose profiles to activate: services with `profiles` run only when one
+   * of them is listed here. Services without `profiles` always run.
+   *
+   * @default - no profile: only services without `profiles`
+   */
+  readonly profiles?: string[];
+
+  /**
+   * Images given in code, by Compose service name: they replace the service's
+   * `image` and `build` (e.g. `repo.containerImage('v1.2.3')` of an `EcrRepository`).
+   *
+   * @default - from each service's `image` (ECR images get pull access) or `build` (a Docker image asset)
+   */
+  readonly images?: { [service: string]: ecs.ContainerImage };
+
+  /**
+   * Secrets Manager secrets for the Compose file's top-level `secrets`, by secret name.
+   *
+   * @default - a secret with `external: true` is the Secrets Manager secret of
+   * that `name` (or of the secret's key); for the others (`file`, `environment`)
+   * a secret with a generated value is created, retained on delete, and a
+   * warning says so — the local value is never uploaded
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * Web services, by Compose service name, and how requests reach them.
+   * Naming a service here makes it a web service even when no published port
+   * looks like HTTP.
+   *
+   * @default - services that publish an HTTP port are web services, routed as
+   * described in `ComposeWebServiceOptions`
+   */
+  readonly webServices?: { [service: string]: ComposeWebServiceOptions };
+
+  /**
+   * A shared load balancer for the web services, instead of creating one.
+   *
+   * @default - a `SharedLoadBalancer` is created (from the load balancer options)
+   * when at least one service is a web service
+   */
+  readonly loadBalancer?: ISharedLoadBalancer;
+
+  /**
+   * The Cloud Map namespace in which services reach each other by their
+   * Compose names (Service Connect).
+   *
+   * @default - the cluster's default namespace (`EcsCluster`'s
+   * `cloudMapNamespaceName`); without one, an HTTP namespace named after the
+   * Compose file's `name` (or this construct's path) is created
+   */
+  readonly serviceConnectNamespace?: servicediscovery.INamespace;
+
+  /**
+   * Give Fargate tasks a public IP address, in public subnets (no NAT gateway needed).
+   * They still accept traffic only from the load balancer and the app's services.
+   *
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+
+  /**
+   * How long container logs are kept. Log groups are retained on delete.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * EC2 only: the capacity provider strategy of the services.
+   *
+   * @default - the first EC2 capacity group of an `EcsCluster`; for other
+   * clusters, launch type EC2 on the instances already registered
+   */
+  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
+}

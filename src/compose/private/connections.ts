@@ -1,0 +1,59 @@
+/** How the units reach and wait for each other, and the warning for published ports nothing outside the app reaches. */
+import { Annotations, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { ComposeAppContext, CreatedUnit } from './unit';
+import type { Unit } from '../plan';
+
+/** First port of the range Docker picks dynamic host ports from (bridge mode). */
+const EPHEMERAL_PORTS = ec2.Port.tcpRange(32768, 65535);
+
+/** Published ports that are not served through the load balancer: only the app's services reach them, so say so. */
+export function warnInternalPorts(context: ComposeAppContext, unit: Unit): void {
+  const byService = new Map<string, string[]>();
+  for (const { service, port } of unit.internalPublishedPorts) {
+    byService.set(service, [...byService.get(service) ?? [], `${port.hostPort ?? port.containerPort}:${port.containerPort}/${port.protocol}`]);
+  }
+  for (const [service, ports] of byService) {
+    Annotations.of(context.app).addWarningV2('cdk-ecs-kit:ComposeApp.portNotPublic',
+      `Service "${service}" publishes ${ports.join(', ')} (ports), which are not HTTP ports served through the load balancer: ` +
+      'only the app\'s other services reach them, nothing outside the VPC does (the host ports are not used). ' +
+      'To serve a port over HTTP, name the service in `webServices`; for other protocols add a Network Load Balancer in code.',
+      { context: { service } });
+  }
+}
+
+/** Every service may reach every other one on its declared ports (Service Connect), and nothing else. */
+export function connectUnits(context: ComposeAppContext, units: Unit[], created: ReadonlyMap<string, CreatedUnit>): void {
+  if (!context.fargate) {
+    const connections = context.props.cluster.connections;
+    if (units.length > 0 && connections.securityGroups.length > 0) {
+      connections.allowInternally(EPHEMERAL_PORTS, 'Service Connect between bridge-mode tasks on dynamic host ports');
+    }
+    return;
+  }
+  for (const unit of units) {
+    const target = created.get(unit.members[0].name)!;
+    const ports = unit.members.flatMap(m => m.ports);
+    for (const other of units) {
+      if (other === unit) continue;
+      const source = created.get(other.members[0].name)!;
+      for (const port of ports) {
+        const ec2Port = port.protocol === 'udp' ? ec2.Port.udp(port.containerPort) : ec2.Port.tcp(port.containerPort);
+        target.connections.allowFrom(source.connections, ec2Port, `${port.containerPort}/${port.protocol} from Compose service ${other.id}`);
+      }
+    }
+  }
+}
+
+/** depends_on, links and volumes_from across tasks: CloudFormation creates (and stabilizes) the dependency first. */
+export function orderUnits(units: Unit[], created: ReadonlyMap<string, CreatedUnit>): void {
+  for (const unit of units) {
+    const service = created.get(unit.members[0].name)!.service;
+    for (const member of unit.members) {
+      const targets = [...member.dependsOn.map(d => d.service), ...member.links.map(l => l.service)];
+      for (const target of targets) {
+        const other = created.get(target);
+        if (other && other.unit !== unit) service.node.addDependency(other.service);
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/** The containers of a unit's task: images, container options, port mappings, Linux parameters and the links between them. */
+import { Aws, Duration, aws_ecr as ecr, aws_ecs as ecs } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { secretFor } from './secrets';
+import { ComposeAppContext } from './unit';
+import type { ComposeService } from '../model';
+import { portMappingName } from '../names';
+import type { Unit } from '../plan';
+
+/** An image in a private ECR repository: account, region, repository, tag, digest. */
+export const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\/([^:@]+)(?::([^@]+))?(?:@(sha256:[a-f0-9]{64}))?$/;
+
+/** The image of a member: given in code, built from `build`, pulled from ECR (with pull access) or from another registry. */
+function image(context: ComposeAppContext, member: ComposeService): ecs.ContainerImage {
+  const given = context.props.images?.[member.name];
+  if (given) return given;
+  if (member.build) {
+    return ecs.ContainerImage.fromAsset(member.build.context, {
+      file: member.build.dockerfile,
+      buildArgs: Object.keys(member.build.args).length > 0 ? member.build.args : undefined,
+      target: member.build.target,
+    });
+  }
+  const ecrImage = ECR_IMAGE.exec(member.image!);
+  if (ecrImage) {
+    const [, account, region, repositoryName, tag, digest] = ecrImage;
+    const repository = ecr.Repository.fromRepositoryAttributes(context.app, `Repository-${member.name}`, {
+      repositoryName,
+      repositoryArn: `arn:${Aws.PARTITION}:ecr:${region}:${account}:repository/${repositoryName}`,
+    });
+    return ecs.ContainerImage.fromEcrRepository(repository, digest ?? tag ?? 'latest');
+  }
+  return ecs.ContainerImage.fromRegistry(member.image!);
+}
+
+/** Container options shared by both launch types and by FargateWebService sidecars. */
+export function containerOptions(context: ComposeAppContext, member: ComposeService, unit: Unit): ecs.ContainerDefinitionOptions {
+  const secrets: { [name: string]: ecs.Secret } = {};
+  for (const use of member.secrets) secrets[use.variable] = ecs.Secret.fromSecretsManager(secretFor(context, use.secret));
+  const environment = { ...member.environment };
+  for (const name of Object.keys(secrets)) delete environment[name];
+  const hc = member.healthCheck;
+  // A container others wait for to complete (an init job) must be allowed to stop.
+  const runsToCompletion = unit.members.some(other => other.dependsOn.some(d => d.service === member.name && d.condition === 'completed'));
+  const ec2DefaultMemory = !context.fargate && member.memoryLimitMiB === undefined && member.memoryReservationMiB === undefined;
+  return {
+    image: image(context, member),
+    containerName: member.name,
+    essential: !runsToCompletion,
+    environment: Object.keys(environment).length > 0 ? environment : undefined,
+    secrets: Object.keys(secrets).length > 0 ? secrets : undefined,
+    command: member.command,
+    entryPoint: member.entrypoint,
+    workingDirectory: member.workingDir,
+    user: member.user,
+    dockerLabels: Object.keys(member.labels).length > 0 ? member.labels : undefined,
+    healthCheck: hc ? {
+      command: hc.command,
+      interval: Duration.seconds(hc.intervalSeconds),
+      timeout: Duration.seconds(hc.timeoutSeconds),
+      retries: hc.retries,
+      startPeriod: hc.startPeriodSeconds !== undefined ? Duration.seconds(hc.startPeriodSeconds) : undefined,
+    } : undefined,
+    readonlyRootFilesystem: member.readOnly ?? false,
+    stopTimeout: member.stopTimeoutSeconds !== undefined ? Duration.seconds(member.stopTimeoutSeconds) : undefined,
+    cpu: member.cpuLimit ?? member.cpuReservation,
+    memoryLimitMiB: member.memoryLimitMiB,
+    memoryReservationMiB: ec2DefaultMemory ? 512 : member.memoryReservationMiB,
+  };
+}
+
+/** Port mappings of a member, named for Service Connect (and the web port given in `webServices`, if the service does not declare it). */
+export function portMappings(member: ComposeService, unit: Unit): ecs.PortMapping[] {
+  const mappings: ecs.PortMapping[] = member.ports.map(port => ({
+    containerPort: port.containerPort,
+    protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP,
+    name: portMappingName(member.name, port.containerPort, port.protocol),
+    appProtocol: port.protocol === 'tcp' && unit.web?.port === port.containerPort && unit.members[0] === member ? ecs.AppProtocol.http : undefined,
+  }));
+  const web = unit.web;
+  if (web && unit.members[0] === member && !member.ports.some(p => p.containerPort === web.port && p.protocol === 'tcp')) {
+    mappings.push({ containerPort: web.port, protocol: ecs.Protocol.TCP, name: portMappingName(member.name, web.port, 'tcp'), appProtocol: ecs.AppProtocol.http });
+  }
+  return mappings;
+}
+
+/** Linux parameters of a member: its init process, and its tmpfs mounts on EC2. */
+export function linuxParameters(context: ComposeAppContext, scope: Construct, member: ComposeService): ecs.LinuxParameters | undefined {
+  const tmpfs = context.fargate ? [] : member.mounts.filter(m => m.kind === 'tmpfs');
+  if (!member.init && tmpfs.length === 0) return undefined;
+  const parameters = new ecs.LinuxParameters(scope, `LinuxParameters-${member.name}`, { initProcessEnabled: member.init });
+  for (const mount of tmpfs) parameters.addTmpfs({ containerPath: mount.target, size: mount.sizeMiB ?? 64 });
+  return parameters;
+}
+
+/** Links, volumes_from and dependencies between the containers of one task. */
+export function wireContainers(context: ComposeAppContext, unit: Unit, containers: Map<string, ecs.ContainerDefinition>): void {
+  const conditions = {
+    started: ecs.ContainerDependencyCondition.START,
+    healthy: ecs.ContainerDependencyCondition.HEALTHY,
+    completed: ecs.ContainerDependencyCondition.SUCCESS,
+  };
+  for (const member of unit.members) {
+    const container = containers.get(member.name)!;
+    if (!context.fargate) {
+      for (const link of member.links) container.addLink(containers.get(link.service)!, link.alias);
+    }
+    for (const from of member.volumesFrom) {
+      container.addVolumesFrom({ sourceContainer: from.service, readOnly: from.readOnly });
+    }
+    for (const dependency of member.dependsOn) {
+      const target = containers.get(dependency.service);
+      if (target) container.addContainerDependencies({ container: target, condition: conditions[dependency.condition] });
+    }
+  }
+}

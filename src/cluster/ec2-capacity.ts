@@ -1,540 +1,332 @@
 import {
   Annotations,
   Size,
-  SizeRoundingBehavior,
-  Token,
   Validations,
   aws_autoscaling as autoscaling,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_iam as iam,
-  aws_sns as sns,
 } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
-import { agentConfigUserData, validateAgentSettings } from './agent-config';
-import { derivedCapacityProviderName, isValidCapacityProviderName } from './capacity-provider-names';
-import { EcsImageFamily, EcsMachineImage, hasNvidiaGpu } from './machine-image';
-import { PropValidator, describeValue, isUnresolved, renderedAs } from '../core/validation';
+import { Construct, IConstruct } from 'constructs';
+import { agentConfigUserData } from './agent-config';
+import { derivedCapacityProviderName } from './capacity-provider-names';
+import { Ec2CapacityOptions, resolveInstanceTypes, validateEc2CapacityOptions } from './ec2-capacity-options';
+import type { EcsCluster } from './ecs-cluster';
+import { EcsImageFamily, EcsMachineImage } from './machine-image';
+import { PropValidator } from '../core/validation';
 
 /**
- * Options for a group of EC2 container instances: an Auto Scaling group on a
- * launch template, registered to the cluster through a capacity provider.
+ * EC2 capacity of a cluster: container instances registered through one
+ * Auto Scaling group capacity provider. What constructs need to place tasks
+ * on it, and to open the instances to other resources.
  */
-export interface Ec2CapacityOptions {
+export interface IEc2Capacity extends IConstruct, ec2.IConnectable {
   /**
-   * Instance types of the group. With several types, on-demand capacity uses
-   * them in the order given; Spot capacity spreads over all of them.
-   * All types must have the same architecture.
-   *
-   * @default - [t3.medium] for on-demand capacity; Spot capacity requires a list
+   * The capacity provider's name, as a capacity provider strategy names it
+   * (a token for a provider of this app whose name CloudFormation generates).
    */
-  readonly instanceTypes?: ec2.InstanceType[];
+  readonly capacityProviderName: string;
+
+  /** Whether the instances are Spot instances (tasks may be stopped with two minutes' notice). */
+  readonly spot: boolean;
+
+  /** Whether the instances have NVIDIA GPUs and the ECS GPU image. */
+  readonly gpu: boolean;
+
+  /** The processor architecture of the instances. */
+  readonly architecture: ec2.InstanceArchitecture;
+}
+
+/**
+ * Properties of an `Ec2Capacity`.
+ */
+export interface Ec2CapacityProps extends Ec2CapacityOptions {
+  /**
+   * The cluster whose tasks the instances run. The capacity provider is
+   * associated with it, so it must be an `EcsCluster` of this app (an imported
+   * cluster's associations cannot be added to safely: import its capacity with
+   * `Ec2Capacity.fromCapacityProviderAttributes`).
+   */
+  readonly cluster: EcsCluster;
+}
+
+/**
+ * Attributes of an existing capacity provider, to import it with
+ * `Ec2Capacity.fromCapacityProviderAttributes`.
+ */
+export interface Ec2CapacityAttributes {
+  /** The capacity provider's name. */
+  readonly capacityProviderName: string;
 
   /**
-   * Run on Spot instances, with a capacity-optimized mixed instances policy over
-   * `instanceTypes` and Spot instance draining in the ECS agent.
+   * Whether its instances are Spot instances.
    *
    * @default false
    */
   readonly spot?: boolean;
 
   /**
-   * The ECS-optimized machine image.
+   * Whether its instances have NVIDIA GPUs and the ECS GPU image.
    *
-   * @default EcsMachineImage.amazonLinux2023() - its architecture follows the instance types
+   * @default false
    */
-  readonly machineImage?: EcsMachineImage;
+  readonly gpu?: boolean;
 
   /**
-   * Fewest instances. 0 lets an idle cluster cost nothing: the capacity provider
-   * starts instances when tasks need them.
+   * The processor architecture of its instances.
    *
-   * @default 0
+   * @default ec2.InstanceArchitecture.X86_64
    */
-  readonly minCapacity?: number;
+  readonly architecture?: ec2.InstanceArchitecture;
 
   /**
-   * Most instances.
+   * The security groups of its instances, for `connections`.
    *
-   * @default 10
+   * @default - none: `connections` opens nothing
    */
-  readonly maxCapacity?: number;
-
-  /**
-   * Instances to start with. Managed scaling changes it afterwards, so leave it
-   * out unless the first deploy must have instances.
-   *
-   * @default - the capacity provider's managed scaling decides
-   */
-  readonly desiredCapacity?: number;
-
-  /**
-   * Target utilization of the group's instances by tasks, in percent (1–100).
-   * 100 keeps no spare instance; lower values keep headroom for faster starts.
-   *
-   * @default 100
-   */
-  readonly targetCapacityPercent?: number;
-
-  /**
-   * Size of the encrypted gp3 volume that holds images and containers
-   * (the root volume on Amazon Linux, the data volume on Bottlerocket).
-   *
-   * @default Size.gibibytes(30)
-   */
-  readonly volumeSize?: Size;
-
-  /**
-   * Extra ECS agent settings written to `/etc/ecs/ecs.config` (Amazon Linux only).
-   * Keys start with `ECS_` (`ECS_CLUSTER` is the kit's); values are literal
-   * strings on one line (no line breaks or other control characters, no
-   * tokens), written verbatim: no shell ever interprets them, so JSON values
-   * such as `{"team":"shop"}` need no escaping.
-   *
-   * @default - only the settings the other options imply
-   */
-  readonly agentSettings?: { [key: string]: string };
-
-  /**
-   * Subnets of the instances.
-   *
-   * @default - the private subnets with internet egress
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * SNS topic for the Auto Scaling group's launch/terminate notifications.
-   *
-   * @default - no notifications: scaling is driven by the capacity provider and visible in ECS events
-   */
-  readonly notificationsTopic?: sns.ITopic;
-
-  /**
-   * Name of the capacity provider: 1 to 255 letters, digits, hyphens and
-   * underscores, not starting with `aws`, `ecs` or `fargate` (in any case),
-   * unique in the account and Region.
-   *
-   * @default - a name generated by CloudFormation from the stack name (or, when
-   * the stack name starts with `aws`, `ecs` or `fargate`, which ECS refuses, one
-   * derived from the construct path: `cp-...`)
-   */
-  readonly capacityProviderName?: string;
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
- * What `EcsCluster.addEc2Capacity` created.
+ * A group of EC2 container instances of an `EcsCluster`: a launch template on
+ * an ECS-optimized image (IMDSv2 only, encrypted gp3 volumes, no SSH key), an
+ * Auto Scaling group (0 instances by default) and a capacity provider with
+ * managed scaling and draining. `EcsCluster.addEc2Capacity` creates one;
+ * `EcsCluster.addAutoScalingGroupCapacity` adopts an existing Auto Scaling group,
+ * and `Ec2Capacity.fromCapacityProviderAttributes` imports an existing provider.
  */
-export interface Ec2Capacity {
-  /** The launch template of the instances. */
-  readonly launchTemplate: ec2.LaunchTemplate;
-  /** The Auto Scaling group. */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
-  /** The capacity provider that scales the group for the cluster's tasks. */
-  readonly capacityProvider: ecs.AsgCapacityProvider;
-  /** The security group of the instances. */
-  readonly securityGroup: ec2.SecurityGroup;
-  /** The instances' role. */
-  readonly instanceRole: iam.Role;
-  /** Whether the group runs on Spot instances. */
-  readonly spot: boolean;
-  /** Whether the instances have NVIDIA GPUs and a GPU image. */
-  readonly gpu: boolean;
-  /** The processor architecture of the instances. */
-  readonly architecture: ec2.InstanceArchitecture;
-}
-
-const DEFAULT_INSTANCE_TYPE = 't3.medium';
-
-/**
- * What aws-cdk-lib can read an architecture from (and EC2 names its types
- * with): family letters, generation, capabilities, `.`, size — e.g. `m7g.large`,
- * `c7gn.16xlarge`, `m7i-flex.large`.
- */
-const INSTANCE_TYPE_PATTERN = /^([a-z]+)(\d{1,2})([a-z-]*)\.([a-z0-9-]+)$/;
-
-/** Auto Scaling: instance types in one mixed instances policy. */
-const MAX_INSTANCE_TYPES = 40;
-
-/**
- * What the cluster knows when it checks the options of a capacity group.
- */
-export interface Ec2CapacityContext {
-  /** The cluster's VPC, when it exists already (a VPC the user gave, or the one the cluster created). */
-  readonly vpc?: ec2.IVpc;
+export class Ec2Capacity extends Construct implements IEc2Capacity {
   /**
-   * The NAT gateways of the VPC the cluster creates (public + private subnets,
-   * private ones isolated without NAT gateways); undefined when the user gave the VPC.
+   * Imports an existing capacity provider (of an imported cluster, for example),
+   * so that constructs can place tasks on it with `TaskCapacity.ec2(capacity)`.
    */
-  readonly ownVpcNatGateways?: number;
-  /** Names of the capacity providers the cluster has already. */
-  readonly capacityProviderNames: string[];
-}
-
-/**
- * Checks the options of an EC2 capacity group, reporting every problem to `validator`.
- */
-export function validateEc2CapacityOptions(
-  validator: PropValidator, prop: string, options: Ec2CapacityOptions, context: Ec2CapacityContext): void {
-  for (const count of ['minCapacity', 'maxCapacity', 'desiredCapacity', 'targetCapacityPercent'] as const) {
-    const value = options[count];
-    validator.check(`${prop}.${count}`, value, value === undefined || typeof value === 'number', 'Use a whole number.');
-  }
-  const min = options.minCapacity ?? 0;
-  const max = options.maxCapacity ?? 10;
-  validator.checkInteger(`${prop}.minCapacity`, options.minCapacity, 0, 10_000, 'Use a whole number, 0 or more.');
-  validator.checkInteger(`${prop}.maxCapacity`, options.maxCapacity, 1, 10_000, 'Use a whole number, at least 1.');
-  validator.checkInteger(`${prop}.desiredCapacity`, options.desiredCapacity, 0, 10_000, 'Use a whole number, 0 or more, or leave it out.');
-  if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && min > max) {
-    validator.report(`${prop}.minCapacity`, min, `It is larger than maxCapacity (${max}): lower minCapacity or raise maxCapacity.`);
-  }
-  const desired = options.desiredCapacity;
-  if (desired !== undefined && !Token.isUnresolved(desired) && desired >= 0 &&
-    ((!Token.isUnresolved(min) && desired < min) || (!Token.isUnresolved(max) && desired > max))) {
-    validator.report(`${prop}.desiredCapacity`, desired, `Use a value between minCapacity (${describeValue(min)}) and maxCapacity (${describeValue(max)}).`);
-  }
-  validator.checkInteger(`${prop}.targetCapacityPercent`, options.targetCapacityPercent, 1, 100);
-  if (options.volumeSize && !options.volumeSize.isUnresolved()) {
-    const gib = options.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
-    validator.check(`${prop}.volumeSize`, `${gib} GiB`, Number.isInteger(gib) && gib >= 1 && gib <= 16_384,
-      'Use a whole number of GiB from 1 to 16384, e.g. Size.gibibytes(50).');
-  }
-
-  const image = options.machineImage ?? EcsMachineImage.amazonLinux2023();
-  const typesValid = validateInstanceTypes(validator, prop, options);
-  if (typesValid) validateImageForInstanceTypes(validator, prop, image, resolveInstanceTypes(options));
-
-  if (options.agentSettings !== undefined) {
-    if (isUnresolved(options.agentSettings) || typeof options.agentSettings !== 'object' || options.agentSettings === null) {
-      validator.report(`${prop}.agentSettings`, options.agentSettings,
-        'Give a map of literal settings, e.g. { ECS_IMAGE_PULL_BEHAVIOR: "prefer-cached" }: they are written into the instances\' user data at synth time.');
-    } else {
-      validateAgentSettings(validator, `${prop}.agentSettings`, options.agentSettings);
-      if (Object.keys(options.agentSettings).length > 0 && image.family === EcsImageFamily.BOTTLEROCKET) {
-        validator.report(`${prop}.agentSettings`, Object.keys(options.agentSettings),
-          'Bottlerocket has no /etc/ecs/ecs.config: configure it through its [settings.ecs] API instead, or use Amazon Linux 2023.');
-      }
-    }
-  }
-
-  const name = options.capacityProviderName;
-  if (name !== undefined && !isUnresolved(name)) {
-    if (typeof name !== 'string' || !isValidCapacityProviderName(name)) {
-      validator.report(`${prop}.capacityProviderName`, name,
-        'ECS accepts 1 to 255 letters, digits, hyphens and underscores, not starting with "aws", "ecs" or "fargate" (in any case), ' +
-        'e.g. "batch-spot"; or leave it out for a generated name.');
-    } else if (context.capacityProviderNames.includes(name)) {
-      validator.report(`${prop}.capacityProviderName`, name,
-        'The cluster has a capacity provider of this name already, and ECS names are unique per account and Region: use another name.');
-    }
-  }
-
-  validateSubnets(validator, prop, options.vpcSubnets, context);
-}
-
-/** Checks the instance types; whether they are well-formed enough to read their architectures. */
-function validateInstanceTypes(validator: PropValidator, prop: string, options: Ec2CapacityOptions): boolean {
-  const instanceTypes = options.instanceTypes;
-  if (instanceTypes !== undefined && (!Array.isArray(instanceTypes) || isUnresolved(instanceTypes as unknown))) {
-    validator.report(`${prop}.instanceTypes`, instanceTypes, 'Give a list of instance types, e.g. [new ec2.InstanceType("m7g.large")].');
-    return false;
-  }
-  if (options.spot && (!instanceTypes || instanceTypes.length === 0)) {
-    validator.report(`${prop}.instanceTypes`, instanceTypes ?? [],
-      'Spot capacity needs a list of instance types to spread over, e.g. [m6i.large, m5.large, m5a.large] — the more types, the fewer interruptions.');
-    return false;
-  }
-  if (instanceTypes && instanceTypes.length === 0) {
-    validator.report(`${prop}.instanceTypes`, [], `Give at least one instance type, or leave the list out for ${DEFAULT_INSTANCE_TYPE}.`);
-    return false;
-  }
-  let valid = true;
-  const names: string[] = [];
-  for (const instanceType of instanceTypes ?? []) {
-    const name = instanceType === undefined || instanceType === null ? String(instanceType) : instanceType.toString();
-    if (Token.isUnresolved(name)) {
-      validator.report(`${prop}.instanceTypes`, renderedAs('a token'),
-        'Instance types cannot be tokens: the kit picks the machine image (x86_64 or ARM64) from them at synth time. Use literal types, e.g. "m7g.large".');
-      valid = false;
-    } else if (!INSTANCE_TYPE_PATTERN.test(name)) {
-      validator.report(`${prop}.instanceTypes`, name,
-        'Use an EC2 instance type: family and generation, then "." and a size, in lowercase, e.g. "m7g.large" or "c6i.2xlarge".');
-      valid = false;
-    } else {
-      names.push(name);
-    }
-  }
-  const duplicates = names.filter((name, i) => names.indexOf(name) !== i);
-  if (duplicates.length > 0) {
-    validator.report(`${prop}.instanceTypes`, [...new Set(duplicates)], 'List each instance type once: Auto Scaling refuses duplicate instance types.');
-  }
-  if (names.length > MAX_INSTANCE_TYPES) {
-    validator.report(`${prop}.instanceTypes`, `${names.length} instance types`,
-      `An Auto Scaling group spreads over at most ${MAX_INSTANCE_TYPES} instance types: use fewer.`);
-  }
-  return valid;
-}
-
-function validateImageForInstanceTypes(validator: PropValidator, prop: string, image: EcsMachineImage, types: ec2.InstanceType[]): void {
-  const architectures = [...new Set(types.map(t => t.architecture))];
-  if (architectures.length > 1) {
-    validator.report(`${prop}.instanceTypes`, types.map(String),
-      'Instances of one group share one image, so all types need the same architecture: split x86_64 and ARM64 (Graviton) types into two addEc2Capacity calls.');
-  }
-  if (image.architecture && architectures.length === 1 && image.architecture !== architectures[0]) {
-    validator.report(`${prop}.machineImage`, `${image.family} ${image.architecture}`,
-      `The instance types (${types.map(String).join(', ')}) are ${architectures[0]}: use an image of that architecture, ` +
-      'or leave architecture out to follow the instance types.');
-  }
-  if (image.gpu) {
-    const noGpu = types.filter(t => !hasNvidiaGpu(t));
-    if (noGpu.length > 0) {
-      validator.report(`${prop}.machineImage`, `${image.family} gpu`,
-        `The GPU image needs NVIDIA GPU instances, but ${noGpu.map(String).join(', ')} ${noGpu.length === 1 ? 'has' : 'have'} none: ` +
-        'use a GPU family (g4dn, g5, g6, p4d, p5, …) or a non-GPU image.');
-    }
-    if (image.family === EcsImageFamily.AMAZON_LINUX_2023 && architectures[0] === ec2.InstanceArchitecture.ARM_64) {
-      validator.report(`${prop}.machineImage`, 'AMAZON_LINUX_2023 gpu arm64',
-        'The ECS-optimized Amazon Linux 2023 GPU image is x86_64 only: use EcsMachineImage.bottlerocket({ gpu: true }) for Graviton GPU instances (g5g).');
-    }
-  } else {
-    const gpuTypes = types.filter(hasNvidiaGpu);
-    if (gpuTypes.length > 0) {
-      validator.report(`${prop}.machineImage`, `${image.family} without gpu`,
-        `${gpuTypes.map(String).join(', ')} ${gpuTypes.length === 1 ? 'has' : 'have'} NVIDIA GPUs that tasks can only use with the GPU image: ` +
-        'set machineImage: EcsMachineImage.amazonLinux2023({ gpu: true }) (or bottlerocket({ gpu: true })), or use a non-GPU instance family.');
-    }
-  }
-}
-
-/**
- * Checks that the instances' subnets exist and let them reach ECS and the image
- * registries, before aws-cdk-lib selects them (it fails with "There are no
- * 'Private' subnet groups in this VPC", which names no prop).
- */
-function validateSubnets(validator: PropValidator, prop: string, selection: ec2.SubnetSelection | undefined, context: Ec2CapacityContext): void {
-  const publicFix = 'place the instances in public subnets with vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } ' +
-    '(they get public IPv4 addresses there)';
-  if (context.ownVpcNatGateways !== undefined) {
-    // The cluster's own VPC: 'Public' subnets, and 'Private' ones that are isolated without NAT gateways.
-    const nat = context.ownVpcNatGateways;
-    const type = selection?.subnetType;
-    const group = selection?.subnetGroupName;
-    if (selection?.subnets) {
-      if (nat === 0 && context.vpc) {
-        const publicIds = context.vpc.publicSubnets.map(s => s.subnetId);
-        const others = selection.subnets.filter(s => !publicIds.includes(s.subnetId));
-        if (others.length > 0) {
-          validator.report(`${prop}.vpcSubnets`, others.map(s => s.node.path),
-            'The cluster\'s VPC has no NAT gateway, so instances outside its public subnets cannot reach ECS or pull images: ' +
-            `set natGateways to 1 or more, or ${publicFix}.`);
-        }
-      }
-      return;
-    }
-    if (group !== undefined && group !== 'Public' && group !== 'Private') {
-      validator.report(`${prop}.vpcSubnets`, `subnetGroupName ${group}`,
-        'The VPC the cluster creates has two subnet groups, "Public" and "Private": name one of them, or select by subnetType.');
-      return;
-    }
-    const isPublic = type === ec2.SubnetType.PUBLIC || group === 'Public';
-    if (type === ec2.SubnetType.PRIVATE_ISOLATED) {
-      validator.report(`${prop}.vpcSubnets`, `subnetType ${type}`,
-        nat === 0
-          ? `The VPC the cluster creates has no isolated subnets apart from its private ones, which have no NAT gateway: set natGateways to 1 or more, or ${publicFix}.`
-          : 'The VPC the cluster creates has no isolated subnets, and instances there could not reach ECS: leave vpcSubnets out for the private subnets.');
-      return;
-    }
-    if (nat === 0 && !isPublic) {
-      validator.report(`${prop}.vpcSubnets`, selection === undefined ? 'private subnets (default)' : describeSelection(selection),
-        'The cluster\'s VPC has no NAT gateway, so instances in its private subnets cannot reach ECS or pull images: ' +
-        `set natGateways to 1 or more, or ${publicFix}.`);
-    }
-    return;
-  }
-
-  const vpc = context.vpc;
-  if (!vpc || selection?.subnets || selection?.subnetGroupName) return;
-  const type = selection?.subnetType ?? ec2.SubnetType.PRIVATE_WITH_EGRESS;
-  const available: Record<string, ec2.ISubnet[]> = {
-    [ec2.SubnetType.PUBLIC]: vpc.publicSubnets,
-    [ec2.SubnetType.PRIVATE_WITH_EGRESS]: vpc.privateSubnets,
-    [ec2.SubnetType.PRIVATE_WITH_NAT]: vpc.privateSubnets,
-    [ec2.SubnetType.PRIVATE_ISOLATED]: vpc.isolatedSubnets,
-  };
-  // Deprecated types and subnet groups are left to aws-cdk-lib.
-  if (!(type in available) || available[type].length > 0) return;
-  const has = [
-    vpc.publicSubnets.length > 0 ? 'public' : undefined,
-    vpc.privateSubnets.length > 0 ? 'private (with egress)' : undefined,
-    vpc.isolatedSubnets.length > 0 ? 'isolated' : undefined,
-  ].filter(x => x !== undefined);
-  const fix = type === ec2.SubnetType.PRIVATE_WITH_EGRESS && vpc.publicSubnets.length > 0
-    ? `${publicFix} — if they map public IPs on launch — or add private subnets with a NAT gateway to the VPC.`
-    : 'select subnets the VPC has, with vpcSubnets.';
-  validator.report(`${prop}.vpcSubnets`, selection === undefined ? 'private subnets (default)' : describeSelection(selection),
-    `The VPC ${vpc.node.path} has no subnets of this type (it has ${has.length > 0 ? has.join(', ') : 'none'}): ${fix}`);
-}
-
-function describeSelection(selection: ec2.SubnetSelection): string {
-  const parts = [
-    selection.subnetType !== undefined ? `subnetType ${selection.subnetType}` : undefined,
-    selection.subnetGroupName !== undefined ? `subnetGroupName ${selection.subnetGroupName}` : undefined,
-    selection.availabilityZones !== undefined ? `availabilityZones ${selection.availabilityZones.join(',')}` : undefined,
-  ].filter(x => x !== undefined);
-  return parts.length > 0 ? parts.join(', ') : '{} (private subnets first)';
-}
-
-/** The instance types of a group, defaulting to t3.medium. */
-export function resolveInstanceTypes(options: Ec2CapacityOptions): ec2.InstanceType[] {
-  return options.instanceTypes && options.instanceTypes.length > 0 ? options.instanceTypes : [new ec2.InstanceType(DEFAULT_INSTANCE_TYPE)];
-}
-
-/**
- * Creates the launch template, Auto Scaling group and capacity provider of one
- * EC2 capacity group under `scope`, and registers it with the cluster.
- * The options must have been validated.
- */
-export function createEc2Capacity(scope: Construct, options: Ec2CapacityOptions, context: { cluster: ecs.Cluster; vpc: ec2.IVpc }): Ec2Capacity {
-  const types = resolveInstanceTypes(options);
-  const architecture = types[0].architecture;
-  const image = options.machineImage ?? EcsMachineImage.amazonLinux2023();
-  const { image: machineImage, machineImageType } = image._bind(architecture);
-  const spot = options.spot ?? false;
-  const bottlerocket = image.family === EcsImageFamily.BOTTLEROCKET;
-
-  const securityGroup = new ec2.SecurityGroup(scope, 'SecurityGroup', {
-    vpc: context.vpc,
-    description: 'ECS container instances: no inbound traffic unless a service opens it',
-    allowAllOutbound: true,
-  });
-
-  // Only what the ECS agent and SSM Session Manager need; aws-cdk-lib adds the ECS
-  // agent's permissions when the group joins the cluster.
-  const instanceRole = new InstanceRole(scope, 'InstanceRole', {
-    assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-    description: 'ECS container instances: ECS agent and SSM Session Manager',
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-  });
-
-  const volumeGiB = (options.volumeSize ?? Size.gibibytes(30)).toGibibytes();
-  const encryptedGp3 = (size: number) => ec2.BlockDeviceVolume.ebs(size, {
-    volumeType: ec2.EbsDeviceVolumeType.GP3,
-    encrypted: true,
-    deleteOnTermination: true,
-  });
-  const blockDevices: ec2.BlockDevice[] = bottlerocket
-    // Bottlerocket keeps its OS on /dev/xvda and images and containers on /dev/xvdb.
-    ? [{ deviceName: '/dev/xvda', volume: encryptedGp3(4) }, { deviceName: '/dev/xvdb', volume: encryptedGp3(volumeGiB) }]
-    : [{ deviceName: '/dev/xvda', volume: encryptedGp3(volumeGiB) }];
-
-  const userData = bottlerocket ? ec2.UserData.custom('') : ec2.UserData.forLinux();
-  const launchTemplate = new ec2.LaunchTemplate(scope, 'LaunchTemplate', {
-    machineImage,
-    instanceType: spot || types.length > 1 ? undefined : types[0],
-    userData,
-    role: instanceRole,
-    securityGroup,
-    blockDevices,
-    // IMDSv2 only, and a hop limit of 1 so that bridge-mode containers cannot reach the
-    // instance's credentials (tasks get theirs from the ECS credentials endpoint).
-    // No SSH key pair: shell access goes through SSM Session Manager.
-    requireImdsv2: true,
-    httpPutResponseHopLimit: 1,
-  });
-
-  const autoScalingGroup = new autoscaling.AutoScalingGroup(scope, 'AutoScalingGroup', {
-    vpc: context.vpc,
-    vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-    minCapacity: options.minCapacity ?? 0,
-    maxCapacity: options.maxCapacity ?? 10,
-    desiredCapacity: options.desiredCapacity,
-    ...(spot || types.length > 1
-      ? {
-        mixedInstancesPolicy: {
-          launchTemplate,
-          launchTemplateOverrides: types.map(instanceType => ({ instanceType })),
-          instancesDistribution: spot
-            ? {
-              onDemandBaseCapacity: 0,
-              onDemandPercentageAboveBaseCapacity: 0,
-              spotAllocationStrategy: autoscaling.SpotAllocationStrategy.CAPACITY_OPTIMIZED,
-            }
-            : {
-              onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
-              onDemandPercentageAboveBaseCapacity: 100,
-            },
-        },
-      }
-      : { launchTemplate }),
-    notifications: options.notificationsTopic ? [{ topic: options.notificationsTopic }] : undefined,
-    // Instances are not protected from scale-in, so that `cdk destroy` can always delete the group.
-    newInstancesProtectedFromScaleIn: false,
-  });
-
-  const capacityProvider = new ecs.AsgCapacityProvider(scope, 'CapacityProvider', {
-    autoScalingGroup,
-    capacityProviderName: options.capacityProviderName ?? derivedCapacityProviderName(scope),
-    machineImageType,
-    enableManagedScaling: true,
-    targetCapacityPercent: options.targetCapacityPercent ?? 100,
-    // Managed termination protection keeps instances that run tasks from being
-    // terminated, which also blocks stack deletion while tasks run (aws/aws-cdk#18179).
-    // Managed draining moves tasks off an instance before it terminates instead.
-    enableManagedTerminationProtection: false,
-    enableManagedDraining: true,
-    spotInstanceDraining: spot,
-  });
-  // aws-cdk-lib adds the ECS agent's statements to the group's role here: they go into the
-  // kit's own policy, where their findings are acknowledged; the role's default policy is the user's.
-  instanceRole.withStatementsIn(new iam.Policy(instanceRole, ECS_AGENT_POLICY_ID), policy => {
-    context.cluster.addAsgCapacityProvider(capacityProvider, { spotInstanceDraining: spot });
-    acknowledgeAgentPolicy(policy);
-  });
-  context.cluster.connections.addSecurityGroup(securityGroup);
-
-  // aws-cdk-lib writes ECS_CLUSTER (and, for Bottlerocket, [settings.ecs] with the cluster
-  // name) from the cluster's Ref: a name ECS accepted, so only letters, digits, - and _.
-  // The rest is ours, and no value reaches a shell (see agent-config.ts).
-  if (bottlerocket) {
-    if (spot) autoScalingGroup.addUserData('enable-spot-instance-draining = true');
-  } else {
-    const settings: Record<string, string> = {
-      // Keep task metadata and containers from reaching the instance's own credentials.
-      ECS_AWSVPC_BLOCK_IMDS: 'true',
-      ...(spot ? { ECS_ENABLE_SPOT_INSTANCE_DRAINING: 'true' } : {}),
-      ...options.agentSettings,
-    };
-    autoScalingGroup.addUserData(...agentConfigUserData(settings));
-  }
-
-  // The image's own snapshot sets a floor EC2 enforces at launch, when the group scales
-  // out, long after deploy: warn (the sizes are AWS's current ones, not a contract).
-  const imageVolumeGiB = bottlerocket ? 20 : 30;
-  if (options.volumeSize && !options.volumeSize.isUnresolved() && volumeGiB < imageVolumeGiB) {
-    Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.volumeSmallerThanImage',
-      `volumeSize is ${volumeGiB} GiB, but the ${image.family} image's ${bottlerocket ? 'data' : 'root'} volume snapshot is ${imageVolumeGiB} GiB: ` +
-      `EC2 refuses to launch instances with a smaller volume. Use at least Size.gibibytes(${imageVolumeGiB}).`);
-  }
-
-  acknowledgeInstanceFindings(autoScalingGroup, instanceRole, options);
-  if (spot || types.length > 1) {
-    Validations.of(autoScalingGroup).acknowledge({
-      id: 'AwsSolutions-EC26',
-      reason: 'Every EBS volume is encrypted gp3 in the launch template; cdk-nag cannot follow the launch template ' +
-        'version of a mixed instances policy and reports that it could not evaluate the rule.',
+  public static fromCapacityProviderAttributes(scope: Construct, id: string, attrs: Ec2CapacityAttributes): IEc2Capacity {
+    const validator = new PropValidator(scope, 'Ec2Capacity');
+    validator.check('capacityProviderName', attrs.capacityProviderName,
+      typeof attrs.capacityProviderName === 'string' && /^[A-Za-z0-9_-]{1,255}$/.test(attrs.capacityProviderName),
+      'Give the capacity provider\'s name: 1 to 255 letters, digits, hyphens and underscores.');
+    validator.throwIfInvalid();
+    return new ImportedEc2Capacity(scope, id, {
+      capacityProviderName: attrs.capacityProviderName,
+      spot: attrs.spot ?? false,
+      gpu: attrs.gpu ?? false,
+      architecture: attrs.architecture ?? ec2.InstanceArchitecture.X86_64,
+      connections: new ec2.Connections({ securityGroups: attrs.securityGroups ?? [] }),
     });
   }
 
-  return {
-    launchTemplate,
-    autoScalingGroup,
-    capacityProvider,
-    securityGroup,
-    instanceRole,
-    spot,
-    gpu: image.gpu,
-    architecture,
-  };
+  /** The launch template of the instances. */
+  public readonly launchTemplate: ec2.LaunchTemplate;
+  /** The Auto Scaling group. */
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The capacity provider that scales the group for the cluster's tasks. */
+  public readonly capacityProvider: ecs.AsgCapacityProvider;
+  /** The security group of the instances. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** The instances' role. */
+  public readonly instanceRole: iam.Role;
+  /** Whether the group runs on Spot instances. */
+  public readonly spot: boolean;
+  /** Whether the instances have NVIDIA GPUs and a GPU image. */
+  public readonly gpu: boolean;
+  /** The processor architecture of the instances. */
+  public readonly architecture: ec2.InstanceArchitecture;
+  /** The instances' security group, to open them to other resources (bridge-mode tasks listen on the instances). */
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: Ec2CapacityProps) {
+    super(scope, id);
+    const { cluster, ...options } = props;
+    // EcsCluster.addEc2Capacity has checked its options already, naming them as its own props.
+    if (!PREVALIDATED.has(props)) {
+      const validator = new PropValidator(this, 'Ec2Capacity');
+      validateEc2CapacityOptions(validator, '', options, cluster._ec2CapacityContext());
+      validator.throwIfInvalid();
+    }
+
+    const types = resolveInstanceTypes(options);
+    const architecture = types[0].architecture;
+    const image = options.machineImage ?? EcsMachineImage.amazonLinux2023();
+    const { image: machineImage, machineImageType } = image._bind(architecture);
+    const spot = options.spot ?? false;
+    const bottlerocket = image.family === EcsImageFamily.BOTTLEROCKET;
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: cluster.vpc,
+      description: 'ECS container instances: no inbound traffic unless a service opens it',
+      allowAllOutbound: true,
+    });
+
+    // Only what the ECS agent and SSM Session Manager need; aws-cdk-lib adds the ECS
+    // agent's permissions when the group joins the cluster.
+    const instanceRole = new InstanceRole(this, 'InstanceRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      description: 'ECS container instances: ECS agent and SSM Session Manager',
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    });
+
+    const volumeGiB = (options.volumeSize ?? Size.gibibytes(30)).toGibibytes();
+    const encryptedGp3 = (size: number) => ec2.BlockDeviceVolume.ebs(size, {
+      volumeType: ec2.EbsDeviceVolumeType.GP3,
+      encrypted: true,
+      deleteOnTermination: true,
+    });
+    const blockDevices: ec2.BlockDevice[] = bottlerocket
+      // Bottlerocket keeps its OS on /dev/xvda and images and containers on /dev/xvdb.
+      ? [{ deviceName: '/dev/xvda', volume: encryptedGp3(4) }, { deviceName: '/dev/xvdb', volume: encryptedGp3(volumeGiB) }]
+      : [{ deviceName: '/dev/xvda', volume: encryptedGp3(volumeGiB) }];
+
+    const userData = bottlerocket ? ec2.UserData.custom('') : ec2.UserData.forLinux();
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      machineImage,
+      instanceType: spot || types.length > 1 ? undefined : types[0],
+      userData,
+      role: instanceRole,
+      securityGroup,
+      blockDevices,
+      // IMDSv2 only, and a hop limit of 1 so that bridge-mode containers cannot reach the
+      // instance's credentials (tasks get theirs from the ECS credentials endpoint).
+      // No SSH key pair: shell access goes through SSM Session Manager.
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+    });
+
+    const autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
+      vpc: cluster.vpc,
+      vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      minCapacity: options.minCapacity ?? 0,
+      maxCapacity: options.maxCapacity ?? 10,
+      desiredCapacity: options.desiredCapacity,
+      ...(spot || types.length > 1
+        ? {
+          mixedInstancesPolicy: {
+            launchTemplate,
+            launchTemplateOverrides: types.map(instanceType => ({ instanceType })),
+            instancesDistribution: spot
+              ? {
+                onDemandBaseCapacity: 0,
+                onDemandPercentageAboveBaseCapacity: 0,
+                spotAllocationStrategy: autoscaling.SpotAllocationStrategy.CAPACITY_OPTIMIZED,
+              }
+              : {
+                onDemandAllocationStrategy: autoscaling.OnDemandAllocationStrategy.PRIORITIZED,
+                onDemandPercentageAboveBaseCapacity: 100,
+              },
+          },
+        }
+        : { launchTemplate }),
+      notifications: options.notificationsTopic ? [{ topic: options.notificationsTopic }] : undefined,
+      // Instances are not protected from scale-in, so that `cdk destroy` can always delete the group.
+      newInstancesProtectedFromScaleIn: false,
+    });
+
+    const capacityProvider = new ecs.AsgCapacityProvider(this, 'CapacityProvider', {
+      autoScalingGroup,
+      capacityProviderName: options.capacityProviderName ?? derivedCapacityProviderName(this),
+      machineImageType,
+      enableManagedScaling: true,
+      targetCapacityPercent: options.targetCapacityPercent ?? 100,
+      // Managed termination protection keeps instances that run tasks from being
+      // terminated, which also blocks stack deletion while tasks run (aws/aws-cdk#18179).
+      // Managed draining moves tasks off an instance before it terminates instead.
+      enableManagedTerminationProtection: false,
+      enableManagedDraining: true,
+      spotInstanceDraining: spot,
+    });
+    // aws-cdk-lib adds the ECS agent's statements to the group's role here: they go into the
+    // kit's own policy, where their findings are acknowledged; the role's default policy is the user's.
+    instanceRole.withStatementsIn(new iam.Policy(instanceRole, ECS_AGENT_POLICY_ID), policy => {
+      cluster.cluster.addAsgCapacityProvider(capacityProvider, { spotInstanceDraining: spot });
+      acknowledgeAgentPolicy(policy);
+    });
+    cluster.cluster.connections.addSecurityGroup(securityGroup);
+
+    // aws-cdk-lib writes ECS_CLUSTER (and, for Bottlerocket, [settings.ecs] with the cluster
+    // name) from the cluster's Ref: a name ECS accepted, so only letters, digits, - and _.
+    // The rest is ours, and no value reaches a shell (see agent-config.ts).
+    if (bottlerocket) {
+      if (spot) autoScalingGroup.addUserData('enable-spot-instance-draining = true');
+    } else {
+      const settings: Record<string, string> = {
+        // Keep task metadata and containers from reaching the instance's own credentials.
+        ECS_AWSVPC_BLOCK_IMDS: 'true',
+        ...(spot ? { ECS_ENABLE_SPOT_INSTANCE_DRAINING: 'true' } : {}),
+        ...options.agentSettings,
+      };
+      autoScalingGroup.addUserData(...agentConfigUserData(settings));
+    }
+
+    // The image's own snapshot sets a floor EC2 enforces at launch, when the group scales
+    // out, long after deploy: warn (the sizes are AWS's current ones, not a contract).
+    const imageVolumeGiB = bottlerocket ? 20 : 30;
+    if (options.volumeSize && !options.volumeSize.isUnresolved() && volumeGiB < imageVolumeGiB) {
+      Annotations.of(this).addWarningV2('cdk-ecs-kit:EcsCluster.volumeSmallerThanImage',
+        `volumeSize is ${volumeGiB} GiB, but the ${image.family} image's ${bottlerocket ? 'data' : 'root'} volume snapshot is ${imageVolumeGiB} GiB: ` +
+        `EC2 refuses to launch instances with a smaller volume. Use at least Size.gibibytes(${imageVolumeGiB}).`);
+    }
+
+    acknowledgeInstanceFindings(autoScalingGroup, instanceRole, options);
+    if (spot || types.length > 1) {
+      Validations.of(autoScalingGroup).acknowledge({
+        id: 'AwsSolutions-EC26',
+        reason: 'Every EBS volume is encrypted gp3 in the launch template; cdk-nag cannot follow the launch template ' +
+          'version of a mixed instances policy and reports that it could not evaluate the rule.',
+      });
+    }
+
+
+    this.launchTemplate = launchTemplate;
+    this.autoScalingGroup = autoScalingGroup;
+    this.capacityProvider = capacityProvider;
+    this.securityGroup = securityGroup;
+    this.instanceRole = instanceRole;
+    this.spot = spot;
+    this.gpu = image.gpu;
+    this.architecture = architecture;
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup] });
+    cluster._registerEc2Capacity(this, options.capacityProviderName);
+  }
+
+  /** The capacity provider's name (a token when CloudFormation generates it). */
+  public get capacityProviderName(): string {
+    return this.capacityProvider.capacityProviderName;
+  }
+}
+
+/** Props that `EcsCluster` checked before creating the capacity. */
+const PREVALIDATED = new WeakSet<Ec2CapacityProps>();
+
+/** Marks props as checked by the cluster, so that the capacity does not check them again. */
+export function prevalidated(props: Ec2CapacityProps): Ec2CapacityProps {
+  PREVALIDATED.add(props);
+  return props;
+}
+
+/** What an imported or adopted capacity is. */
+interface Ec2CapacityFacts {
+  readonly capacityProviderName: string;
+  readonly spot: boolean;
+  readonly gpu: boolean;
+  readonly architecture: ec2.InstanceArchitecture;
+  readonly connections: ec2.Connections;
+}
+
+/** A capacity provider that exists already, known by its attributes. */
+export class ImportedEc2Capacity extends Construct implements IEc2Capacity {
+  public readonly capacityProviderName: string;
+  public readonly spot: boolean;
+  public readonly gpu: boolean;
+  public readonly architecture: ec2.InstanceArchitecture;
+  public readonly connections: ec2.Connections;
+
+  constructor(scope: Construct, id: string, facts: Ec2CapacityFacts) {
+    super(scope, id);
+    this.capacityProviderName = facts.capacityProviderName;
+    this.spot = facts.spot;
+    this.gpu = facts.gpu;
+    this.architecture = facts.architecture;
+    this.connections = facts.connections;
+  }
 }
 
 /** Construct id of the kit's policy with the ECS agent's statements, a child of the instance role. */

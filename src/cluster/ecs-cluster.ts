@@ -18,8 +18,14 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkCapacityProviderStrategy } from './capacity-provider-checks';
-import { Ec2Capacity, Ec2CapacityOptions, createEc2Capacity, validateEc2CapacityOptions } from './ec2-capacity';
+import { AutoScalingGroupCapacity, AutoScalingGroupCapacityOptions, validateAutoScalingGroupCapacityOptions } from './auto-scaling-group-capacity';
+import { Ec2Capacity, IEc2Capacity, prevalidated } from './ec2-capacity';
+import { Ec2CapacityContext, Ec2CapacityOptions, validateEc2CapacityOptions } from './ec2-capacity-options';
+import { EcsClusterAttributes, IEcsCluster, markAsKitCluster } from './ecs-cluster-interface';
+import { ImportedEcsCluster } from './imported-ecs-cluster';
 import { SafeNameTags } from './name-tags';
+import { TaskCapacity, TaskCompute } from './task-capacity';
+import { resolveTaskCapacity } from './task-capacity-resolution';
 import { PropValidator, enumMember, isEnumMember, isUnresolved, renderedAs } from '../core/validation';
 
 /**
@@ -81,12 +87,16 @@ export interface EcsClusterProps {
   readonly enableFargateCapacityProviders?: boolean;
 
   /**
-   * The capacity provider strategy of services and tasks that don't name one,
-   * e.g. `[{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]`.
+   * Where tasks run when a construct (or a task started outside the kit) does
+   * not say: the cluster's default capacity provider strategy. The kit's
+   * constructs use it when they are given no `taskCapacity` and can run on
+   * its kind of compute. `TaskCapacity.ec2()` without capacities means the
+   * group of the `ec2Capacity` prop.
    *
-   * @default - none: services and tasks use their launch type
+   * @default - none: each construct's own default (Fargate for services,
+   * the cluster's EC2 capacity for batch jobs)
    */
-  readonly defaultCapacityProviderStrategy?: ecs.CapacityProviderStrategy[];
+  readonly defaultTaskCapacity?: TaskCapacity;
 
   /**
    * CloudWatch Container Insights.
@@ -145,20 +155,35 @@ export interface EcsClusterProps {
  *   instanceTypes: [new ec2.InstanceType('m7g.large'), new ec2.InstanceType('m6g.large')],
  * });
  */
-export class EcsCluster extends Resource implements ecs.ICluster {
+export class EcsCluster extends Resource implements IEcsCluster {
   /**
-   * Imports an existing cluster from its attributes.
+   * Imports an existing cluster from its attributes, with the capacity the
+   * kit's constructs may place tasks on (`ec2Capacities`, Fargate providers,
+   * default task capacity).
    */
-  public static fromClusterAttributes(scope: Construct, id: string, attrs: ecs.ClusterAttributes): ecs.ICluster {
-    return ecs.Cluster.fromClusterAttributes(scope, id, attrs);
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: EcsClusterAttributes): IEcsCluster {
+    const validator = new PropValidator(scope, 'EcsCluster');
+    validator.check('fromClusterAttributes(attrs).clusterName', attrs.clusterName,
+      typeof attrs.clusterName === 'string' && /^[A-Za-z0-9_-]{1,255}$/.test(attrs.clusterName),
+      'Give the cluster\'s name: 1 to 255 letters, digits, hyphens and underscores.');
+    if (attrs.vpc === undefined || attrs.vpc === null) {
+      validator.report('fromClusterAttributes(attrs).vpc', attrs.vpc, 'Give the cluster\'s VPC (ec2.Vpc.fromVpcAttributes or fromLookup).');
+    }
+    validator.throwIfInvalid();
+    return new ImportedEcsCluster(scope, id, attrs);
   }
 
   /**
-   * Imports an existing cluster from its ARN (its VPC is unknown: use
-   * `fromClusterAttributes` for services that need it).
+   * Imports an existing cluster from its ARN. Its VPC and capacity are unknown:
+   * constructs that need them (services, jobs) need `fromClusterAttributes`.
    */
-  public static fromClusterArn(scope: Construct, id: string, clusterArn: string): ecs.ICluster {
-    return ecs.Cluster.fromClusterArn(scope, id, clusterArn);
+  public static fromClusterArn(scope: Construct, id: string, clusterArn: string): IEcsCluster {
+    const clusterName = Stack.of(scope).splitArn(clusterArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName;
+    const validator = new PropValidator(scope, 'EcsCluster');
+    validator.check('fromClusterArn(clusterArn)', clusterArn, clusterName !== undefined && clusterName.length > 0,
+      'Give a cluster ARN such as "arn:aws:ecs:us-east-1:123456789012:cluster/shop".');
+    validator.throwIfInvalid();
+    return new ImportedEcsCluster(scope, id, { clusterName: clusterName!, clusterArn, vpc: undefined as unknown as ec2.IVpc });
   }
 
   /** The aws-cdk-lib cluster this construct configures. */
@@ -176,7 +201,13 @@ export class EcsCluster extends Resource implements ecs.ICluster {
   /** The log group of ECS Exec sessions, when ECS Exec is enabled. */
   public readonly executeCommandLogGroup?: logs.LogGroup;
 
-  private readonly _ec2Capacities: Ec2Capacity[] = [];
+  /** Whether the FARGATE and FARGATE_SPOT capacity providers are associated. */
+  public readonly fargateCapacityProviders: boolean;
+
+  /** Where tasks run when a construct is given no `taskCapacity`, if set. */
+  public readonly defaultTaskCapacity?: TaskCapacity;
+
+  private readonly _ec2Capacities: IEc2Capacity[] = [];
   /**
    * The EC2 capacity providers named with `capacityProviderName`, by that name:
    * aws-cdk-lib knows them by their deploy-time reference only.
@@ -187,6 +218,7 @@ export class EcsCluster extends Resource implements ecs.ICluster {
 
   constructor(scope: Construct, id: string, props: EcsClusterProps = {}) {
     super(scope, id, { physicalName: props.clusterName });
+    markAsKitCluster(this);
 
     const validator = new PropValidator(this, 'EcsCluster');
     validateClusterProps(validator, props);
@@ -258,19 +290,35 @@ export class EcsCluster extends Resource implements ecs.ICluster {
     if (props.ec2Capacity) {
       this.addEc2Capacity('Ec2Capacity', props.ec2Capacity);
     }
-    if (props.defaultCapacityProviderStrategy) {
-      // Checked once the cluster's Fargate providers and first EC2 group exist, so that
-      // the strategy can only name providers the cluster has.
-      const strategyValidator = new PropValidator(this, 'EcsCluster');
-      validateDefaultStrategy(strategyValidator, props.defaultCapacityProviderStrategy, this.cluster, this.namedCapacityProviders);
-      strategyValidator.throwIfInvalid();
-      // A provider named by its capacityProviderName becomes its reference, which aws-cdk-lib
-      // requires (and which makes the association wait for the provider).
-      this.cluster.addDefaultCapacityProviderStrategy(props.defaultCapacityProviderStrategy.map(entry => ({
-        ...entry,
-        capacityProvider: this.namedCapacityProviders.get(entry.capacityProvider) ?? entry.capacityProvider,
-      })));
+    this.fargateCapacityProviders = props.enableFargateCapacityProviders ?? true;
+    if (props.defaultTaskCapacity) {
+      this.setDefaultTaskCapacity(props.defaultTaskCapacity);
+      this.defaultTaskCapacity = props.defaultTaskCapacity;
     }
+  }
+
+  /**
+   * Checked once the cluster's Fargate providers and first EC2 group exist, so
+   * that the default can only name providers the cluster has.
+   */
+  private setDefaultTaskCapacity(capacity: TaskCapacity): void {
+    const validator = new PropValidator(this, 'EcsCluster');
+    const resolved = resolveTaskCapacity(validator, capacity, this, {
+      prop: 'defaultTaskCapacity',
+      computes: [TaskCompute.FARGATE, TaskCompute.EC2],
+      fallback: capacity,
+    });
+    // On-demand Fargate is a launch type, not a provider: as the cluster's default, it is the FARGATE provider.
+    const strategies = resolved?.strategies ?? [{ capacityProvider: 'FARGATE', weight: 1 }];
+    if (resolved && resolved.strategies === undefined) checkCapacityProviderStrategy(validator, 'defaultTaskCapacity', strategies, this);
+    if (resolved) validateDefaultStrategy(validator, strategies, this.namedCapacityProviders);
+    validator.throwIfInvalid();
+    // A provider named by its capacityProviderName becomes its reference, which aws-cdk-lib
+    // requires (and which makes the association wait for the provider).
+    this.cluster.addDefaultCapacityProviderStrategy(strategies.map(entry => ({
+      ...entry,
+      capacityProvider: this.namedCapacityProviders.get(entry.capacityProvider) ?? entry.capacityProvider,
+    })));
   }
 
   /**
@@ -280,34 +328,69 @@ export class EcsCluster extends Resource implements ecs.ICluster {
    */
   public addEc2Capacity(id: string, options: Ec2CapacityOptions = {}): Ec2Capacity {
     const validator = new PropValidator(this, 'EcsCluster');
-    if (typeof id !== 'string' || id.length === 0 || Token.isUnresolved(id)) {
-      validator.report('addEc2Capacity(id)', id, 'Give the group a non-empty literal id, e.g. "Spot".');
-      validator.throwIfInvalid();
-    }
-    if (this.node.tryFindChild(id) !== undefined) {
-      const what = this._ec2Capacities.some(c => c.autoScalingGroup.node.scope?.node.id === id)
-        ? 'an EC2 capacity group'
-        : 'a child';
-      validator.report('addEc2Capacity(id)', id,
-        `The cluster has ${what} with this id already (the group from the ec2Capacity prop is "Ec2Capacity"): give each group its own id.`);
-    }
-    validateEc2CapacityOptions(validator, `addEc2Capacity(${id})`, options, {
-      vpc: this.vpc,
-      ownVpcNatGateways: this.ownVpcNatGateways,
-      capacityProviderNames: [...this.namedCapacityProviders.keys()].filter(name => !Token.isUnresolved(name)),
-    });
+    this.checkCapacityId(validator, 'addEc2Capacity', id);
+    validateEc2CapacityOptions(validator, `addEc2Capacity(${id})`, options, this._ec2CapacityContext());
     validator.throwIfInvalid();
-    const capacity = createEc2Capacity(new Construct(this, id), options, { cluster: this.cluster, vpc: this.vpc });
-    this._ec2Capacities.push(capacity);
-    if (options.capacityProviderName !== undefined) {
-      this.namedCapacityProviders.set(options.capacityProviderName, capacity.capacityProvider.capacityProviderName);
-    }
+    return new Ec2Capacity(this, id, prevalidated({ ...options, cluster: this }));
+  }
+
+  /**
+   * Adopts an Auto Scaling group of yours as EC2 capacity: a capacity provider
+   * with managed scaling and draining over it, associated with the cluster.
+   * Constructs then place tasks on it like on the kit's own groups.
+   */
+  public addAutoScalingGroupCapacity(id: string, options: AutoScalingGroupCapacityOptions): IEc2Capacity {
+    const validator = new PropValidator(this, 'EcsCluster');
+    this.checkCapacityId(validator, 'addAutoScalingGroupCapacity', id);
+    validateAutoScalingGroupCapacityOptions(validator, `addAutoScalingGroupCapacity(${id})`, options ?? {} as AutoScalingGroupCapacityOptions,
+      [...this.namedCapacityProviders.keys()].filter(name => !Token.isUnresolved(name)));
+    validator.throwIfInvalid();
+    const capacity = new AutoScalingGroupCapacity(this, id, options, this.cluster);
+    this._registerEc2Capacity(capacity, options.capacityProviderName);
     return capacity;
   }
 
-  /** Every EC2 capacity group, in the order they were added. */
-  public get ec2Capacities(): Ec2Capacity[] {
+  /** A new capacity's id: a literal that no child of the cluster has. */
+  private checkCapacityId(validator: PropValidator, method: string, id: string): void {
+    if (typeof id !== 'string' || id.length === 0 || Token.isUnresolved(id)) {
+      validator.report(`${method}(id)`, id, 'Give the group a non-empty literal id, e.g. "Spot".');
+      validator.throwIfInvalid();
+    }
+    if (this.node.tryFindChild(id) !== undefined) {
+      const what = this._ec2Capacities.some(c => c.node.id === id) ? 'an EC2 capacity group' : 'a child';
+      validator.report(`${method}(id)`, id,
+        `The cluster has ${what} with this id already (the group from the ec2Capacity prop is "Ec2Capacity"): give each group its own id.`);
+    }
+  }
+
+  /** Every EC2 capacity, in the order it was added (or adopted). */
+  public get ec2Capacities(): IEc2Capacity[] {
     return [...this._ec2Capacities];
+  }
+
+  /**
+   * What `Ec2Capacity` checks its options against.
+   *
+   * @internal
+   */
+  public _ec2CapacityContext(): Ec2CapacityContext {
+    return {
+      vpc: this.vpc,
+      ownVpcNatGateways: this.ownVpcNatGateways,
+      capacityProviderNames: [...this.namedCapacityProviders.keys()].filter(name => !Token.isUnresolved(name)),
+    };
+  }
+
+  /**
+   * Records a capacity of this cluster (its provider is associated already).
+   *
+   * @internal
+   */
+  public _registerEc2Capacity(capacity: IEc2Capacity, capacityProviderName?: string): void {
+    this._ec2Capacities.push(capacity);
+    if (capacityProviderName !== undefined) {
+      this.namedCapacityProviders.set(capacityProviderName, capacity.capacityProviderName);
+    }
   }
 
   public get clusterName(): string {
@@ -339,7 +422,7 @@ export class EcsCluster extends Resource implements ecs.ICluster {
 
   /** The Auto Scaling group of the first EC2 capacity group. */
   public get autoscalingGroup(): autoscaling.IAutoScalingGroup | undefined {
-    return this._ec2Capacities[0]?.autoScalingGroup;
+    return (this._ec2Capacities[0] as Partial<Ec2Capacity> | undefined)?.autoScalingGroup;
   }
 
   /** ECS Exec settings, when enabled. */
@@ -425,10 +508,6 @@ function validateClusterProps(validator: PropValidator, props: EcsClusterProps):
   checkEnum(validator, 'cloudMapNamespaceType', 'NamespaceType', cloudmap.NamespaceType, props.cloudMapNamespaceType,
     'Use cloudmap.NamespaceType.HTTP, DNS_PRIVATE or DNS_PUBLIC.');
   validateNamespaceName(validator, props);
-  if (props.defaultCapacityProviderStrategy !== undefined && !Array.isArray(props.defaultCapacityProviderStrategy)) {
-    validator.report('defaultCapacityProviderStrategy', props.defaultCapacityProviderStrategy,
-      'Give a list of capacity providers, e.g. [{ capacityProvider: "FARGATE_SPOT", weight: 1 }].');
-  }
 }
 
 /** Reports a value that is not a member of its enum (tokens are skipped: CloudFormation checks them). */
@@ -460,23 +539,14 @@ function validateNamespaceName(validator: PropValidator, props: EcsClusterProps)
 }
 
 /**
- * The default strategy against the providers the cluster has (Fargate ones,
- * and the EC2 group of the ec2Capacity prop): weights, bases, duplicates,
- * mixing, unknown providers.
+ * What the default strategy needs beyond the shared checks: EC2 providers
+ * known at synth time (the strategy is the cluster's own, rendered now).
  */
-function validateDefaultStrategy(
-  validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], cluster: ecs.Cluster, named: Map<string, string>): void {
-  const prop = 'defaultCapacityProviderStrategy';
-  // The checker compares names with the cluster's; EC2 providers can be named by their
-  // capacityProviderName too (literal, or the token the user gave).
-  // (aws-cdk-lib's own names for EC2 providers are their references: tokens that no user could have typed.)
-  const known = [...cluster.capacityProviderNames.filter(name => !isUnresolved(name)), ...named.keys()];
-  const clusterView = { node: cluster.node, capacityProviderNames: known } as unknown as ecs.ICluster;
-  checkCapacityProviderStrategy(validator, prop, strategy, clusterView);
+function validateDefaultStrategy(validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], named: Map<string, string>): void {
   for (const entry of strategy) {
-    if (isUnresolved(entry.capacityProvider) && !known.includes(entry.capacityProvider)) {
-      validator.report(`${prop}[].capacityProvider`, renderedAs('a token'),
-        'The default strategy can only name capacity providers of this cluster, known at synth time: use "FARGATE", "FARGATE_SPOT", ' +
+    if (isUnresolved(entry.capacityProvider) && ![...named.values()].includes(entry.capacityProvider) && !named.has(entry.capacityProvider)) {
+      validator.report('defaultTaskCapacity', renderedAs('a token'),
+        'The default can only name capacity providers of this cluster, known at synth time: use TaskCapacity.fargate(...), TaskCapacity.ec2(), ' +
         'or the capacityProviderName given to ec2Capacity.');
     }
   }

@@ -437,7 +437,7 @@ export class ComposeApp extends Construct {
 
 function defaultEc2Strategies(cluster: ecs.ICluster): ecs.CapacityProviderStrategy[] | undefined {
   if (cluster instanceof EcsCluster && cluster.ec2Capacities.length > 0) {
-    return [{ capacityProvider: cluster.ec2Capacities[0].capacityProvider.capacityProviderName, weight: 1 }];
+    return [{ capacityProvider: cluster.ec2Capacities[0].capacityProviderName, weight: 1 }];
   }
   return undefined;
 }

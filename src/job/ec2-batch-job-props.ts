@@ -1,5 +1,6 @@
 import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { JobSchedule } from './job-schedule';
+import { TaskCapacity } from '../cluster/task-capacity';
 
 /**
  * A volume of the job's task, mounted into containers with `mountPoints`.
@@ -179,20 +180,23 @@ export interface JobContainerOptions {
  */
 export interface Ec2BatchJobProps extends JobContainerOptions {
   /**
-   * The cluster to run on. With an `EcsCluster` that has EC2 capacity, the job
-   * uses its EC2 capacity providers; any other cluster needs `capacityProviderStrategies`.
+   * The cluster to run on: an `EcsCluster`, one imported with
+   * `EcsCluster.fromClusterAttributes`, or an `ecs.Cluster` of this app.
    */
   readonly cluster: ecs.ICluster;
 
   /**
-   * Which EC2 capacity providers run the task, e.g.
-   * `[{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }]`.
+   * Where the task runs: `TaskCapacity.ec2(capacity, ...)` for given EC2
+   * capacities of the cluster, or `TaskCapacity.fromCapacityProviderStrategies`
+   * for a strategy written out. Fargate cannot run the job's EC2 task definition.
    *
-   * @default - with an `EcsCluster`: its Spot capacity groups (weight 1 each) when
-   * it has any, otherwise its on-demand groups; GPU groups when a container needs
-   * GPUs, and groups without GPUs otherwise (when there are any)
+   * @default - the cluster's `defaultTaskCapacity` when it is EC2, otherwise
+   * `TaskCapacity.ec2()`: among the cluster's EC2 capacities, its Spot ones
+   * (weight 1 each) when it has any, otherwise its on-demand ones; GPU
+   * capacities when a container needs GPUs, and those without GPUs otherwise
+   * (when there are any)
    */
-  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
+  readonly taskCapacity?: TaskCapacity;
 
   /**
    * Network mode of the task: `BRIDGE` or `AWS_VPC`.

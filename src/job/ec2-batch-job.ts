@@ -23,9 +23,9 @@ import {
 import { Construct } from 'constructs';
 import { Ec2BatchJobProps, JobContainerOptions } from './ec2-batch-job-props';
 import { allowServicesToPublish } from './failure-topic-policies';
-import { resolveCapacity } from './job-capacity';
+import { resolveJobCapacity } from './job-capacity';
 import { JobSchedule } from './job-schedule';
-import { Ec2Capacity } from '../cluster/ec2-capacity';
+import type { IEc2Capacity } from '../cluster/ec2-capacity';
 import { plainDescription } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 
@@ -82,7 +82,7 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
    *   interface (`securityGroups`, or the one the job creates when none are given).
    * - `ecs.NetworkMode.BRIDGE` (the default): the tasks use their instance's
    *   network, so these are the security groups of the EC2 instances the job runs
-   *   on — of the cluster's capacity groups named in `capacityProviderStrategies`
+   *   on — of the EC2 capacities of `taskCapacity`
    *   (or chosen by default) when the cluster is an `EcsCluster`, otherwise every
    *   security group of the cluster's container instances known when the job is
    *   created (`cluster.connections`, as `ecs.Ec2Service` does). Rules on them
@@ -144,8 +144,8 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
   private readonly essentialContainerNames: string[] = [];
   private readonly volumesFromReferences: Array<{ container: string; source: string }> = [];
   private pendingLinks: PendingLink[] = [];
-  /** The capacity groups behind the strategy, when they are known (an EcsCluster). */
-  private readonly knownCapacities?: Ec2Capacity[];
+  /** The EC2 capacities behind the strategy, when they are known (a cluster of the kit). */
+  private readonly knownCapacities?: IEc2Capacity[];
   private gpuWarningGiven = false;
   private readonly _connections: ec2.Connections;
   private connectionsWarningGiven = false;
@@ -169,11 +169,11 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
     const validator = new PropValidator(this, 'Ec2BatchJob');
     this.validateJobProps(validator, props);
     this.validateContainer(validator, '', mainName, props, true);
-    const capacity = resolveCapacity(validator, props.cluster, props.capacityProviderStrategies, (props.gpuCount ?? 0) > 0);
-    this.knownCapacities = capacity?.capacities;
+    const capacity = resolveJobCapacity(validator, props.cluster, props.taskCapacity, (props.gpuCount ?? 0) > 0);
+    this.knownCapacities = capacity?.ec2Capacities;
     if (capacity) this.checkGpuCapacity(validator, 'gpuCount', props.gpuCount);
     validator.throwIfInvalid();
-    this.capacityProviderStrategies = capacity!.strategies;
+    this.capacityProviderStrategies = capacity!.strategies!;
 
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
@@ -212,7 +212,7 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
     // bridge: the instances' groups, narrowed to the capacity groups the job runs on when they are known.
     this._connections = this.networkMode === ecs.NetworkMode.AWS_VPC || this.knownCapacities === undefined
       ? runTask.connections
-      : new ec2.Connections({ securityGroups: this.knownCapacities.map(c => c.securityGroup) });
+      : new ec2.Connections({ securityGroups: this.knownCapacities.flatMap(c => c.connections.securityGroups) });
 
     // The exit-code check. ecs:runTask.sync succeeds whenever the task reaches STOPPED,
     // whatever its containers' exit codes: its output is the task description, whose
@@ -602,12 +602,12 @@ export class Ec2BatchJob extends Construct implements iam.IGrantable, ec2.IConne
         validator.report(prop, gpuCount,
           'None of the EC2 capacity groups the job runs on has GPU instances: add one with cluster.addEc2Capacity(id, { instanceTypes: [g5.xlarge…], ' +
           'machineImage: EcsMachineImage.amazonLinux2023({ gpu: true }) }) before creating the job (and give gpuCount to the main container, ' +
-          'so that the job chooses it), or name it in capacityProviderStrategies.');
+          'so that the job chooses it), or name it in taskCapacity.');
       }
     } else if (!this.gpuWarningGiven) {
       this.gpuWarningGiven = true;
       Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2BatchJob.gpuCapacityUnknown',
-        `A container needs ${gpuCount} GPU(s), but whether the capacity providers in capacityProviderStrategies have GPU instances cannot be known here: ` +
+        `A container needs ${gpuCount} GPU(s), but whether the capacity providers of taskCapacity have GPU instances cannot be known here: ` +
         'make sure they run a GPU instance family with the ECS GPU image, or the task will never be placed.');
     }
   }

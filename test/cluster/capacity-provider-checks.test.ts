@@ -41,7 +41,7 @@ describe('checkCapacityProviderStrategy', () => {
   test('sees EC2 providers named by tokens: a duplicate, a mix with Fargate, and a readable name in messages', () => {
     const stack = new Stack();
     const cluster = new EcsCluster(stack, 'Cluster', { ec2Capacity: { instanceTypes: [new ec2.InstanceType('m7g.large')] } });
-    const ec2Provider = cluster.ec2Capacities[0].capacityProvider.capacityProviderName;
+    const ec2Provider = cluster.ec2Capacities[0].capacityProviderName;
     expect(providerLabel(ec2Provider)).toMatch(/^the capacity provider Default\/Cluster\/Ec2Capacity/);
     expect(problemsOf([{ capacityProvider: ec2Provider, weight: 1 }], cluster)).toEqual([]);
     expect(problemsOf([{ capacityProvider: ec2Provider, weight: 1 }, { capacityProvider: ec2Provider, weight: 1 }], cluster).join('\n'))

@@ -317,7 +317,7 @@ describe('EcsCluster tokens', () => {
     template.hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
       DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: { Ref: 'Weight' }, Base: { Ref: 'Base' } }],
     });
-    expect(cluster.capacityProviderNames).toContain(cluster.ec2Capacities[0].capacityProvider.capacityProviderName);
+    expect(cluster.capacityProviderNames).toContain(cluster.ec2Capacities[0].capacityProviderName);
   });
 
   test('containerInsights accepts a token (cdk-nag cannot tell whether it is on)', () => {

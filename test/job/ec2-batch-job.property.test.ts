@@ -2,7 +2,7 @@ import { Duration, Stack, aws_cloudwatch as cloudwatch, aws_iam as iam, aws_kms 
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { BUSYBOX, importedCluster } from './helpers';
-import { Ec2BatchJob, Ec2BatchJobProps, EcsKitValidationError, JobSchedule } from '../../src';
+import { Ec2BatchJob, Ec2BatchJobProps, EcsKitValidationError, JobSchedule, TaskCapacity } from '../../src';
 import { expectAcceptedOnlyWhen } from '../helpers/validators';
 
 /**
@@ -16,7 +16,7 @@ type JobOptions = Omit<Ec2BatchJobProps, 'cluster' | 'image'>;
 
 function jobIn(stack: Stack, options: JobOptions = {}): Ec2BatchJob {
   return new Ec2BatchJob(stack, 'Job', {
-    cluster: importedCluster(stack), capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }], image: BUSYBOX, memoryLimitMiB: 256, ...options,
+    cluster: importedCluster(stack), taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]), image: BUSYBOX, memoryLimitMiB: 256, ...options,
   });
 }
 
@@ -146,7 +146,7 @@ describe('Ec2BatchJob properties', () => {
       for (const id of ids.slice(0, -1)) scope = new Construct(scope, id);
       if (expectValidJobOrOurError(() => new Ec2BatchJob(scope, ids[ids.length - 1], {
         cluster: importedCluster(stack),
-        capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+        taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]),
         image: BUSYBOX,
         ...options,
         memoryLimitMiB: options.memoryLimitMiB ?? 256,

@@ -6,7 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { BUSYBOX, definitionOf, importedCluster, onDemandAndGpuCluster, spotCluster, statesOf, t } from './helpers';
-import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, JobSchedule } from '../../src';
+import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, JobSchedule, TaskCapacity } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 type JobOptions = Omit<Ec2BatchJobProps, 'cluster' | 'image'> & { image?: ecs.ContainerImage };
@@ -568,7 +568,7 @@ describe('Ec2BatchJob as a grantee and a network peer', () => {
     const runTask = statesOf(definitionOf(Template.fromStack(stack))).RunTask;
     expect(runTask.Arguments.NetworkConfiguration.AwsvpcConfiguration.SecurityGroups).toEqual([`\${${logicalId(stack, taskGroup)}.GroupId}`]);
     // The instances' group is not opened.
-    expect(job.connections.securityGroups).not.toContain(cluster.ec2Capacities[0].securityGroup);
+    expect(job.connections.securityGroups).not.toContain(cluster.ec2Capacities[0].connections.securityGroups[0]);
   });
 
   test('awsvpc with securityGroups: connections are those groups', () => {
@@ -608,10 +608,10 @@ describe('Ec2BatchJob as a grantee and a network peer', () => {
     const [onDemand, gpu] = cluster.ec2Capacities;
     // WHEN
     const job = jobIn(stack, {
-      capacityProviderStrategies: [
-        { capacityProvider: onDemand.capacityProvider.capacityProviderName, weight: 1 },
-        { capacityProvider: gpu.capacityProvider.capacityProviderName, weight: 1 },
-      ],
+      taskCapacity: TaskCapacity.fromCapacityProviderStrategies([
+        { capacityProvider: onDemand.capacityProviderName, weight: 1 },
+        { capacityProvider: gpu.capacityProviderName, weight: 1 },
+      ]),
     }, cluster);
     // THEN
     expect(job.connections.securityGroups).toEqual([onDemand.securityGroup, gpu.securityGroup]);
@@ -622,8 +622,8 @@ describe('Ec2BatchJob as a grantee and a network peer', () => {
     const stack = new Stack();
     const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-1'] });
     const instances = ec2.SecurityGroup.fromSecurityGroupId(stack, 'Instances', 'sg-0123456789abcdef0');
-    const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Shared', { clusterName: 'shared', vpc, securityGroups: [instances] });
-    const job = jobIn(stack, { capacityProviderStrategies: [{ capacityProvider: 'shared-ec2', weight: 1 }] }, cluster);
+    const cluster = EcsCluster.fromClusterAttributes(stack, 'Shared', { clusterName: 'shared', vpc, securityGroups: [instances] });
+    const job = jobIn(stack, { taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'shared-ec2', weight: 1 }]) }, cluster);
     const db = new ec2.SecurityGroup(stack, 'Db', { vpc });
     // WHEN
     job.connections.allowTo(db, ec2.Port.tcp(5432));
@@ -636,7 +636,7 @@ describe('Ec2BatchJob as a grantee and a network peer', () => {
   test('bridge on an imported cluster without security groups: reading connections warns', () => {
     // GIVEN
     const stack = new Stack();
-    const job = jobIn(stack, { capacityProviderStrategies: [{ capacityProvider: 'shared-ec2', weight: 1 }] }, importedCluster(stack));
+    const job = jobIn(stack, { taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'shared-ec2', weight: 1 }]) }, importedCluster(stack));
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('connectionsUnknown'));
     // WHEN
     expect(job.connections.securityGroups).toEqual([]);
@@ -656,8 +656,8 @@ describe('Ec2BatchJob capacity', () => {
     const spotB = cluster.addEc2Capacity('SpotB', { spot: true, instanceTypes: [t('c6i.large'), t('c5.large')] });
     const job = jobIn(stack, {}, cluster);
     expect(job.capacityProviderStrategies).toEqual([
-      { capacityProvider: spotA.capacityProvider.capacityProviderName, weight: 1 },
-      { capacityProvider: spotB.capacityProvider.capacityProviderName, weight: 1 },
+      { capacityProvider: spotA.capacityProviderName, weight: 1 },
+      { capacityProvider: spotB.capacityProviderName, weight: 1 },
     ]);
   });
 
@@ -665,14 +665,14 @@ describe('Ec2BatchJob capacity', () => {
     const stack = new Stack();
     const cluster = new EcsCluster(stack, 'Cluster', { ec2Capacity: { instanceTypes: [t('m6i.large')] } });
     const job = jobIn(stack, {}, cluster);
-    expect(job.capacityProviderStrategies).toEqual([{ capacityProvider: cluster.ec2Capacities[0].capacityProvider.capacityProviderName, weight: 1 }]);
+    expect(job.capacityProviderStrategies).toEqual([{ capacityProvider: cluster.ec2Capacities[0].capacityProviderName, weight: 1 }]);
   });
 
   test('a given strategy is used as is', () => {
     const stack = new Stack();
     const cluster = onDemandAndGpuCluster(stack);
-    const strategy = [{ capacityProvider: cluster.ec2Capacities[0].capacityProvider.capacityProviderName, base: 1, weight: 2 }];
-    const job = jobIn(stack, { capacityProviderStrategies: strategy }, cluster);
+    const strategy = [{ capacityProvider: cluster.ec2Capacities[0].capacityProviderName, base: 1, weight: 2 }];
+    const job = jobIn(stack, { taskCapacity: TaskCapacity.fromCapacityProviderStrategies(strategy) }, cluster);
     expect(statesOf(definitionOf(Template.fromStack(stack))).RunTask.Arguments.CapacityProviderStrategy)
       .toEqual([{ CapacityProvider: expect.stringMatching(/^\$\{ClusterEc2CapacityCapacityProvider/), Base: 1, Weight: 2 }]);
     expect(job.capacityProviderStrategies).toBe(strategy);
@@ -682,7 +682,7 @@ describe('Ec2BatchJob capacity', () => {
     const stack = new Stack();
     const cluster = onDemandAndGpuCluster(stack);
     const job = jobIn(stack, { gpuCount: 1 }, cluster);
-    expect(job.capacityProviderStrategies).toEqual([{ capacityProvider: cluster.ec2Capacities[1].capacityProvider.capacityProviderName, weight: 1 }]);
+    expect(job.capacityProviderStrategies).toEqual([{ capacityProvider: cluster.ec2Capacities[1].capacityProviderName, weight: 1 }]);
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ ResourceRequirements: [{ Type: 'GPU', Value: '1' }] })],
     });
@@ -692,20 +692,20 @@ describe('Ec2BatchJob capacity', () => {
     const stack = new Stack();
     const cluster = onDemandAndGpuCluster(stack);
     const job = jobIn(stack, {}, cluster);
-    expect(job.capacityProviderStrategies).toEqual([{ capacityProvider: cluster.ec2Capacities[0].capacityProvider.capacityProviderName, weight: 1 }]);
+    expect(job.capacityProviderStrategies).toEqual([{ capacityProvider: cluster.ec2Capacities[0].capacityProviderName, weight: 1 }]);
   });
 
   test('any ecs.ICluster works with an explicit strategy', () => {
     const stack = createTestStack();
     const cluster = importedCluster(stack);
-    jobIn(stack, { capacityProviderStrategies: [{ capacityProvider: 'shared-spot', weight: 1 }] }, cluster);
+    jobIn(stack, { taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'shared-spot', weight: 1 }]) }, cluster);
     const runTask = statesOf(definitionOf(validTemplate(stack))).RunTask;
     expect(runTask.Arguments.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'shared-spot', Weight: 1 }]);
   });
 
   test('warns when GPUs are requested on a cluster whose capacity is unknown', () => {
     const stack = new Stack();
-    const job = jobIn(stack, { gpuCount: 1, capacityProviderStrategies: [{ capacityProvider: 'shared-gpu', weight: 1 }] }, importedCluster(stack));
+    const job = jobIn(stack, { gpuCount: 1, taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'shared-gpu', weight: 1 }]) }, importedCluster(stack));
     job.addContainer('second', { image: BUSYBOX, memoryLimitMiB: 64, gpuCount: 1 });
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/Default/Job', Match.stringLikeRegexp('cannot be known here'));
@@ -814,13 +814,29 @@ describe('Ec2BatchJob bad input', () => {
   test('fails when a cluster of unknown capacity comes without a strategy', () => {
     const stack = new Stack();
     expect(() => jobIn(stack, {}, importedCluster(stack)))
-      .toThrow(/cluster: received "Default\/Imported"\. The job needs a cluster with EC2 capacity, and this cluster's is unknown: give capacityProviderStrategies/);
+      .toThrow(/cluster: received "Default\/Imported"\. The kit does not know this imported cluster's EC2 capacity: import it with EcsCluster.fromClusterAttributes/);
+    const noEc2 = EcsCluster.fromClusterAttributes(stack, 'NoEc2', { clusterName: 'c', vpc: new ec2.Vpc(stack, 'OtherVpc'), hasEc2Capacity: false });
+    expect(() => new Ec2BatchJob(stack, 'Job3', { cluster: noEc2, image: BUSYBOX, memoryLimitMiB: 64, taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'x' }]) }))
+      .toThrow(/this cluster has no EC2 capacity: add it with cluster.addEc2Capacity/);
+  });
+
+  test('fails when the cluster was imported with aws-cdk-lib\'s functions, whose capacity the kit cannot read', () => {
+    const stack = new Stack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    for (const cluster of [
+      ecs.Cluster.fromClusterArn(stack, 'ByArn', 'arn:aws:ecs:eu-west-1:111122223333:cluster/shared'),
+      ecs.Cluster.fromClusterAttributes(stack, 'ByAttributes', { clusterName: 'c', vpc }),
+    ]) {
+      expect(() => new Ec2BatchJob(stack, `Job${cluster.node.id}`, { cluster, image: BUSYBOX, memoryLimitMiB: 64 }))
+        .toThrow(/cluster: received "Default\/By\w+"\. The kit cannot know the capacity of a cluster imported with aws-cdk-lib's ecs.Cluster.fromClusterAttributes or fromClusterArn: import it with EcsCluster.fromClusterAttributes/);
+    }
+  });
+
+  test('runs on a cluster imported by ARN when the strategy names its providers', () => {
+    const stack = new Stack();
     const byArn = EcsCluster.fromClusterArn(stack, 'ByArn', 'arn:aws:ecs:eu-west-1:111122223333:cluster/shared');
-    expect(() => new Ec2BatchJob(stack, 'Job2', { cluster: byArn, image: BUSYBOX, memoryLimitMiB: 64, capacityProviderStrategies: [{ capacityProvider: 'x' }] }))
-      .toThrow(/A cluster imported with fromClusterArn cannot tell whether it has EC2 capacity/);
-    const noEc2 = ecs.Cluster.fromClusterAttributes(stack, 'NoEc2', { clusterName: 'c', vpc: new ec2.Vpc(stack, 'OtherVpc'), hasEc2Capacity: false });
-    expect(() => new Ec2BatchJob(stack, 'Job3', { cluster: noEc2, image: BUSYBOX, memoryLimitMiB: 64, capacityProviderStrategies: [{ capacityProvider: 'x' }] }))
-      .toThrow(/This is a cluster with no EC2 capacity \(hasEc2Capacity is false\)/);
+    const job = new Ec2BatchJob(stack, 'Job', { cluster: byArn, image: BUSYBOX, memoryLimitMiB: 64, taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'x', weight: 1 }]) });
+    expect(job.capacityProviderStrategies).toEqual([{ capacityProvider: 'x', weight: 1 }]);
   });
 
   test('fails when GPUs are requested on capacity without GPU instances', () => {
@@ -839,15 +855,15 @@ describe('Ec2BatchJob bad input', () => {
     const cluster = importedCluster(stack);
     // WHEN / THEN
     const error = errorOf(() => jobIn(stack, {
-      capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', base: 1 }, { capacityProvider: 'ec2', base: 2 }, { capacityProvider: 'spot', base: 1 }],
+      taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'FARGATE_SPOT', base: 1 }, { capacityProvider: 'ec2', base: 2 }, { capacityProvider: 'spot', base: 1 }]),
     }, cluster));
     expect(error.problems.map(p => p.prop)).toEqual([
-      'capacityProviderStrategies[].capacityProvider',
-      'capacityProviderStrategies[].base',
-      'capacityProviderStrategies[].weight',
+      'taskCapacity[].base',
+      'taskCapacity[].weight',
+      'taskCapacity[].capacityProvider',
     ]);
-    expect(error.problems[1].received).toBe('["ec2: 2","spot: 1"]');
-    expect(() => jobIn(new Stack(), { capacityProviderStrategies: [] })).toThrow(/capacityProviderStrategies: received \[\]\. Give at least one capacity provider/);
+    expect(error.problems[0].received).toBe('["FARGATE_SPOT: 1","ec2: 2","spot: 1"]');
+    expect(() => jobIn(new Stack(), { taskCapacity: TaskCapacity.fromCapacityProviderStrategies([]) })).toThrow(/taskCapacity: received \[\]\. Give at least one capacity provider/);
   });
 
   test('fails when the strategy lists a provider twice or names one the cluster does not have', () => {
@@ -855,13 +871,13 @@ describe('Ec2BatchJob bad input', () => {
     const withStrategy = (capacityProviderStrategies: ecs.CapacityProviderStrategy[]) => () => {
       const stack = new Stack();
       const cluster = new EcsCluster(stack, 'Cluster', { ec2Capacity: { spot: true, instanceTypes: [t('m6i.large')], capacityProviderName: 'spot-m6i' } });
-      return jobIn(stack, { capacityProviderStrategies }, cluster);
+      return jobIn(stack, { taskCapacity: TaskCapacity.fromCapacityProviderStrategies(capacityProviderStrategies) }, cluster);
     };
     // WHEN / THEN
     expect(withStrategy([{ capacityProvider: 'spot-m6i', weight: 1 }, { capacityProvider: 'spot-m6i', weight: 2 }]))
-      .toThrow(/capacityProviderStrategies\[\]\.capacityProvider: received \["spot-m6i"\]\. Each capacity provider can appear once/);
+      .toThrow(/taskCapacity\[\]\.capacityProvider: received \["spot-m6i"\]\. Each capacity provider can appear once/);
     expect(withStrategy([{ capacityProvider: 'gpu', weight: 1 }]))
-      .toThrow(/received "gpu"\. The cluster Default\/Cluster has no EC2 capacity provider of this name \(it has "spot-m6i"\).*addEc2Capacity/);
+      .toThrow(/received "gpu"\. The cluster Default\/Cluster has no capacity provider of this name \(it has "FARGATE", "FARGATE_SPOT", "the capacity provider Default\/Cluster\/Ec2Capacity\/CapacityProvider\/CapacityProvider"\).*addEc2Capacity/);
     expect(withStrategy([{ capacityProvider: 'spot-m6i', weight: 1 }])).not.toThrow();
   });
 
@@ -871,7 +887,7 @@ describe('Ec2BatchJob bad input', () => {
     const fargateOnly = new EcsCluster(stack, 'Cluster');
     // WHEN
     const error = errorOf(() => new Ec2BatchJob(stack, 'Job', {
-      cluster: fargateOnly, image: BUSYBOX, memoryLimitMiB: 64, capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+      cluster: fargateOnly, image: BUSYBOX, memoryLimitMiB: 64, taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]),
     }));
     // THEN
     expect(error.message).toMatch(/cluster: received "Default\/Cluster"\. The job runs an EC2 task definition, and this cluster has no EC2 capacity: add it with cluster\.addEc2Capacity/);
@@ -941,7 +957,7 @@ describe('Ec2BatchJob tokens', () => {
       environment: { STAGE: stringParam(stack, 'Stage') },
       volumes: [{ name: 'data', sourcePath: stringParam(stack, 'HostPath') }],
       mountPoints: [{ sourceVolume: 'data', containerPath: stringParam(stack, 'MountPath') }],
-      capacityProviderStrategies: [{ capacityProvider: stringParam(stack, 'Provider'), weight: numberParam(stack, 'Weight') }],
+      taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: stringParam(stack, 'Provider'), weight: numberParam(stack, 'Weight') }]),
       logRetention: numberParam(stack, 'Retention'),
       schedule: JobSchedule.cron({ hour: stringParam(stack, 'Hour'), timeZone: TimeZone.of(stringParam(stack, 'Zone')) }),
     }, cluster);

@@ -1,6 +1,6 @@
 import { Stack, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EcsCluster, EcsMachineImage } from '../../src';
+import { EcsCluster, EcsMachineImage, IEcsCluster } from '../../src';
 
 export const BUSYBOX = ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable');
 export const t = (name: string) => new ec2.InstanceType(name);
@@ -17,9 +17,9 @@ export function onDemandAndGpuCluster(stack: Stack): EcsCluster {
   return cluster;
 }
 
-/** A cluster this app does not own (its capacity is unknown to the job). */
-export function importedCluster(stack: Stack): ecs.ICluster {
-  return ecs.Cluster.fromClusterAttributes(stack, 'Imported', {
+/** A cluster this app does not own, imported without its capacities (unknown to the job). */
+export function importedCluster(stack: Stack): IEcsCluster {
+  return EcsCluster.fromClusterAttributes(stack, 'Imported', {
     clusterName: 'shared',
     vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-12345678', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-1'] }),
   });

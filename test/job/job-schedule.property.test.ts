@@ -1,7 +1,7 @@
 import { Duration, Stack, TimeZone, aws_scheduler as scheduler } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { BUSYBOX, importedCluster } from './helpers';
-import { Ec2BatchJob, EcsKitValidationError, JobSchedule } from '../../src';
+import { Ec2BatchJob, EcsKitValidationError, JobSchedule, TaskCapacity } from '../../src';
 import { expectAcceptedOnlyWhen } from '../helpers/validators';
 
 /**
@@ -19,7 +19,7 @@ function scheduleOf(schedule: JobSchedule): { ScheduleExpression: string; Schedu
   const stack = new Stack();
   const job = new Ec2BatchJob(stack, 'Job', {
     cluster: importedCluster(stack),
-    capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+    taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]),
     image: BUSYBOX,
     memoryLimitMiB: 128,
     schedule,

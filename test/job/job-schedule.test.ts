@@ -1,7 +1,7 @@
 import { CfnParameter, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { BUSYBOX, importedCluster } from './helpers';
-import { Ec2BatchJob, JobSchedule } from '../../src';
+import { Ec2BatchJob, JobSchedule, TaskCapacity } from '../../src';
 import { errorOf } from '../helpers/validators';
 
 /** A scheduled job on a cluster of known capacity providers: the lightest valid job. */
@@ -9,7 +9,7 @@ function scheduledJob(schedule: JobSchedule): Stack {
   const stack = new Stack();
   new Ec2BatchJob(stack, 'Job', {
     cluster: importedCluster(stack),
-    capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+    taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]),
     image: BUSYBOX,
     memoryLimitMiB: 128,
     schedule,
@@ -151,14 +151,14 @@ describe('JobSchedule syntax', () => {
     // WHEN / THEN
     expect(() => new Ec2BatchJob(stack, 'Ok', {
       cluster: importedCluster(stack),
-      capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+      taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]),
       image: BUSYBOX,
       memoryLimitMiB: 64,
       schedule: JobSchedule.cron({ hour, timeZone: TimeZone.EUROPE_PARIS }),
     })).not.toThrow();
     expect(() => new Ec2BatchJob(stack, 'Bad', {
       cluster: importedCluster(new Stack()),
-      capacityProviderStrategies: [{ capacityProvider: 'spot', weight: 1 }],
+      taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]),
       image: BUSYBOX,
       memoryLimitMiB: 64,
       schedule: JobSchedule.cron({ hour, minute: '61' }),

@@ -1,6 +1,7 @@
-import { Duration, Token, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
+import { Duration, Token, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Ec2BatchJobProps, JobContainerOptions } from './ec2-batch-job-props';
 import { JobSchedule } from './job-schedule';
+import { checkLogGroupOptions } from '../core/log-group-checks';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 
 // The checks of Ec2BatchJob's props and of the options of each container,
@@ -37,10 +38,7 @@ export function checkJobProps(validator: PropValidator, props: Ec2BatchJobProps,
       }
     }
   }
-  if (props.logRetention !== undefined && !isUnresolved(props.logRetention)) {
-    validator.check('logRetention', props.logRetention, Object.values(logs.RetentionDays).includes(props.logRetention),
-      'Use one of the logs.RetentionDays values, e.g. logs.RetentionDays.ONE_MONTH.');
-  }
+  checkLogGroupOptions(validator, { logRetention: props.logRetention });
   if (props.failureAlarmActions !== undefined && !props.enableFailureAlarm) {
     validator.report('failureAlarmActions', `${props.failureAlarmActions.length} action(s)`,
       'The actions belong to the failure alarm, which exists only with enableFailureAlarm: true: set it, or remove failureAlarmActions.');

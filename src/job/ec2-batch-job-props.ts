@@ -312,7 +312,8 @@ export interface Ec2BatchJobProps extends JobContainerOptions {
 
   /**
    * Retention of the container logs and of the state machine's execution logs.
-   * Both log groups are retained when the stack is deleted.
+   * Both log groups are retained when the stack is deleted, so logs must expire:
+   * `logs.RetentionDays.INFINITE` is refused.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */

@@ -911,6 +911,19 @@ describe('Ec2BatchJob bad input', () => {
     expect(() => jobIn(new Stack(), { logRetention: logs.RetentionDays.FIVE_DAYS })).not.toThrow();
   });
 
+  test('fails when logRetention is INFINITE: both log groups are retained, so their logs must expire', () => {
+    // GIVEN logs kept forever
+    const options = { logRetention: logs.RetentionDays.INFINITE };
+    // WHEN the job is created
+    const error = errorOf(() => jobIn(new Stack(), options));
+    // THEN it is refused with the kit's rule for every log group it creates
+    expect(error.problems).toEqual([{
+      prop: 'logRetention',
+      received: '"logs.RetentionDays.INFINITE"',
+      fix: 'Logs must expire: choose a finite retention such as logs.RetentionDays.THREE_MONTHS.',
+    }]);
+  });
+
   test('fails when failureAlarmActions are given without the alarm', () => {
     expect(() => jobIn(new Stack(), { failureAlarmActions: [] }))
       .toThrow(/failureAlarmActions: received "0 action\(s\)"\. The actions belong to the failure alarm, which exists only with enableFailureAlarm: true/);

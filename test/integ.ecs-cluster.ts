@@ -17,7 +17,7 @@
  */
 import { AwsApiCall, ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
-import { EcsCluster } from '../src';
+import { Ec2Capacity, EcsCluster } from '../src';
 
 const app = new App();
 // Environment-agnostic: the stack synthesizes without credentials or lookups.
@@ -26,7 +26,7 @@ const stack = new Stack(app, 'EcsKitIntegEcsCluster');
 const cluster = new EcsCluster(stack, 'Cluster', {
   ec2Capacity: { maxCapacity: 1 },
 });
-const capacity = cluster.ec2Capacities[0];
+const capacity = cluster.ec2Capacities[0] as Ec2Capacity;
 // Integration test only: leave nothing behind (the kit retains the flow logs).
 cluster.flowLogGroup?.applyRemovalPolicy(RemovalPolicy.DESTROY);
 

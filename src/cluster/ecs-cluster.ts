@@ -545,7 +545,7 @@ function validateNamespaceName(validator: PropValidator, props: EcsClusterProps)
 function validateDefaultStrategy(validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], named: Map<string, string>): void {
   for (const entry of strategy) {
     if (isUnresolved(entry.capacityProvider) && ![...named.values()].includes(entry.capacityProvider) && !named.has(entry.capacityProvider)) {
-      validator.report('defaultTaskCapacity', renderedAs('a token'),
+      validator.report('defaultTaskCapacity[].capacityProvider', renderedAs('a token'),
         'The default can only name capacity providers of this cluster, known at synth time: use TaskCapacity.fargate(...), TaskCapacity.ec2(), ' +
         'or the capacityProviderName given to ec2Capacity.');
     }

@@ -1,5 +1,5 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
-import { checkCapacityProviderStrategy, literalProviderName } from './capacity-provider-checks';
+import { checkCapacityProviderStrategy, knownCapacityProviderNames, literalProviderName } from './capacity-provider-checks';
 import type { IEc2Capacity } from './ec2-capacity';
 import { IEcsCluster, kitClusterOf } from './ecs-cluster-interface';
 import { TaskCapacity, TaskCompute } from './task-capacity';
@@ -151,7 +151,8 @@ function fromStrategies(validator: PropValidator, prop: string, compute: TaskCom
     return undefined;
   }
   checkCapacityProviderStrategy(validator, prop, strategies, cluster);
-  if (compute === TaskCompute.FARGATE && kit !== undefined && !kit.fargateCapacityProviders) {
+  // (A cluster of this app lists its providers, and the shared check names the missing ones.)
+  if (compute === TaskCompute.FARGATE && kit !== undefined && !kit.fargateCapacityProviders && knownCapacityProviderNames(cluster) === undefined) {
     validator.report(prop, strategies.map(s => s.capacityProvider),
       `The cluster ${cluster.node.path} has no Fargate capacity providers: enable them (EcsCluster: enableFargateCapacityProviders: true; ` +
       'imported: fargateCapacityProviders: true once they are associated), or use TaskCapacity.fargate() without spotWeight.');

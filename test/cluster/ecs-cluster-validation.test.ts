@@ -1,6 +1,6 @@
 import { App, CfnParameter, RemovalPolicy, Size, Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_servicediscovery as cloudmap } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EcsCluster, EcsClusterProps } from '../../src';
+import { EcsCluster, EcsClusterProps, TaskCapacity } from '../../src';
 import { createTestApp, createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 const t = (name: string) => new ec2.InstanceType(name);
@@ -61,33 +61,33 @@ describe('EcsCluster capacity provider names', () => {
   });
 });
 
-describe('EcsCluster defaultCapacityProviderStrategy', () => {
+describe('EcsCluster defaultTaskCapacity', () => {
   test.each<[string, ecs.CapacityProviderStrategy[], RegExp]>([
     ['all weights are 0', [{ capacityProvider: 'FARGATE', weight: 0 }, { capacityProvider: 'FARGATE_SPOT' }], /weight: \[0,0\]/],
     ['a provider is listed twice', [{ capacityProvider: 'FARGATE', weight: 1 }, { capacityProvider: 'FARGATE', weight: 2 }], /capacityProvider: \["FARGATE"\]/],
     ['two providers have a base', [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', base: 2, weight: 1 }], /base: \["FARGATE: 1","FARGATE_SPOT: 2"\]/],
-    ['it is empty', [], /defaultCapacityProviderStrategy: \[\]/],
+    ['it is empty', [], /defaultTaskCapacity: \[\]/],
     ['a weight is above 1000', [{ capacityProvider: 'FARGATE', weight: 1001 }], /weight: 1001/],
   ])('fails when %s', (_, defaultCapacityProviderStrategy, problem) => {
-    expect(problemsOf({ defaultCapacityProviderStrategy }).join('\n')).toMatch(problem);
+    expect(problemsOf({ defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies(defaultCapacityProviderStrategy) }).join('\n')).toMatch(problem);
   });
 
   test('fails when it names Fargate providers the cluster does not have', () => {
     const error = errorOf(() => new EcsCluster(new Stack(), 'Cluster', {
       enableFargateCapacityProviders: false,
-      defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
+      defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]),
     }));
-    expect(error.problems).toEqual([expect.objectContaining({ prop: 'defaultCapacityProviderStrategy[].capacityProvider', received: '"FARGATE_SPOT"' })]);
+    expect(error.problems).toEqual([expect.objectContaining({ prop: 'defaultTaskCapacity[].capacityProvider', received: '"FARGATE_SPOT"' })]);
     expect(error.problems[0].fix).toMatch(/has no capacity provider of this name \(it has none\)/);
   });
 
   test('fails when it mixes Fargate and EC2 providers, or names an EC2 provider the cluster does not have', () => {
     expect(problemsOf({
       ec2Capacity: { capacityProviderName: 'on-demand' },
-      defaultCapacityProviderStrategy: [{ capacityProvider: 'on-demand', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }],
-    })).toEqual(['defaultCapacityProviderStrategy[].capacityProvider: ["on-demand","FARGATE"]']);
-    expect(problemsOf({ defaultCapacityProviderStrategy: [{ capacityProvider: 'spot', weight: 1 }] }))
-      .toEqual(['defaultCapacityProviderStrategy[].capacityProvider: "spot"']);
+      defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'on-demand', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }]),
+    })).toEqual(['defaultTaskCapacity[].capacityProvider: ["on-demand","FARGATE"]']);
+    expect(problemsOf({ defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'spot', weight: 1 }]) }))
+      .toEqual(['defaultTaskCapacity[].capacityProvider: "spot"']);
   });
 
   test('an EC2 provider whose name contains FARGATE is not taken for a Fargate one', () => {
@@ -96,7 +96,7 @@ describe('EcsCluster defaultCapacityProviderStrategy', () => {
     new EcsCluster(stack, 'Cluster', {
       ec2Capacity: { capacityProviderName: 'cheap-FARGATE-like' },
       enableFargateCapacityProviders: false,
-      defaultCapacityProviderStrategy: [{ capacityProvider: 'cheap-FARGATE-like', weight: 1 }],
+      defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'cheap-FARGATE-like', weight: 1 }]),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::CapacityProvider', { Name: 'cheap-FARGATE-like' });
   });
@@ -104,8 +104,8 @@ describe('EcsCluster defaultCapacityProviderStrategy', () => {
   test('fails when a provider is a token the cluster does not know', () => {
     const stack = new Stack();
     const name = new CfnParameter(stack, 'Provider').valueAsString;
-    const error = errorOf(() => new EcsCluster(stack, 'Cluster', { defaultCapacityProviderStrategy: [{ capacityProvider: name, weight: 1 }] }));
-    expect(error.message).toMatch(/defaultCapacityProviderStrategy\[\]\.capacityProvider: received a token\. The default strategy can only name/);
+    const error = errorOf(() => new EcsCluster(stack, 'Cluster', { defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: name, weight: 1 }]) }));
+    expect(error.message).toMatch(/defaultTaskCapacity\[\]\.capacityProvider: received a token\. The default can only name/);
   });
 
   test('may name the EC2 group of the ec2Capacity prop', () => {
@@ -114,7 +114,7 @@ describe('EcsCluster defaultCapacityProviderStrategy', () => {
     // WHEN
     new EcsCluster(stack, 'Cluster', {
       ec2Capacity: { capacityProviderName: 'on-demand' },
-      defaultCapacityProviderStrategy: [{ capacityProvider: 'on-demand', weight: 1, base: 1 }],
+      defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'on-demand', weight: 1, base: 1 }]),
     });
     // THEN
     const template = validTemplate(stack);
@@ -290,7 +290,7 @@ describe('EcsCluster tokens', () => {
       enableExecuteCommand: true,
       executeCommandLogRetention: num('ExecLogRetention'),
       cloudMapNamespaceName: str('Namespace'),
-      defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: num('Weight'), base: num('Base') }],
+      defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'FARGATE', weight: num('Weight'), base: num('Base') }]),
       ec2Capacity: {
         minCapacity: num('Min'),
         maxCapacity: num('Max'),
@@ -333,7 +333,7 @@ describe('EcsCluster tokens', () => {
     new EcsCluster(stack, 'Cluster', {
       ec2Capacity: { capacityProviderName: name },
       enableFargateCapacityProviders: false,
-      defaultCapacityProviderStrategy: [{ capacityProvider: name, weight: 1 }],
+      defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: name, weight: 1 }]),
     });
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
       DefaultCapacityProviderStrategy: [{ CapacityProvider: { Ref: Match.stringLikeRegexp('ClusterEc2CapacityCapacityProvider') }, Weight: 1 }],

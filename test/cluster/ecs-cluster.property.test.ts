@@ -1,7 +1,7 @@
 import { Stack, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { EcsCluster, EcsClusterProps, EcsKitValidationError } from '../../src';
+import { EcsCluster, EcsClusterProps, EcsKitValidationError, TaskCapacity } from '../../src';
 
 /**
  * Property tests of EcsCluster: every generated input either synthesizes a
@@ -76,7 +76,7 @@ const clusterProps: fc.Arbitrary<EcsClusterProps> = fc.record({
   natGateways: maybe(fc.integer({ min: 0, max: 1 }), fc.integer({ min: -1, max: 7 })),
   enableFargateCapacityProviders: maybe(fc.constant(true), fc.constant(false)),
   ec2Capacity: fc.option(capacityOptions, { nil: undefined }),
-  defaultCapacityProviderStrategy: maybe(fargateStrategy, anyStrategy),
+  defaultTaskCapacity: maybe(fargateStrategy, anyStrategy).map(s => (s === undefined ? undefined : TaskCapacity.fromCapacityProviderStrategies(s))),
 }, { requiredKeys: [] });
 
 /** Builds the cluster (plus an optional second group) and returns its template, or undefined when our error was thrown. */

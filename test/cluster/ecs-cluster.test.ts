@@ -1,7 +1,7 @@
 import { CfnParameter, RemovalPolicy, Size, Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_servicediscovery as cloudmap, aws_sns as sns } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { EcsCluster, EcsKitValidationError, EcsMachineImage } from '../../src';
+import { Ec2Capacity, EcsCluster, EcsKitValidationError, EcsMachineImage, TaskCapacity } from '../../src';
 import { createTestStack, errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
 
 const t = (name: string) => new ec2.InstanceType(name);
@@ -108,7 +108,7 @@ describe('EcsCluster EC2 capacity', () => {
     });
     expect(cluster.ec2Capacities).toHaveLength(2);
     expect(cluster.hasEc2Capacity).toBe(true);
-    expect(cluster.autoscalingGroup).toBe(cluster.ec2Capacities[0].autoScalingGroup);
+    expect(cluster.autoscalingGroup).toBe((cluster.ec2Capacities[0] as Ec2Capacity).autoScalingGroup);
   });
 
   test('cdk destroy cannot hang: no managed termination protection, no scale-in protection, no drain-hook Lambda', () => {
@@ -273,7 +273,7 @@ describe('EcsCluster options', () => {
   test('Fargate providers can be turned off and a default strategy set', () => {
     const stack = createTestStack();
     new EcsCluster(stack, 'Cluster', {
-      defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 3 }, { capacityProvider: 'FARGATE', base: 1, weight: 1 }],
+      defaultTaskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'FARGATE_SPOT', weight: 3 }, { capacityProvider: 'FARGATE', base: 1, weight: 1 }]),
     });
     validTemplate(stack).hasResourceProperties('AWS::ECS::ClusterCapacityProviderAssociations', {
       DefaultCapacityProviderStrategy: [

@@ -176,7 +176,7 @@ function build(document: unknown, p: typeof props extends fc.Arbitrary<infer T> 
   }
   const services = Object.keys((document as { services: object }).services);
   // 'EC2' stands for the cluster's EC2 capacity provider (its name is a token), when it has one.
-  const ec2Provider = cluster instanceof EcsCluster ? cluster.ec2Capacities[0]?.capacityProvider.capacityProviderName : undefined;
+  const ec2Provider = cluster instanceof EcsCluster ? cluster.ec2Capacities[0]?.capacityProviderName : undefined;
   const capacityProviderStrategies = p.strategies?.map(s => s.capacityProvider === 'EC2' ? { ...s, capacityProvider: ec2Provider ?? 'EC2' } : s);
   new ComposeApp(stack, 'App', {
     cluster,

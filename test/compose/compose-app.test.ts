@@ -396,7 +396,7 @@ describe('ComposeApp on EC2', () => {
     const { stack, cluster } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { validated: false, ec2: true });
     const template = Template.fromStack(stack);
     template.allResourcesProperties('AWS::ECS::Service', {
-      CapacityProviderStrategy: [{ CapacityProvider: stack.resolve(cluster.ec2Capacities[0].capacityProvider.capacityProviderName), Weight: 1 }],
+      CapacityProviderStrategy: [{ CapacityProvider: stack.resolve(cluster.ec2Capacities[0].capacityProviderName), Weight: 1 }],
     });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { TargetType: 'instance', Port: 80 });
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
@@ -622,7 +622,7 @@ describe('capacity provider strategies', () => {
       cloudMapNamespaceName: 'app.internal',
       ec2Capacity: withEc2 ? { instanceTypes: [new ec2.InstanceType('t3.small')] } : undefined,
     });
-    const provider = withEc2 ? cluster.ec2Capacities[0].capacityProvider.capacityProviderName : 'none';
+    const provider = withEc2 ? cluster.ec2Capacities[0].capacityProviderName : 'none';
     new ComposeApp(stack, 'App', {
       cluster,
       composeFile: ComposeFile.fromString(WEB_AND_CACHE),

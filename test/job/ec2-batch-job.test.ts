@@ -6,7 +6,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import jsonata from 'jsonata';
 import { BUSYBOX, definitionOf, importedCluster, onDemandAndGpuCluster, spotCluster, statesOf, t } from './helpers';
-import { Ec2BatchJob, Ec2BatchJobProps, EcsCluster, JobSchedule, TaskCapacity } from '../../src';
+import { Ec2BatchJob, Ec2BatchJobProps, Ec2Capacity, EcsCluster, JobSchedule, TaskCapacity } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 type JobOptions = Omit<Ec2BatchJobProps, 'cluster' | 'image'> & { image?: ecs.ContainerImage };
@@ -589,7 +589,7 @@ describe('Ec2BatchJob as a grantee and a network peer', () => {
     // GIVEN: an on-demand group and a GPU group; a job without GPUs runs on the on-demand one only
     const stack = new Stack();
     const cluster = onDemandAndGpuCluster(stack);
-    const [onDemand, gpu] = cluster.ec2Capacities;
+    const [onDemand, gpu] = cluster.ec2Capacities as Ec2Capacity[];
     const job = jobIn(stack, {}, cluster);
     const db = new ec2.SecurityGroup(stack, 'Db', { vpc: cluster.vpc });
     // WHEN
@@ -605,7 +605,7 @@ describe('Ec2BatchJob as a grantee and a network peer', () => {
     // GIVEN
     const stack = new Stack();
     const cluster = onDemandAndGpuCluster(stack);
-    const [onDemand, gpu] = cluster.ec2Capacities;
+    const [onDemand, gpu] = cluster.ec2Capacities as Ec2Capacity[];
     // WHEN
     const job = jobIn(stack, {
       taskCapacity: TaskCapacity.fromCapacityProviderStrategies([

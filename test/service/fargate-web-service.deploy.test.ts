@@ -76,7 +76,7 @@ describe('FargateWebService capacity providers', () => {
 
   test('a cluster whose default strategy is Fargate Spot does not change a service without spotWeight (launch type FARGATE)', () => {
     const stack = createTestStack();
-    const cluster = new EcsCluster(stack, 'Cluster', { defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] });
+    const cluster = new EcsCluster(stack, 'Cluster', { defaultTaskCapacity: TaskCapacity.fargateSpot() });
     new FargateWebService(stack, 'Web', { cluster, image: IMAGE });
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE' });
   });

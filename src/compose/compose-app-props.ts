@@ -9,20 +9,8 @@ import {
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import { ComposeFile } from './compose-file';
+import { TaskCapacity } from '../cluster/task-capacity';
 import { ISharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
-
-/**
- * Where the services of a `ComposeApp` run.
- */
-export enum ComposeLaunchType {
-  /** Fargate: no instances to manage; every task has its own network interface (awsvpc). */
-  FARGATE = 'FARGATE',
-  /**
-   * The cluster's EC2 container instances, with tasks in bridge network mode:
-   * bind mounts (host paths), `links` and `volumes_from` work as on a Docker host.
-   */
-  EC2 = 'EC2',
-}
 
 /**
  * How a Compose service is served behind the app's load balancer.
@@ -83,18 +71,27 @@ export interface ComposeWebServiceOptions {
  * `loadBalancer` (a shared one) they are set on that `SharedLoadBalancer` instead.
  */
 export interface ComposeAppProps extends WebLoadBalancerOptions {
-  /** The cluster to run in (an `EcsCluster`, or any `ecs.ICluster` with a VPC). */
+  /**
+   * The cluster to run in: an `EcsCluster`, one imported with
+   * `EcsCluster.fromClusterAttributes`, or an `ecs.Cluster` of this app.
+   */
   readonly cluster: ecs.ICluster;
 
   /** The Compose file: `ComposeFile.fromFile('compose.yaml')` or `ComposeFile.fromString(yaml)`. */
   readonly composeFile: ComposeFile;
 
   /**
-   * Where the services run.
+   * Where the services run: `TaskCapacity.fargate({ ... })` or
+   * `TaskCapacity.fargateSpot()` for Fargate (every task has its own network
+   * interface), or `TaskCapacity.ec2(...)` for the cluster's EC2 container
+   * instances, with tasks in bridge network mode: bind mounts (host paths),
+   * `links` and `volumes_from` work as on a Docker host. `TaskCapacity.ec2()`
+   * without capacities uses the cluster's on-demand capacities without GPUs
+   * (all its EC2 capacities when there are none of that kind).
    *
-   * @default ComposeLaunchType.FARGATE
+   * @default - the cluster's `defaultTaskCapacity`, otherwise `TaskCapacity.fargate()`
    */
-  readonly launchType?: ComposeLaunchType;
+  readonly taskCapacity?: TaskCapacity;
 
   /**
    * Variables for interpolation (`${VAR}`, `${VAR:-default}`, …) and for
@@ -183,12 +180,4 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * EC2 only: the capacity provider strategy of the services.
-   *
-   * @default - the first EC2 capacity group of an `EcsCluster`; for other
-   * clusters, launch type EC2 on the instances already registered
-   */
-  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
 }

@@ -4,7 +4,6 @@ import {
   Annotations,
   Duration,
   Names,
-  Stack,
   Token,
   aws_ec2 as ec2,
   aws_ecs as ecs,
@@ -14,7 +13,7 @@ import {
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComposeAppProps, ComposeLaunchType } from './compose-app-props';
+import { ComposeAppProps } from './compose-app-props';
 import type { ComposeProblem, LoadResult } from './model';
 import { httpNamespaceName } from './names';
 import type { Unit } from './plan';
@@ -24,8 +23,9 @@ import { acknowledgeEnvironment, acknowledgeImagePull, createTaskDefinition } fr
 import { ComposeAppContext, CreatedUnit, deploymentLimits } from './private/unit';
 import { createFileSystem, mountVolumes } from './private/volumes';
 import { attachEc2WebUnit, createFargateWebUnit } from './private/web-units';
-import { FARGATE_CAPACITY_PROVIDERS, checkCapacityProviderStrategy } from '../cluster/capacity-provider-checks';
-import { EcsCluster } from '../cluster/ecs-cluster';
+import type { IEc2Capacity } from '../cluster/ec2-capacity';
+import { TaskCapacity, TaskCompute } from '../cluster/task-capacity';
+import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity } from '../cluster/task-capacity-resolution';
 import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 import type { FargateWebService } from '../service/fargate-web-service';
@@ -102,6 +102,8 @@ export class ComposeApp extends Construct {
 
   private readonly props: ComposeAppProps;
   private readonly fargate: boolean;
+  /** Where the services run: Fargate (with a strategy for Spot) or EC2 capacity providers. */
+  private readonly capacity: ResolvedTaskCapacity;
   private readonly units = new Map<string, CreatedUnit>();
   private readonly accessPoints: ReadonlyMap<string, efs.AccessPoint> = new Map();
   private readonly secretsByName = new Map<string, secretsmanager.ISecret>();
@@ -111,18 +113,27 @@ export class ComposeApp extends Construct {
   constructor(scope: Construct, id: string, props: ComposeAppProps) {
     super(scope, id);
     this.props = props;
-    const launchType = props.launchType ?? ComposeLaunchType.FARGATE;
-    this.fargate = launchType === ComposeLaunchType.FARGATE;
     const file = props.composeFile;
 
     const validator = new PropValidator(this, 'ComposeApp');
+    const capacity = checkTaskCluster(validator, props.cluster)
+      ? resolveTaskCapacity(validator, props.taskCapacity, props.cluster, {
+        prop: 'taskCapacity',
+        computes: [TaskCompute.FARGATE, TaskCompute.EC2],
+        fallback: TaskCapacity.fargate(),
+        chooseEc2: defaultEc2Capacities,
+      })
+      : undefined;
+    validator.throwIfInvalid();
+    this.capacity = capacity!;
+    this.fargate = this.capacity.compute === TaskCompute.FARGATE;
     const content = file._readContent();
     if (content === undefined) {
       validator.report('composeFile', file.fileName, `The file cannot be read (resolved to ${path.resolve(file.fileName)}): check the path, which is relative to the working directory of \`cdk synth\`.`);
       validator.throwIfInvalid();
     }
     const variables = this.readVariables(validator);
-    this.checkProps(validator, launchType);
+    this.checkProps(validator);
     validator.throwIfInvalid();
 
     const loaded: LoadResult = loader().loadProject(content!, {
@@ -302,7 +313,7 @@ export class ComposeApp extends Construct {
     return result.values;
   }
 
-  private checkProps(validator: PropValidator, launchType: ComposeLaunchType): void {
+  private checkProps(validator: PropValidator): void {
     const props = this.props;
     if (props.loadBalancer) {
       for (const option of LOAD_BALANCER_OPTIONS) {
@@ -311,37 +322,6 @@ export class ComposeApp extends Construct {
             `The web services attach to the shared load balancer given as loadBalancer: set ${option} on that SharedLoadBalancer instead.`);
         }
       }
-    }
-    const cluster = props.cluster;
-    const strategies = props.capacityProviderStrategies;
-    if (launchType === ComposeLaunchType.EC2) {
-      // ecs.Cluster (and EcsCluster) know whether they have EC2 capacity; an imported cluster says so in its attributes.
-      if ((cluster as { hasEc2Capacity?: unknown }).hasEc2Capacity === false) {
-        validator.report('launchType', 'ComposeLaunchType.EC2',
-          `The cluster ${cluster.node.path} has no EC2 capacity, so no task could be placed: add some (EcsCluster: ec2Capacity or addEc2Capacity(...); ` +
-          'ecs.Cluster: addAsgCapacityProvider(...)) before creating the ComposeApp, or use ComposeLaunchType.FARGATE.');
-      }
-      if (strategies !== undefined) {
-        checkCapacityProviderStrategy(validator, 'capacityProviderStrategies', strategies, cluster);
-        // The checker compares literal names only; the same token twice is the same provider too (EC2 providers are named by tokens).
-        const tokenNames = strategies.map(s => s.capacityProvider).filter(name => Token.isUnresolved(name));
-        const repeated = tokenNames.filter((name, i) => tokenNames.indexOf(name) !== i);
-        if (repeated.length > 0) {
-          validator.report('capacityProviderStrategies[].capacityProvider', [...new Set(repeated)].map(name => Stack.of(this).resolve(name)),
-            'Each capacity provider can appear once in a strategy: merge the entries into one (add their weights).');
-        }
-        // Mixed with literal EC2 provider names, the checker reports the mix; with EC2 providers named by tokens (or none), report here.
-        const resolvedNames = strategies.map(s => s.capacityProvider).filter(name => !Token.isUnresolved(name));
-        const fargateProviders = resolvedNames.filter(name => FARGATE_CAPACITY_PROVIDERS.includes(name));
-        if (fargateProviders.length > 0 && fargateProviders.length === resolvedNames.length) {
-          validator.report('capacityProviderStrategies[].capacityProvider', fargateProviders,
-            'With launchType EC2 the services run on the cluster\'s EC2 capacity providers; FARGATE and FARGATE_SPOT run Fargate tasks: ' +
-            'name an EC2 capacity provider of the cluster, or use ComposeLaunchType.FARGATE (without capacityProviderStrategies).');
-        }
-      }
-    } else if (strategies !== undefined) {
-      validator.report('capacityProviderStrategies', isUnresolved(strategies) ? strategies : strategies.map(s => s.capacityProvider),
-        'Only used with launchType EC2; Fargate services run on regular Fargate: remove it, or use ComposeLaunchType.EC2.');
     }
     if (props.logRetention !== undefined && !Token.isUnresolved(props.logRetention)) {
       const name = enumMemberName(logs.RetentionDays, props.logRetention);
@@ -403,13 +383,16 @@ export class ComposeApp extends Construct {
         assignPublicIp,
         vpcSubnets: { subnetType: assignPublicIp ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
         securityGroups: [securityGroup],
+        capacityProviderStrategies: this.capacity.strategies,
         propagateTags: ecs.PropagatedTagSource.SERVICE,
         enableECSManagedTags: true,
         serviceConnectConfiguration,
       });
+      // Fargate Spot is a capacity provider: the service waits for the cluster's associations.
+      if (this.capacity.strategies) service.node.addDependency(cluster);
       connections = service.connections;
     } else {
-      const strategies = this.props.capacityProviderStrategies ?? defaultEc2Strategies(cluster);
+      const strategies = this.capacity.strategies;
       service = new ecs.Ec2Service(scope, 'Resource', {
         cluster,
         taskDefinition: taskDefinition as ecs.Ec2TaskDefinition,
@@ -435,11 +418,14 @@ export class ComposeApp extends Construct {
   }
 }
 
-function defaultEc2Strategies(cluster: ecs.ICluster): ecs.CapacityProviderStrategy[] | undefined {
-  if (cluster instanceof EcsCluster && cluster.ec2Capacities.length > 0) {
-    return [{ capacityProvider: cluster.ec2Capacities[0].capacityProviderName, weight: 1 }];
-  }
-  return undefined;
+/**
+ * The EC2 capacities long-running services use by default: the on-demand ones
+ * without GPUs (GPU instances cost more, Spot ones stop tasks at two minutes'
+ * notice), or all of them when there are none of that kind.
+ */
+function defaultEc2Capacities(all: IEc2Capacity[]): IEc2Capacity[] {
+  const plain = all.filter(c => !c.spot && !c.gpu);
+  return plain.length > 0 ? plain : all;
 }
 
 function quoteList(names: string[]): string {

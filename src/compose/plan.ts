@@ -233,7 +233,7 @@ function fargateSizeOf(group: ComposeService[], report: (path: string, received:
     const who = group.length > 1 ? `the services "${names}" share a task and together need` : 'the service needs';
     report(`services.${group[0].name}.deploy.resources`, `${cpu / 1024} vCPU, ${memoryMiB} MiB`,
       `No Fargate task size fits: ${who} ${cpu / 1024} vCPU and ${memoryMiB} MiB, and the largest Fargate task has ` +
-      `${largestFargateSize().cpu / 1024} vCPU and ${largest.memoryMiB} MiB. Lower deploy.resources, or use launchType EC2.`);
+      `${largestFargateSize().cpu / 1024} vCPU and ${largest.memoryMiB} MiB. Lower deploy.resources, or run on EC2 (taskCapacity: TaskCapacity.ec2()).`);
   }
   return size;
 }

@@ -56,7 +56,7 @@ export function readVolumes(reader: ComposeReader, ctx: ServiceContext, value: u
     if (mount.kind === 'bind') {
       if (reader.options.fargate) {
         reader.problem(entryPath, entry,
-          'A bind mount needs a directory on the host, and Fargate has no host: use a named volume (an EFS access point), bake the files into the image, or use launchType EC2 with an absolute host path.');
+          'A bind mount needs a directory on the host, and Fargate has no host: use a named volume (an EFS access point), bake the files into the image, or run on EC2 (taskCapacity: TaskCapacity.ec2()) with an absolute host path.');
         return;
       }
       if (!mount.source!.startsWith('/')) {

@@ -28,8 +28,8 @@ import { EcsCluster } from '../cluster/ecs-cluster';
 import { logStreamPrefix, plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 import { FargateWebService } from '../service/fargate-web-service';
-import { webLoadBalancerOptions } from '../service/private/load-balancer-options';
-import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
+import { ISharedLoadBalancer, SharedLoadBalancer } from '../service/shared-load-balancer';
+import { WebLoadBalancerOptions, checkOptionsWithoutLoadBalancer, webLoadBalancerOptions } from '../service/web-load-balancer-options';
 
 /*
  * The Compose model, its YAML reader and the planner are loaded when a ComposeApp
@@ -223,12 +223,6 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
    */
   readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
 }
-
-/** Load balancer options of `WebLoadBalancerOptions`, refused together with `loadBalancer`. */
-const LOAD_BALANCER_OPTIONS: (keyof WebLoadBalancerOptions)[] = [
-  'internetFacing', 'loadBalancerSubnets', 'ingressCidrs', 'certificate', 'domainName', 'hostedZone',
-  'accessLogsBucket', 'accessLogsPrefix', 'accessLogsRetention',
-];
 
 /** First port of the range Docker picks dynamic host ports from (bridge mode). */
 const EPHEMERAL_PORTS = ec2.Port.tcpRange(32768, 65535);
@@ -489,14 +483,7 @@ export class ComposeApp extends Construct {
 
   private checkProps(validator: PropValidator, launchType: ComposeLaunchType): void {
     const props = this.props;
-    if (props.loadBalancer) {
-      for (const option of LOAD_BALANCER_OPTIONS) {
-        if (props[option] !== undefined) {
-          validator.report(option, describeOption(props[option]),
-            `The web services attach to the shared load balancer given as loadBalancer: set ${option} on that SharedLoadBalancer instead.`);
-        }
-      }
-    }
+    checkOptionsWithoutLoadBalancer(validator, props, props.loadBalancer !== undefined);
     const cluster = props.cluster;
     const strategies = props.capacityProviderStrategies;
     if (launchType === ComposeLaunchType.EC2) {
@@ -1125,12 +1112,6 @@ function defaultEc2Strategies(cluster: ecs.ICluster): ecs.CapacityProviderStrate
 
 function quoteList(names: string[]): string {
   return names.length === 0 ? '(none)' : names.map(n => `"${n}"`).join(', ');
-}
-
-/** Renders constructs by path, plain values as they are. */
-function describeOption(value: unknown): unknown {
-  if (value && typeof value === 'object' && 'node' in value) return `<${(value as Construct).node.path}>`;
-  return value;
 }
 
 function reportProblems(validator: PropValidator, problems: ComposeProblem[]): void {

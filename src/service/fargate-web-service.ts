@@ -17,8 +17,8 @@ import { Construct } from 'constructs';
 import { fargateSizeProblem } from './fargate-sizes';
 import { checkSeconds, isSecondsBetween, markAsService } from './private/checks';
 import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
-import { webLoadBalancerOptions } from './private/load-balancer-options';
-import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from './shared-load-balancer';
+import { ISharedLoadBalancer, SharedLoadBalancer } from './shared-load-balancer';
+import { WebLoadBalancerOptions, checkOptionsWithoutLoadBalancer, webLoadBalancerOptions } from './web-load-balancer-options';
 import { checkCapacityProviderStrategy } from '../cluster/capacity-provider-checks';
 import { logStreamPrefix, plainDescription, securityGroupDescription, serviceConnectPortName } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
@@ -1119,26 +1119,8 @@ function checkSize(validator: PropValidator, cpu: number, memoryLimitMiB: number
 
 function checkLoadBalancer(validator: PropValidator, props: FargateWebServiceProps): void {
   checkTargetConditions(validator, props);
-  if (props.loadBalancer) {
-    const ownOptions: (keyof WebLoadBalancerOptions)[] = [
-      'internetFacing', 'loadBalancerSubnets', 'ingressCidrs', 'certificate', 'domainName', 'hostedZone',
-      'accessLogsBucket', 'accessLogsPrefix', 'accessLogsRetention',
-    ];
-    for (const option of ownOptions) {
-      if (props[option] !== undefined) {
-        validator.report(option, describeOption(props[option]),
-          `The service attaches to the shared load balancer given as loadBalancer: set ${option} on that SharedLoadBalancer instead.`);
-      }
-    }
-  } else {
-    checkWebLoadBalancerOptions(validator, props);
-  }
-}
-
-/** Renders constructs (certificates, zones, buckets) by path, plain values as they are. */
-function describeOption(value: unknown): unknown {
-  if (value && typeof value === 'object' && 'node' in value) return `<${(value as Construct).node.path}>`;
-  return value;
+  checkOptionsWithoutLoadBalancer(validator, props, props.loadBalancer !== undefined);
+  if (!props.loadBalancer) checkWebLoadBalancerOptions(validator, props);
 }
 
 function checkTargetGroup(validator: PropValidator, props: FargateWebServiceProps): void {
@@ -1303,7 +1285,7 @@ function checkOperations(validator: PropValidator, props: FargateWebServiceProps
     }
   }
   if (props.alarmTopic && !enableAlarms) {
-    validator.report('alarmTopic', `<${props.alarmTopic.node.path}>`,
+    validator.report('alarmTopic', props.alarmTopic,
       'The topic is notified by the alarms, which enableAlarms: false turns off: remove alarmTopic or enable the alarms.');
   }
   if (props.taskSubnets?.subnetType === ec2.SubnetType.PUBLIC && !props.assignPublicIp) {
@@ -1315,7 +1297,7 @@ function checkOperations(validator: PropValidator, props: FargateWebServiceProps
       'Service Connect needs a Cloud Map namespace: give serviceConnectNamespace, or give the cluster a default namespace.');
   } else if (props.serviceConnectNamespace || props.serviceConnectDnsName) {
     validator.report(props.serviceConnectNamespace ? 'serviceConnectNamespace' : 'serviceConnectDnsName',
-      describeOption(props.serviceConnectNamespace ?? props.serviceConnectDnsName),
+      props.serviceConnectNamespace ?? props.serviceConnectDnsName,
       'Only used with Service Connect: set enableServiceConnect: true, or remove it.');
   }
   if (props.serviceConnectDnsName !== undefined) {

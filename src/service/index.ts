@@ -1,3 +1,4 @@
 export * from './shared-load-balancer';
 export * from './fargate-web-service';
 export * from './fargate-web-service-group';
+export { WebLoadBalancerOptions } from './web-load-balancer-options';

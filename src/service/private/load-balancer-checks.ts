@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { PropValidator, isUnresolved } from '../../core/validation';
-import type { WebLoadBalancerOptions } from '../shared-load-balancer';
+import type { WebLoadBalancerOptions } from '../web-load-balancer-options';
 import { certificateNameCovers, certificateNames, checkCidrs, checkDomainName, display, isInZone } from './checks';
 import { wildcardCount } from './wildcard-patterns';
 

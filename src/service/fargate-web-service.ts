@@ -470,8 +470,10 @@ export interface FargateWebServiceProps extends FargateWebServiceOptions, WebLoa
   readonly cluster: ecs.ICluster;
 
   /**
-   * A shared load balancer to attach to instead of creating one: the service
-   * adds only a target group and a listener rule to it.
+   * A shared load balancer to attach to instead of creating one (a
+   * `SharedLoadBalancer`, or an existing one imported with
+   * `SharedLoadBalancer.fromSharedLoadBalancerAttributes`): the service adds
+   * only a target group and a listener rule to it.
    *
    * @default - the service creates its own load balancer from the load balancer options
    */

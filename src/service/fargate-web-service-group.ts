@@ -8,7 +8,8 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { FargateWebService, FargateWebServiceOptions } from './fargate-web-service';
+import { FargateWebService } from './fargate-web-service';
+import { FargateWebServiceOptions } from './fargate-web-service-props';
 import { checkWebLoadBalancerOptions } from './private/load-balancer-checks';
 import { SharedLoadBalancer } from './shared-load-balancer';
 import { WebLoadBalancerOptions, webLoadBalancerOptions } from './web-load-balancer-options';

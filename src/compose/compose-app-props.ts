@@ -10,7 +10,8 @@ import {
 } from 'aws-cdk-lib';
 import { ComposeFile } from './compose-file';
 import { TaskCapacity } from '../cluster/task-capacity';
-import { ISharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
+import { ISharedLoadBalancer } from '../service/shared-load-balancer';
+import { WebLoadBalancerOptions } from '../service/web-load-balancer-options';
 
 /**
  * How a Compose service is served behind the app's load balancer.

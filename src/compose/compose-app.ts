@@ -29,8 +29,8 @@ import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity } from '../
 import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 import type { FargateWebService } from '../service/fargate-web-service';
-import { webLoadBalancerOptions } from '../service/private/load-balancer-options';
-import { ISharedLoadBalancer, SharedLoadBalancer, WebLoadBalancerOptions } from '../service/shared-load-balancer';
+import { ISharedLoadBalancer, SharedLoadBalancer } from '../service/shared-load-balancer';
+import { checkOptionsWithoutLoadBalancer, webLoadBalancerOptions } from '../service/web-load-balancer-options';
 
 /*
  * The Compose file's loader (load.ts and readers/), its YAML parser and the planner are loaded when a ComposeApp
@@ -42,12 +42,6 @@ const loader = (): typeof import('./load') => require('./load');
 const yamlTree = (): typeof import('./parse') => require('./parse');
 const planner = (): typeof import('./plan') => require('./plan');
 /* eslint-enable @typescript-eslint/no-require-imports */
-
-/** Load balancer options of `WebLoadBalancerOptions`, refused together with `loadBalancer`. */
-const LOAD_BALANCER_OPTIONS: (keyof WebLoadBalancerOptions)[] = [
-  'internetFacing', 'loadBalancerSubnets', 'ingressCidrs', 'certificate', 'domainName', 'hostedZone',
-  'accessLogsBucket', 'accessLogsPrefix', 'accessLogsRetention',
-];
 
 /**
  * A Docker Compose application on ECS: one ECS service per Compose service
@@ -315,14 +309,7 @@ export class ComposeApp extends Construct {
 
   private checkProps(validator: PropValidator): void {
     const props = this.props;
-    if (props.loadBalancer) {
-      for (const option of LOAD_BALANCER_OPTIONS) {
-        if (props[option] !== undefined) {
-          validator.report(option, describeOption(props[option]),
-            `The web services attach to the shared load balancer given as loadBalancer: set ${option} on that SharedLoadBalancer instead.`);
-        }
-      }
-    }
+    checkOptionsWithoutLoadBalancer(validator, props, props.loadBalancer !== undefined);
     if (props.logRetention !== undefined && !Token.isUnresolved(props.logRetention)) {
       const name = enumMemberName(logs.RetentionDays, props.logRetention);
       validator.check('logRetention', name === undefined ? props.logRetention : `logs.RetentionDays.${name}`,
@@ -430,12 +417,6 @@ function defaultEc2Capacities(all: IEc2Capacity[]): IEc2Capacity[] {
 
 function quoteList(names: string[]): string {
   return names.length === 0 ? '(none)' : names.map(n => `"${n}"`).join(', ');
-}
-
-/** Renders constructs by path, plain values as they are. */
-function describeOption(value: unknown): unknown {
-  if (value && typeof value === 'object' && 'node' in value) return `<${(value as Construct).node.path}>`;
-  return value;
 }
 
 function reportProblems(validator: PropValidator, problems: ComposeProblem[]): void {

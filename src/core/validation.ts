@@ -1,5 +1,5 @@
 import { Token } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EcsKitValidationError, PropProblem } from './errors';
 
 /**
@@ -55,9 +55,10 @@ export function isUnresolved(value: unknown): boolean {
   return Token.isUnresolved(value);
 }
 
-/** Renders a received value for an error message: strings quoted, the rest as JSON. */
+/** Renders a received value for an error message: strings quoted, constructs by path (`<Stack/Bucket>`), the rest as JSON. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
+  if (Construct.isConstruct(value)) return `<${value.node.path}>`;
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   try {

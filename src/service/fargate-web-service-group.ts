@@ -1,20 +1,18 @@
 import {
   CfnResource,
-  Duration,
   NestedStack,
   RemovalPolicy,
-  aws_certificatemanager as acm,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_iam as iam,
   aws_logs as logs,
-  aws_s3 as s3,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { FargateWebService, FargateWebServiceOptions } from './fargate-web-service';
+import { FargateWebService } from './fargate-web-service';
+import { FargateWebServiceOptions } from './fargate-web-service-props';
 import { checkWebLoadBalancerOptions } from './private/load-balancer-checks';
-import { webLoadBalancerOptions } from './private/load-balancer-options';
 import { SharedLoadBalancer } from './shared-load-balancer';
+import { WebLoadBalancerOptions, webLoadBalancerOptions } from './web-load-balancer-options';
 import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator } from '../core/validation';
 
@@ -23,8 +21,14 @@ const MAX_RESOURCES_PER_STACK = 500;
 
 /**
  * Properties of a `FargateWebServiceGroup`.
+ *
+ * The load balancer options apply to every load balancer of the group: a
+ * `certificate` (e.g. a wildcard one, with services routed by `hostHeaders`)
+ * serves HTTPS on each, and one access logs bucket receives the logs of all.
+ * `domainName` and `hostedZone` are refused: each load balancer of the group
+ * has its own DNS name (`service.url` says which one serves a service).
  */
-export interface FargateWebServiceGroupProps {
+export interface FargateWebServiceGroupProps extends WebLoadBalancerOptions {
   /** The cluster every service of the group runs in (an `EcsCluster`, or any `ecs.ICluster` with a VPC). */
   readonly cluster: ecs.ICluster;
 
@@ -37,63 +41,6 @@ export interface FargateWebServiceGroupProps {
    * @default 30
    */
   readonly servicesPerStack?: number;
-
-  /**
-   * Whether the load balancers have public DNS names in public subnets, or are
-   * internal (reachable only from within the VPC and connected networks).
-   *
-   * @default true
-   */
-  readonly internetFacing?: boolean;
-
-  /**
-   * Subnets of the load balancers.
-   *
-   * @default - public subnets when internet-facing, private subnets otherwise
-   */
-  readonly loadBalancerSubnets?: ec2.SubnetSelection;
-
-  /**
-   * CIDR blocks (IPv4 or IPv6) allowed to reach the listener ports (80, and 443 with HTTPS).
-   *
-   * @default - ['0.0.0.0/0'] when internet-facing, the VPC's CIDR block when internal
-   */
-  readonly ingressCidrs?: string[];
-
-  /**
-   * An ACM certificate for the HTTPS listener of every load balancer of the
-   * group (e.g. a wildcard certificate, with services routed by `hostHeaders`).
-   * With it, the load balancers serve HTTPS on port 443 and redirect HTTP to HTTPS.
-   *
-   * @default - plain HTTP on port 80, with a warning
-   */
-  readonly certificate?: acm.ICertificate;
-
-  /**
-   * Bucket that receives the access logs of every load balancer of the group.
-   * It must be in the same Region and use SSE-S3 encryption; when it is
-   * imported, its policy must already let Elastic Load Balancing write to it.
-   *
-   * @default - the first load balancer creates one (SSE-S3 encrypted, TLS-only,
-   * public access blocked, logs expire after `accessLogsRetention`, retained when
-   * the stack is deleted) and the others share it
-   */
-  readonly accessLogsBucket?: s3.IBucket;
-
-  /**
-   * Key prefix of the access logs in the bucket (without leading or trailing `/`).
-   *
-   * @default - no prefix
-   */
-  readonly accessLogsPrefix?: string;
-
-  /**
-   * How long access logs are kept in the bucket the group creates: a whole
-   * number of days, at least 1. Not allowed with `accessLogsBucket`.
-   *
-   * @default Duration.days(90)
-   */
-  readonly accessLogsRetention?: Duration;
 
   /**
    * How long the containers' logs are kept (a finite retention). The services
@@ -202,6 +149,14 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
       'A log group cannot be snapshotted (CloudFormation would refuse the template): use RemovalPolicy.RETAIN (the default) or RemovalPolicy.DESTROY.');
     // Checked here, not when the first service adds a load balancer: the error then points at the group.
     checkWebLoadBalancerOptions(validator, props);
+    for (const prop of ['domainName', 'hostedZone'] as const) {
+      if (props[prop] !== undefined) {
+        validator.report(prop, prop === 'domainName' ? props.domainName : props.hostedZone,
+          'The group adds load balancers as needed, each with its own DNS name, so one domain name cannot point at all of them: ' +
+          'give a certificate that covers the services\' host names (e.g. "*.example.com"), route them with hostHeaders, ' +
+          'and point each name at the load balancer of its service (service.loadBalancer) in your hosted zone.');
+      }
+    }
     validator.throwIfInvalid();
 
     this.props = props;

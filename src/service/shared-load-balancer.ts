@@ -5,6 +5,7 @@ import {
   Stack,
   Validations,
   aws_certificatemanager as acm,
+  aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_elasticloadbalancingv2 as elbv2,
   aws_route53 as route53,
@@ -14,147 +15,17 @@ import {
 import { Construct, IConstruct } from 'constructs';
 import { enableAccessLogs } from './private/access-logs';
 import { isIpv6Cidr, isService, isWorldCidr } from './private/checks';
-import {
-  RuleConditions, RuleOverlap, automaticPriority, bandOf, compareRules, freePriority, isAnalyzable, ruleConditions, specificityScore,
-} from './private/listener-priorities';
-import { checkTargetConditions, checkWebLoadBalancerOptions } from './private/load-balancer-checks';
+import { ListenerTargets } from './private/listener-targets';
+import { checkLoadBalancerSubnets, checkSharedLoadBalancerAttributes, checkWebLoadBalancerOptions, vpcCidrIfKnown, vpcCidrOf } from './private/load-balancer-checks';
+import { SharedLoadBalancerAttributes, SharedLoadBalancerProps, SharedLoadBalancerTargetOptions } from './shared-load-balancer-props';
 import { securityGroupDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
- * How a load balancer is reached: public or internal, HTTP or HTTPS, from
- * where, and where its access logs go.
- *
- * `SharedLoadBalancerProps` and `FargateWebServiceProps` (for the load
- * balancer a service creates for itself) both take these options.
+ * A load balancer that several web services share: a `SharedLoadBalancer`, or
+ * an existing one imported with `SharedLoadBalancer.fromSharedLoadBalancerAttributes`.
  */
-export interface WebLoadBalancerOptions {
-  /**
-   * Whether the load balancer has a public DNS name in public subnets, or is
-   * internal (reachable only from within the VPC and connected networks).
-   *
-   * @default true
-   */
-  readonly internetFacing?: boolean;
-
-  /**
-   * Subnets of the load balancer.
-   *
-   * @default - public subnets when internet-facing, private subnets otherwise
-   */
-  readonly loadBalancerSubnets?: ec2.SubnetSelection;
-
-  /**
-   * CIDR blocks (IPv4 or IPv6) allowed to reach the listener ports (80, and 443 with HTTPS).
-   *
-   * @default - ['0.0.0.0/0'] when internet-facing, the VPC's CIDR block when internal
-   */
-  readonly ingressCidrs?: string[];
-
-  /**
-   * An ACM certificate for the HTTPS listener. With it, the load balancer
-   * serves HTTPS on port 443 and redirects HTTP (port 80) to HTTPS.
-   *
-   * When `domainName` is also given, the certificate must cover it.
-   *
-   * @default - a DNS-validated certificate is created when `domainName` and
-   * `hostedZone` are given; otherwise plain HTTP with a warning
-   */
-  readonly certificate?: acm.ICertificate;
-
-  /**
-   * The domain name the service is reached at, e.g. `app.example.com`.
-   *
-   * With `hostedZone`, a certificate for it is created and validated through
-   * DNS (unless `certificate` is given) and an alias record is added to the
-   * zone. Without `hostedZone`, `certificate` is required.
-   *
-   * @default - the load balancer's own DNS name
-   */
-  readonly domainName?: string;
-
-  /**
-   * The Route 53 hosted zone of `domainName`: used to validate the created
-   * certificate and to add an alias record pointing at the load balancer.
-   *
-   * @default - no DNS record is created
-   */
-  readonly hostedZone?: route53.IHostedZone;
-
-  /**
-   * Bucket that receives the load balancer's access logs. It must be in the
-   * same Region and use SSE-S3 encryption; when it is imported, its policy
-   * must already let Elastic Load Balancing write to it.
-   *
-   * @default - a new bucket: SSE-S3 encrypted, TLS-only, public access blocked,
-   * logs expire after `accessLogsRetention`, retained when the stack is deleted
-   */
-  readonly accessLogsBucket?: s3.IBucket;
-
-  /**
-   * Key prefix of the access logs in the bucket (without leading or trailing `/`).
-   *
-   * @default - no prefix
-   */
-  readonly accessLogsPrefix?: string;
-
-  /**
-   * How long access logs are kept in the bucket this construct creates: a
-   * whole number of days, at least 1. Not allowed with `accessLogsBucket`.
-   *
-   * @default Duration.days(90)
-   */
-  readonly accessLogsRetention?: Duration;
-}
-
-/**
- * Properties of a `SharedLoadBalancer`.
- */
-export interface SharedLoadBalancerProps extends WebLoadBalancerOptions {
-  /** The VPC of the load balancer and of the services behind it. */
-  readonly vpc: ec2.IVpc;
-}
-
-/**
- * How a target group is attached to a shared load balancer's listener.
- */
-export interface SharedLoadBalancerTargetOptions {
-  /** The target group that receives the matching requests. */
-  readonly targetGroup: elbv2.IApplicationTargetGroup;
-
-  /**
-   * Host names (`Host` header, `*` and `?` wildcards allowed) routed to the target group.
-   *
-   * @default - any host
-   */
-  readonly hostHeaders?: string[];
-
-  /**
-   * Path patterns (`*` and `?` wildcards allowed, starting with `/`) routed to
-   * the target group, e.g. `['/api/*']`.
-   *
-   * @default - any path
-   */
-  readonly pathPatterns?: string[];
-
-  /**
-   * Priority of the listener rule, 1 to 50000 (lower is evaluated first).
-   * Each priority can be used once per listener. An explicit priority never
-   * changes; give one to choose the order of rules that overlap partly, or
-   * when synthesis reports that two automatic priorities collide.
-   *
-   * @default - an automatic priority that depends only on this rule, so it
-   * never moves when other services are added, removed or reordered: more
-   * specific conditions get lower numbers (`/api/admin/*` before `/api/*`),
-   * and a hash of the rule's construct path places it within its band
-   */
-  readonly priority?: number;
-}
-
-/**
- * A load balancer that several web services share.
- */
-export interface ISharedLoadBalancer extends IConstruct {
+export interface ISharedLoadBalancer extends IConstruct, ec2.IConnectable {
   /** The Application Load Balancer. */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
 
@@ -174,124 +45,127 @@ export interface ISharedLoadBalancer extends IConstruct {
    * A target group with neither host headers nor path patterns becomes the
    * listener's default target (requests no rule matches); a listener has only
    * one default target. From a stack other than the load balancer's (e.g. a
-   * nested stack), the default target is a rule matching every path at priority 50000.
+   * nested stack), and on an imported listener (whose default action stays as
+   * it is), the default target is a rule matching every path at priority 50000.
+   *
+   * Priorities and the routing order are checked against the rules attached
+   * through this object only: rules the listener has from elsewhere are unknown.
    *
    * @returns the listener rule, or `undefined` when the target group became the listener's default action
    */
   addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined;
+
+  /** Number of requests the load balancer received; Sum over 5 minutes. */
+  metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Number of HTTP responses of a class (e.g. `elbv2.HttpCodeElb.ELB_5XX_COUNT`)
+   * the load balancer generated itself, not its targets (a 503 when no target
+   * is registered, a 502 or 504 when a target fails); Sum over 5 minutes.
+   */
+  metricHttpCodeElb(code: elbv2.HttpCodeElb, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Number of HTTP responses of a class (e.g. `elbv2.HttpCodeTarget.TARGET_5XX_COUNT`)
+   * from the targets of every service behind the load balancer; Sum over 5 minutes.
+   */
+  metricHttpCodeTarget(code: elbv2.HttpCodeTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+
+  /**
+   * Time from a request leaving the load balancer to the response from a
+   * target, for every service behind it, in seconds; Average over 5 minutes.
+   */
+  metricTargetResponseTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 }
 
 /**
- * Checks that the load balancer's subnets exist and span two Availability
- * Zones, as Elastic Load Balancing requires at deploy time (aws-cdk-lib only
- * refuses a selection that finds no subnet at all, with its own message).
+ * What created and imported shared load balancers have in common: attaching
+ * target groups (priorities, routing order, quotas) and the metrics.
  */
-function checkLoadBalancerSubnets(validator: PropValidator, vpc: ec2.IVpc, internetFacing: boolean, selection?: ec2.SubnetSelection): void {
-  const subnets = selectedSubnets(vpc, selection ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {}));
-  // Selections by group name, Availability Zone or filter are left to aws-cdk-lib, which knows the group names.
-  if (subnets === undefined) return;
-  const prop = selection ? 'loadBalancerSubnets' : 'internetFacing';
-  const received = selection ? describeSelection(selection) : internetFacing;
-  if (subnets.length === 0) {
-    validator.report(prop, received, internetFacing && !selection
-      ? 'An internet-facing load balancer needs public subnets, and this VPC has none: give loadBalancerSubnets that exist, ' +
-        'set internetFacing: false, or use a VPC with public subnets.'
-      : 'The VPC has no subnets of this kind: give loadBalancerSubnets that exist.');
-  } else if (selection?.subnets === undefined && new Set(subnets.map(subnet => subnet.availabilityZone)).size < 2) {
-    // (Subnets given one by one may be imported without their zone, which aws-cdk-lib cannot tell: not checked.)
-    validator.report(prop, received,
-      'An Application Load Balancer needs subnets in at least two Availability Zones, and these are in one ' +
-      '(e.g. an EcsCluster with maxAzs: 1): use a VPC with two or more Availability Zones, or give loadBalancerSubnets in two.');
+abstract class SharedLoadBalancerBase extends Construct implements ISharedLoadBalancer {
+  public abstract readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  public abstract readonly listener: elbv2.IApplicationListener;
+  public abstract readonly vpc: ec2.IVpc;
+  public abstract readonly url: string;
+  public abstract readonly connections: ec2.Connections;
+
+  private attachments?: ListenerTargets;
+
+  /**
+   * Routes requests matching the host headers and/or path patterns to a
+   * target group, through a listener rule created in `scope` with `id`.
+   *
+   * Without a priority, the rule gets an automatic one that depends only on
+   * the rule (see `SharedLoadBalancerTargetOptions.priority`), and rules whose
+   * requests overlap are checked to be evaluated in a working order. A target
+   * group with neither host headers nor path patterns becomes the listener's
+   * default target; there can be only one. From a stack other than the load
+   * balancer's (e.g. a nested stack), the default target is a rule matching
+   * every path at priority 50000, evaluated after every other rule: the
+   * listener's default action cannot refer to a resource of that stack without
+   * a circular dependency. An imported listener's default action cannot be
+   * changed: its default target is always such a rule.
+   *
+   * Priorities, the routing order and the quotas are checked against the rules
+   * attached through this object only: rules the listener has from elsewhere
+   * (another app, the console) are unknown.
+   *
+   * An Application Load Balancer takes at most 100 target groups and 100 rules:
+   * attaching more fails with an error.
+   *
+   * @returns the listener rule, or `undefined` when the target group became the listener's default action
+   */
+  public addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined {
+    return this.targets.attach(scope, id, options);
   }
-}
 
-/**
- * The subnets a selection by subnet type (or by subnets) picks, as aws-cdk-lib
- * picks them; `undefined` for selections this does not model.
- */
-function selectedSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] | undefined {
-  if (selection.subnetGroupName !== undefined || selection.availabilityZones !== undefined || selection.subnetFilters !== undefined) {
-    return undefined;
+  /** How many target groups are attached (at most 100, the quota of an Application Load Balancer). */
+  public get targetGroupCount(): number {
+    return this.targets.targetGroupCount;
   }
-  if (selection.subnets !== undefined) return selection.subnets;
-  switch (selection.subnetType) {
-    case undefined:
-      // No type: the private subnets, else the isolated ones, else the public ones.
-      return [vpc.privateSubnets, vpc.isolatedSubnets, vpc.publicSubnets].find(group => group.length > 0) ?? [];
-    case ec2.SubnetType.PUBLIC: return vpc.publicSubnets;
-    case ec2.SubnetType.PRIVATE_ISOLATED: return vpc.isolatedSubnets;
-    case ec2.SubnetType.PRIVATE_WITH_EGRESS:
-    case ec2.SubnetType.PRIVATE_WITH_NAT: return vpc.privateSubnets;
-    default: return undefined;
+
+  /** How many listener rules route to target groups (at most 100, the quota of an Application Load Balancer). */
+  public get ruleCount(): number {
+    return this.targets.ruleCount;
   }
-}
 
-function describeSelection(selection: ec2.SubnetSelection): string {
-  if (selection.subnets) return `${selection.subnets.length} subnet(s)`;
-  return selection.subnetType !== undefined ? `ec2.SubnetType.${selection.subnetType}` : 'a subnet selection';
-}
-
-/**
- * The VPC's CIDR block, the default ingress of an internal load balancer. A VPC
- * imported without one cannot give it (aws-cdk-lib throws): that is reported as
- * our error, naming the prop that avoids it.
- */
-function vpcCidrOf(validator: PropValidator, vpc: ec2.IVpc): string[] {
-  const cidr = vpcCidrIfKnown(vpc);
-  if (cidr === undefined) {
-    validator.report('ingressCidrs', undefined,
-      'An internal load balancer accepts traffic from its VPC\'s CIDR block by default, but this VPC was imported without one: ' +
-      'give ingressCidrs (e.g. ["10.0.0.0/16"]), or import the VPC with vpcCidrBlock.');
+  /** Whether another target group can attach, with a listener rule unless `asDefaultTarget`, within the quotas. */
+  public hasRoomFor(asDefaultTarget: boolean): boolean {
+    return this.targets.hasRoomFor(asDefaultTarget);
   }
-  return cidr === undefined ? [] : [cidr];
-}
 
-/** The VPC's CIDR block, or `undefined` for a VPC imported without one (only to label the ingress rules). */
-function vpcCidrIfKnown(vpc: ec2.IVpc): string | undefined {
-  try {
-    return vpc.vpcCidrBlock;
-  } catch {
-    return undefined;
+  public metricRequestCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.requestCount(props);
   }
-}
 
-/** A listener rule attached with `addTargetGroup`, as the routing-order check compares it. */
-interface AttachedRule {
-  /** The rule's construct path. */
-  readonly path: string;
-  /** The construct that attached it (a service), as messages name it. */
-  readonly owner: string;
-  readonly priority: number;
-  /** Whether the priority was given, rather than derived. */
-  readonly explicit: boolean;
-  readonly conditions: RuleConditions;
-}
+  public metricHttpCodeElb(code: elbv2.HttpCodeElb, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.httpCodeElb(code, props);
+  }
 
-/** The condition values of a rule, as an error message shows them. */
-function conditionValues(conditions: RuleConditions): string[] {
-  return [...conditions.hostHeaders, ...conditions.pathPatterns];
-}
+  public metricHttpCodeTarget(code: elbv2.HttpCodeTarget, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.httpCodeTarget(code, props);
+  }
 
-/** `host a.example.com, path /api/*`: a rule's conditions for a sentence. */
-function describeConditions(conditions: RuleConditions): string {
-  const parts: string[] = [];
-  if (conditions.hostHeaders.length > 0) parts.push(`host ${conditions.hostHeaders.join(' or ')}`);
-  if (conditions.pathPatterns.length > 0) parts.push(`path ${conditions.pathPatterns.join(' or ')}`);
-  return parts.join(', ');
+  public metricTargetResponseTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.loadBalancer.metrics.targetResponseTime(props);
+  }
+
+  /**
+   * Whether a target group attached without conditions from `scope` can become the listener's default action.
+   *
+   * @internal
+   */
+  protected abstract _defaultActionReplaceableFrom(scope: IConstruct): boolean;
+
+  /** The attached target groups and rules, made when the first one attaches (the listener exists by then). */
+  private get targets(): ListenerTargets {
+    this.attachments ??= new ListenerTargets(this, this.listener, scope => this._defaultActionReplaceableFrom(scope));
+    return this.attachments;
+  }
 }
 
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
-
-/**
- * Default quotas of an Application Load Balancer: target groups per load
- * balancer, and rules per load balancer not counting the listeners' default
- * actions. A load balancer is refused beyond them at deploy time.
- */
-const MAX_TARGET_GROUPS_PER_LOAD_BALANCER = 100;
-const MAX_RULES_PER_LOAD_BALANCER = 100;
-/** The last priority of a listener: that of the rule standing in for the default action (see `addTargetGroup`). */
-const CATCH_ALL_PRIORITY = 50_000;
 
 /**
  * One Application Load Balancer that many `FargateWebService`s share, each
@@ -320,7 +194,66 @@ const CATCH_ALL_PRIORITY = 50_000;
  * new FargateWebService(stack, 'Web', { cluster, image: webImage, loadBalancer: alb });
  * new FargateWebService(stack, 'Api', { cluster, image: apiImage, loadBalancer: alb, pathPatterns: ['/api/*'] });
  */
-export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer {
+export class SharedLoadBalancer extends SharedLoadBalancerBase {
+  /**
+   * Imports an existing Application Load Balancer and one of its listeners,
+   * from their attributes (no lookup, no credentials needed at synthesis), so
+   * that services of this app attach to it like to a `SharedLoadBalancer`:
+   * `FargateWebService` and `ComposeApp` take it as `loadBalancer`.
+   *
+   * Services add their target groups and listener rules to the listener (in
+   * their own stacks); the listener's default action is left as it is, so a
+   * service without `hostHeaders` and `pathPatterns` gets a rule that matches
+   * every path at priority 50000. Priorities and the routing order are checked
+   * only against the rules attached in this app: rules the listener already
+   * has (from another app or the console) are unknown, so give explicit
+   * priorities that are free on the listener when it has some.
+   */
+  public static fromSharedLoadBalancerAttributes(scope: Construct, id: string, attrs: SharedLoadBalancerAttributes): ISharedLoadBalancer {
+    const validator = new PropValidator(scope, 'SharedLoadBalancer.fromSharedLoadBalancerAttributes');
+    checkSharedLoadBalancerAttributes(validator, attrs);
+    validator.throwIfInvalid();
+    const https = attrs.listenerProtocol === elbv2.ApplicationProtocol.HTTPS;
+    const port = attrs.listenerPort ?? (https ? HTTPS_PORT : HTTP_PORT);
+
+    class Import extends SharedLoadBalancerBase {
+      public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+      public readonly listener: elbv2.IApplicationListener;
+      public readonly connections: ec2.Connections;
+      public readonly vpc = attrs.vpc;
+      public readonly url = `${https ? 'https' : 'http'}://${attrs.domainName ?? attrs.loadBalancerDnsName}`;
+
+      constructor() {
+        super(scope, id);
+        const [first, ...others] = attrs.securityGroups;
+        this.loadBalancer = elbv2.ApplicationLoadBalancer.fromApplicationLoadBalancerAttributes(this, 'LoadBalancer', {
+          loadBalancerArn: attrs.loadBalancerArn,
+          loadBalancerDnsName: attrs.loadBalancerDnsName,
+          loadBalancerCanonicalHostedZoneId: attrs.loadBalancerCanonicalHostedZoneId,
+          securityGroupId: first.securityGroupId,
+          securityGroupAllowsAllOutbound: first.allowAllOutbound,
+          vpc: attrs.vpc,
+        });
+        this.connections = new ec2.Connections({ securityGroups: attrs.securityGroups });
+        const listener = elbv2.ApplicationListener.fromApplicationListenerAttributes(this, 'Listener', {
+          listenerArn: attrs.listenerArn,
+          securityGroup: first,
+          defaultPort: port,
+        });
+        // Targets are allowed in from every security group of the load balancer.
+        for (const securityGroup of others) listener.connections.addSecurityGroup(securityGroup);
+        this.listener = listener;
+      }
+
+      /** @internal */
+      protected _defaultActionReplaceableFrom(): boolean {
+        // CloudFormation does not own the listener: its default action cannot be changed from here.
+        return false;
+      }
+    }
+    return new Import();
+  }
+
   /** The Application Load Balancer (the construct's `Resource`). */
   public readonly loadBalancer: elbv2.IApplicationLoadBalancer;
 
@@ -345,15 +278,11 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
   /** The Route 53 alias record for `domainName`, when a hosted zone was given. */
   public readonly aliasRecord?: route53.ARecord;
 
+  /** The network connections of the load balancer (its security group), e.g. to allow more ingress. */
+  public readonly connections: ec2.Connections;
+
   public readonly vpc: ec2.IVpc;
   public readonly url: string;
-
-  private defaultTargetPath?: string;
-  /** The construct path of the rule holding each priority of the listener. */
-  private readonly rulePriorities = new Map<number, string>();
-  private readonly attachedRules: AttachedRule[] = [];
-  private attachedTargetGroups = 0;
-  private rules = 0;
 
   constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
     super(scope, id);
@@ -387,6 +316,7 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer = loadBalancer;
+    this.connections = loadBalancer.connections;
 
     this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention ?? Duration.days(90));
     enableAccessLogs(this, loadBalancer, this.accessLogsBucket, props.accessLogsPrefix);
@@ -479,168 +409,9 @@ export class SharedLoadBalancer extends Construct implements ISharedLoadBalancer
     this.url = `${protocol}://${props.domainName ?? loadBalancer.loadBalancerDnsName}`;
   }
 
-  /**
-   * Routes requests matching the host headers and/or path patterns to a
-   * target group, through a listener rule created in `scope` with `id`.
-   *
-   * Without a priority, the rule gets an automatic one that depends only on
-   * the rule (see `SharedLoadBalancerTargetOptions.priority`), and rules whose
-   * requests overlap are checked to be evaluated in a working order. A target
-   * group with neither host headers nor path patterns becomes the listener's
-   * default target; there can be only one. From a stack other than the load
-   * balancer's (e.g. a nested stack), the default target is a rule matching
-   * every path at priority 50000, evaluated after every other rule: the
-   * listener's default action cannot refer to a resource of that stack without
-   * a circular dependency.
-   *
-   * An Application Load Balancer takes at most 100 target groups and 100 rules:
-   * attaching more fails with an error.
-   *
-   * @returns the listener rule, or `undefined` when the target group became the listener's default action
-   */
-  public addTargetGroup(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined {
-    const validator = new PropValidator(scope, isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer.addTargetGroup');
-    checkTargetConditions(validator, options);
-    const hasConditions = (options.hostHeaders?.length ?? 0) + (options.pathPatterns?.length ?? 0) > 0;
-    const spread = 'Spread the services over several load balancers (a FargateWebServiceGroup adds them as needed).';
-    if (this.attachedTargetGroups >= MAX_TARGET_GROUPS_PER_LOAD_BALANCER) {
-      validator.report('loadBalancer', this.node.path,
-        `The load balancer already has ${this.attachedTargetGroups} target groups, the quota of an Application Load Balancer. ${spread}`);
-    } else if (hasConditions && this.rules >= MAX_RULES_PER_LOAD_BALANCER) {
-      validator.report('loadBalancer', this.node.path,
-        `The load balancer already has ${this.rules} listener rules, the quota of an Application Load Balancer. ${spread}`);
-    }
-    if (!hasConditions) {
-      if (options.priority !== undefined) {
-        validator.report('priority', options.priority,
-          'A priority only applies to a listener rule: give hostHeaders or pathPatterns too, or leave priority out to make this the default target.');
-      }
-      if (this.defaultTargetPath !== undefined) {
-        validator.report('hostHeaders/pathPatterns', [],
-          `The load balancer ${this.node.path} already sends unmatched requests to '${this.defaultTargetPath}': ` +
-          'give hostHeaders and/or pathPatterns (e.g. pathPatterns: ["/api/*"]) to route only some requests here.');
-      }
-      const inOwnStack = Stack.of(scope) === Stack.of(this);
-      const catchAllUser = this.rulePriorities.get(CATCH_ALL_PRIORITY);
-      if (catchAllUser !== undefined && !inOwnStack) {
-        validator.report('priority', CATCH_ALL_PRIORITY,
-          `'${catchAllUser}' uses priority ${CATCH_ALL_PRIORITY}, which the default target of another stack needs: give it a lower priority.`);
-      }
-      validator.throwIfInvalid();
-      this.defaultTargetPath = scope.node.path;
-      this.attachedTargetGroups++;
-      if (inOwnStack) {
-        this.listener.addTargetGroups(id, { targetGroups: [options.targetGroup] });
-        return undefined;
-      }
-      // The listener's default action cannot name a target group of another (e.g. nested) stack: that stack
-      // already refers to the listener, and the two references would make a circular dependency. A rule of
-      // the other stack that matches every path, evaluated last, routes the same requests.
-      this.rulePriorities.set(CATCH_ALL_PRIORITY, `${scope.node.path}/${id}`);
-      this.rules++;
-      return new elbv2.ApplicationListenerRule(scope, id, {
-        listener: this.listener,
-        priority: CATCH_ALL_PRIORITY,
-        conditions: [elbv2.ListenerCondition.pathPatterns(['/*'])],
-        targetGroups: [options.targetGroup],
-      });
-    }
-
-    const conditions = ruleConditions(options.hostHeaders, options.pathPatterns);
-    const rulePath = `${scope.node.path}/${id}`;
-    const explicit = options.priority !== undefined;
-    const priority = options.priority ?? automaticPriority(rulePath, conditions);
-    if (!isUnresolved(priority)) {
-      const user = this.rulePriorities.get(priority);
-      if (user !== undefined) {
-        validator.report('priority', explicit ? priority : undefined, explicit
-          ? `Priority ${priority} is already used by '${user}' on the listener of ${this.node.path}: choose another one, or leave priority out to have one chosen.`
-          : `The automatic priority of this rule, ${priority} (derived from its construct path '${rulePath}' and the specificity of its ` +
-            `conditions), is already used by '${user}' on the listener of ${this.node.path}. Give the one of the two that is not ` +
-            `deployed yet an explicit priority${this.suggestion(priority, conditions)}, so that the deployed one keeps ${priority}; ` +
-            'an explicit priority never changes whatever is added or removed later.');
-      }
-    }
-    const rule: AttachedRule = { path: rulePath, owner: scope.node.path, priority, explicit, conditions };
-    // Match sets of malformed conditions mean nothing: their problems are reported first.
-    if (!validator.hasProblems) this.checkRoutingOrder(validator, scope, rule);
-    validator.throwIfInvalid();
-    if (!isUnresolved(priority)) this.rulePriorities.set(priority, rulePath);
-    this.attachedRules.push(rule);
-    this.attachedTargetGroups++;
-    this.rules++;
-
-    const listenerConditions: elbv2.ListenerCondition[] = [];
-    if (options.hostHeaders?.length) listenerConditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
-    if (options.pathPatterns?.length) listenerConditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
-    return new elbv2.ApplicationListenerRule(scope, id, {
-      listener: this.listener,
-      priority,
-      conditions: listenerConditions,
-      targetGroups: [options.targetGroup],
-    });
-  }
-
-  /** How many target groups are attached (at most 100, the quota of an Application Load Balancer). */
-  public get targetGroupCount(): number {
-    return this.attachedTargetGroups;
-  }
-
-  /** How many listener rules route to target groups (at most 100, the quota of an Application Load Balancer). */
-  public get ruleCount(): number {
-    return this.rules;
-  }
-
-  /** Whether another target group can attach, with a listener rule unless `asDefaultTarget`, within the quotas. */
-  public hasRoomFor(asDefaultTarget: boolean): boolean {
-    if (this.attachedTargetGroups >= MAX_TARGET_GROUPS_PER_LOAD_BALANCER) return false;
-    return asDefaultTarget ? this.defaultTargetPath === undefined : this.rules < MAX_RULES_PER_LOAD_BALANCER;
-  }
-
-  /**
-   * Checks that the new rule is evaluated in the right order against every
-   * rule already attached whose requests overlap its own: a rule whose match
-   * set lies within another's must come first (or it never receives a
-   * request), two rules matching the same requests are refused, and rules that
-   * overlap only partly get a warning when both priorities are automatic.
-   */
-  private checkRoutingOrder(validator: PropValidator, scope: Construct, rule: AttachedRule): void {
-    if (!isAnalyzable(rule.conditions) || isUnresolved(rule.priority)) return;
-    for (const other of this.attachedRules) {
-      if (!isAnalyzable(other.conditions) || isUnresolved(other.priority)) continue;
-      const relation = compareRules(rule.conditions, other.conditions);
-      if (relation === RuleOverlap.DISJOINT) continue;
-      const self = `'${rule.owner}' (${describeConditions(rule.conditions)})`;
-      const them = `'${other.owner}' (${describeConditions(other.conditions)})`;
-      if (relation === RuleOverlap.SAME) {
-        validator.report('hostHeaders/pathPatterns', conditionValues(rule.conditions),
-          `${self} and ${them} match the same requests, so the one evaluated second never receives any: give them different ` +
-          'conditions, or attach one service only.');
-      } else if (relation === RuleOverlap.FIRST_WITHIN_SECOND && rule.priority > other.priority) {
-        validator.report('priority', rule.explicit ? rule.priority : undefined,
-          `Every request ${self} matches also matches ${them}, which is evaluated first (priority ${other.priority} < ` +
-          `${rule.priority}), so this rule would never receive a request. Give this one an explicit priority below ` +
-          `${other.priority}${this.suggestion(other.priority - 1, rule.conditions, 1, other.priority - 1)}.`);
-      } else if (relation === RuleOverlap.SECOND_WITHIN_FIRST && other.priority > rule.priority) {
-        validator.report('priority', rule.explicit ? rule.priority : undefined,
-          `Every request ${them} matches also matches this rule ${self}, which would be evaluated first (priority ${rule.priority} < ` +
-          `${other.priority}), so '${other.owner}' would never receive a request. Give this one an explicit priority above ` +
-          `${other.priority}${this.suggestion(other.priority + 1, rule.conditions, other.priority + 1, CATCH_ALL_PRIORITY - 1)}.`);
-      } else if (relation === RuleOverlap.PARTIAL && !rule.explicit && !other.explicit) {
-        const [first, second] = rule.priority < other.priority ? [rule, other] : [other, rule];
-        Annotations.of(scope).addWarningV2(`cdk-ecs-kit:${isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer'}.overlappingRules`,
-          `Some requests match both ${self} and ${them}: they go to '${first.owner}' (automatic priority ${first.priority}, before ` +
-          `${second.priority}), though neither rule is more specific than the other. If '${second.owner}' should receive them, ` +
-          'give the two services explicit priorities in the order you want (lower is evaluated first).');
-      }
-    }
-  }
-
-  /** `, e.g. N` with a free priority near `near` between `low` and `high` (the rule's band by default), or nothing. */
-  private suggestion(near: number, conditions: RuleConditions, low?: number, high?: number): string {
-    const band = bandOf(specificityScore(conditions));
-    const free = freePriority(new Set(this.rulePriorities.keys()), near, low ?? band.first, high ?? band.last);
-    return free === undefined ? '' : ` (e.g. priority: ${free}, which is free)`;
+  /** @internal */
+  protected _defaultActionReplaceableFrom(scope: IConstruct): boolean {
+    return Stack.of(scope) === Stack.of(this);
   }
 
   private createAccessLogsBucket(retention: Duration): s3.Bucket {

@@ -499,7 +499,7 @@ describe('bad input', () => {
     const cluster = new ecs.Cluster(stack, 'Cluster');
     const loadBalancer = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc });
     expect(() => new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(WEB_AND_CACHE), loadBalancer, internetFacing: false }))
-      .toThrow(/internetFacing: received false. The web services attach to the shared load balancer given as loadBalancer/);
+      .toThrow(/internetFacing: received false. It configures the load balancer this construct would create, and loadBalancer is given: remove it, or set internetFacing on that SharedLoadBalancer instead\./);
   });
 
   test('fails when capacityProviderStrategies is given for Fargate', () => {

@@ -59,5 +59,7 @@ describe('EcsKitValidationError', () => {
     const cyclic: any = {};
     cyclic.self = cyclic;
     expect(describeValue(cyclic)).toBe('[object Object]');
+    // Constructs (buckets, certificates, topics) by their path.
+    expect(describeValue(new Stack(undefined, 'Shop'))).toBe('<Shop>');
   });
 });

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, NestedStack, RemovalPolicy, Stack, aws_ec2 as ec2, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Duration, NestedStack, RemovalPolicy, Stack, aws_ec2 as ec2, aws_logs as logs, aws_route53 as route53, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
@@ -187,6 +187,37 @@ describe('FargateWebServiceGroup', () => {
     expect(errorOf(() => new FargateWebServiceGroup(stack, 'Services', { cluster, accessLogsBucket: bucket, accessLogsRetention: Duration.days(7) })).message)
       .toMatch(/FargateWebServiceGroup at 'Default\/Services'.*accessLogsRetention: received "7 days"\. The retention applies only to the bucket this construct creates/s);
     expect(errorOf(() => new FargateWebServiceGroup(stack, 'Open', { cluster, ingressCidrs: [] })).message).toMatch(/ingressCidrs: received \[\]/);
+  });
+
+  test('fails when domainName or hostedZone is given: each load balancer of the group has its own DNS name', () => {
+    // GIVEN
+    const stack = new Stack();
+    const cluster = testCluster(stack);
+    const hostedZone = new route53.PublicHostedZone(stack, 'Zone', { zoneName: 'example.com' });
+    // WHEN
+    const error = errorOf(() => new FargateWebServiceGroup(stack, 'Services', { cluster, domainName: 'app.example.com', hostedZone }));
+    // THEN
+    expect(error.problems.map(problem => problem.prop)).toEqual(['domainName', 'hostedZone']);
+    expect(error.message).toMatch(/domainName: received "app\.example\.com"\. The group adds load balancers as needed, each with its own DNS name/);
+    expect(error.message).toMatch(/hostedZone: received <Default\/Zone>\./);
+  });
+
+  test('the load balancer options of WebLoadBalancerOptions reach every load balancer of the group', () => {
+    // GIVEN
+    const { stack, group } = groupStack({ internetFacing: false, ingressCidrs: ['10.1.0.0/16'], accessLogsPrefix: 'alb' });
+    // WHEN
+    group.addService('Web', { image: IMAGE });
+    group.addService('Admin', { image: IMAGE });
+    // THEN
+    expect(group.loadBalancers).toHaveLength(2);
+    const template = Template.fromStack(stack);
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal' }, 2);
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.1.0.0/16', FromPort: 80 })],
+    }, 2);
+    template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'access_logs.s3.prefix', Value: 'alb' }]),
+    }, 2);
   });
 
   test('connections: a rule added to the group applies to the tasks of every service', () => {

@@ -12,6 +12,7 @@ import {
   aws_iam as iam,
   aws_logs as logs,
   aws_route53 as route53,
+  aws_s3 as s3,
   aws_secretsmanager as secretsmanager,
   aws_servicediscovery as servicediscovery,
   aws_sns as sns,
@@ -806,11 +807,28 @@ describe('FargateWebService bad input', () => {
       .toThrow(/2 invalid props:\n {2}- internetFacing: received false\. .*set internetFacing on that SharedLoadBalancer instead\.\n {2}- ingressCidrs/);
   });
 
+  test('fails when load balancer options are given with a shared load balancer: constructs by path, durations in words', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const alb = new SharedLoadBalancer(stack, 'Alb', { vpc: cluster.vpc });
+    const accessLogsBucket = new s3.Bucket(stack, 'Logs');
+    // WHEN
+    const error = errorOf(() => new FargateWebService(stack, 'Web', {
+      cluster, image: IMAGE, loadBalancer: alb, accessLogsBucket, accessLogsRetention: Duration.days(7),
+    }));
+    // THEN
+    expect(error.problems.map(problem => [problem.prop, problem.received])).toEqual([
+      ['accessLogsBucket', '<TestStack/Logs>'],
+      ['accessLogsRetention', '"7 days"'],
+    ]);
+  });
+
   test('fails when alarmTopic is given with enableAlarms false', () => {
     const stack = createTestStack();
     const topic = new sns.Topic(stack, 'Topic');
     expect(() => new FargateWebService(stack, 'Web', { cluster: testCluster(stack), image: IMAGE, alarmTopic: topic, enableAlarms: false }))
-      .toThrow(/alarmTopic: received "<TestStack\/Topic>"/);
+      .toThrow(/alarmTopic: received <TestStack\/Topic>\./);
   });
 
   test('reports every problem at once', () => {

@@ -3,9 +3,9 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
 import { createStacks } from '../../examples/fargate-web-app/app';
-import { EcsCluster, EcsKitValidationError, FargateWebService, SharedLoadBalancer } from '../../src';
+import { ComposeApp, ComposeFile, EcsCluster, EcsKitValidationError, FargateWebService, SharedLoadBalancer, SharedLoadBalancerAttributes } from '../../src';
 import { automaticPriority, ruleConditions } from '../../src/service/private/listener-priorities';
-import { createTestApp, createTestStack, expectNoFindings, synthesizeWithValidators, validTemplate } from '../helpers/validators';
+import { createTestApp, createTestStack, errorOf, expectNoFindings, synthesizeWithValidators, validTemplate } from '../helpers/validators';
 
 /** A stack with a test cluster and a shared load balancer. */
 function sharedStack(props: Partial<ConstructorParameters<typeof SharedLoadBalancer>[2]> = {}) {
@@ -359,5 +359,182 @@ describe('SharedLoadBalancer tokens', () => {
     const hosts = new CfnParameter(stack, 'Hosts', { type: 'CommaDelimitedList' }).valueAsList;
     expect(() => new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, hostHeaders: hosts }))
       .toThrow(/hostHeaders: received "\(a token for the whole list\)"/);
+  });
+});
+
+const ALB_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/shop/50dc6c495c0c9188';
+const LISTENER_ARN = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2';
+
+/** An existing HTTPS load balancer of another app, imported by attributes into a stack with a test cluster. */
+function importedStack(attrs: Partial<SharedLoadBalancerAttributes> | ((stack: Stack) => Partial<SharedLoadBalancerAttributes>) = {}) {
+  const stack = createTestStack();
+  const cluster = testCluster(stack);
+  const alb = SharedLoadBalancer.fromSharedLoadBalancerAttributes(stack, 'Alb', {
+    vpc: cluster.vpc,
+    loadBalancerArn: ALB_ARN,
+    loadBalancerDnsName: 'shop-1234567890.eu-west-1.elb.amazonaws.com',
+    securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'AlbSecurityGroup', 'sg-0a1b2c3d4e5f67890', { allowAllOutbound: false })],
+    listenerArn: LISTENER_ARN,
+    listenerProtocol: elbv2.ApplicationProtocol.HTTPS,
+    ...typeof attrs === 'function' ? attrs(stack) : attrs,
+  });
+  return { stack, cluster, alb };
+}
+
+describe('SharedLoadBalancer.fromSharedLoadBalancerAttributes', () => {
+  test('services attach to an imported load balancer: rules on its listener, validators pass, nothing else created', () => {
+    // GIVEN
+    const { stack, cluster, alb } = importedStack({ domainName: 'shop.example.com' });
+    // WHEN
+    const web = new FargateWebService(stack, 'Web', { cluster, image: IMAGE, loadBalancer: alb });
+    const api = new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/api/*'] });
+    // THEN
+    const template = validTemplate(stack);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 0);
+    // The listener's default action is not ours: the service without conditions gets the catch-all rule.
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: LISTENER_ARN,
+      Priority: 50000,
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/*'] } }],
+    });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      ListenerArn: LISTENER_ARN,
+      Priority: automaticPriority('TestStack/Api/ListenerRule', ruleConditions(undefined, ['/api/*'])),
+      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+    });
+    // The tasks accept the load balancer's security group, which may send to them.
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: 'sg-0a1b2c3d4e5f67890', FromPort: 80 });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { GroupId: 'sg-0a1b2c3d4e5f67890', FromPort: 80 });
+    expect([web.listenerRule?.node.path, alb.url, api.url]).toEqual(['TestStack/Web/ListenerRule', 'https://shop.example.com', 'https://shop.example.com/api/']);
+    expect(web.loadBalancer.loadBalancerArn).toBe(ALB_ARN);
+  });
+
+  test('the routing checks apply to the rules attached in this app', () => {
+    // GIVEN
+    const { stack, cluster, alb } = importedStack();
+    new FargateWebService(stack, 'Api', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/api/*'], priority: 100 });
+    // WHEN
+    const error = errorOf(() => new FargateWebService(stack, 'Admin', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/admin/*'], priority: 100 }));
+    // THEN
+    expect(error.message).toMatch(/priority: received 100\. Priority 100 is already used by 'TestStack\/Api\/ListenerRule' on the listener of TestStack\/Alb/);
+    expect(errorOf(() => new FargateWebService(stack, 'Shop', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/api/*'] })).message)
+      .toMatch(/match the same requests/);
+  });
+
+  test('a ComposeApp attaches its web services to an imported load balancer', () => {
+    // GIVEN
+    const { stack, cluster, alb } = importedStack({ listenerProtocol: elbv2.ApplicationProtocol.HTTP });
+    // WHEN
+    const app = new ComposeApp(stack, 'App', {
+      cluster,
+      loadBalancer: alb,
+      composeFile: ComposeFile.fromString('services:\n  web:\n    image: public.ecr.aws/nginx/nginx:1.27\n    ports: ["8080:80"]\n'),
+    });
+    // THEN
+    const template = validTemplate(stack);
+    expect(app.loadBalancer).toBe(alb);
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 0);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { ListenerArn: LISTENER_ARN, Priority: 50000 });
+    expect(alb.url).toBe('http://shop-1234567890.eu-west-1.elb.amazonaws.com');
+  });
+
+  test('connections: ingress rules go to every security group of the imported load balancer', () => {
+    // GIVEN
+    const securityGroups = (scope: Stack) => ['sg-0000000000000000a', 'sg-0000000000000000b']
+      .map(id => ec2.SecurityGroup.fromSecurityGroupId(scope, id, id));
+    const { stack, alb } = importedStack(scope => ({ securityGroups: securityGroups(scope) }));
+    // WHEN
+    alb.connections.allowFrom(ec2.Peer.ipv4('192.0.2.0/24'), ec2.Port.tcp(443), 'HTTPS from the office');
+    // THEN
+    const ingress = Template.fromStack(stack).findResources('AWS::EC2::SecurityGroupIngress', { Properties: { CidrIp: '192.0.2.0/24' } });
+    expect(Object.values(ingress).map((r: any) => r.Properties.GroupId).sort()).toEqual(['sg-0000000000000000a', 'sg-0000000000000000b']);
+  });
+
+  test.each([
+    ['loadBalancerArn', 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/shop/50dc6c495c0c9188', /loadBalancerArn: received .*Give the ARN of an Application Load Balancer/],
+    ['listenerArn', 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/other/1111111111111111/f2f7dc8efc522ab2',
+      /listenerArn: received .*The listener belongs to the load balancer app\/other\/1111111111111111, not to app\/shop\/50dc6c495c0c9188/],
+    ['securityGroups', [], /securityGroups: received \[\]\. Give the load balancer's security groups \(1 to 5\)/],
+    ['listenerPort', 0, /listenerPort: received 0\. Use a whole number from 1 to 65535/],
+    ['listenerProtocol', 'TCP', /listenerProtocol: received "TCP"\. Use elbv2\.ApplicationProtocol\.HTTPS/],
+    ['domainName', 'Shop.Example.com', /domainName: received "Shop\.Example\.com"\. Use a fully qualified domain name in lowercase/],
+  ] as const)('fails when %s is %p', (attr, value, message) => {
+    const error = errorOf(() => importedStack({ [attr]: value }));
+    expect(error.message).toMatch(/SharedLoadBalancer\.fromSharedLoadBalancerAttributes at 'TestStack'/);
+    expect(error.message).toMatch(message);
+  });
+
+  test('attribute tokens are taken as they are', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const cluster = testCluster(stack);
+    const arn = new CfnParameter(stack, 'AlbArn').valueAsString;
+    // WHEN
+    const alb = SharedLoadBalancer.fromSharedLoadBalancerAttributes(stack, 'Alb', {
+      vpc: cluster.vpc,
+      loadBalancerArn: arn,
+      loadBalancerDnsName: new CfnParameter(stack, 'AlbDns').valueAsString,
+      securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'AlbSg', new CfnParameter(stack, 'AlbSgId').valueAsString)],
+      listenerArn: new CfnParameter(stack, 'ListenerArn').valueAsString,
+      listenerProtocol: elbv2.ApplicationProtocol.HTTPS,
+    });
+    const web = new FargateWebService(stack, 'Web', { cluster, image: IMAGE, loadBalancer: alb, pathPatterns: ['/shop/*'] });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', { ListenerArn: { Ref: 'ListenerArn' } });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourceSecurityGroupId: { Ref: 'AlbSgId' } });
+    expect(stack.resolve(web.url)).toEqual({ 'Fn::Join': ['', ['https://', { Ref: 'AlbDns' }, '/shop/']] });
+    const part = (i: number) => ({ 'Fn::Select': [i, { 'Fn::Split': ['/', { Ref: 'AlbArn' }] }] });
+    expect(stack.resolve(alb.metricRequestCount().dimensions)).toEqual({
+      LoadBalancer: { 'Fn::Join': ['', [part(1), '/', part(2), '/', part(3)]] },
+    });
+  });
+});
+
+describe('SharedLoadBalancer metrics', () => {
+  test('created: AWS/ApplicationELB metrics of the load balancer, with the aws-cdk-lib statistics', () => {
+    // GIVEN
+    const { stack, alb } = sharedStack();
+    // WHEN
+    const metrics = [
+      alb.metricRequestCount(),
+      alb.metricHttpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT),
+      alb.metricHttpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: Duration.minutes(1) }),
+      alb.metricTargetResponseTime(),
+    ];
+    // THEN
+    const fullName = stack.resolve((alb.loadBalancer as elbv2.ApplicationLoadBalancer).loadBalancerFullName);
+    expect(metrics.map(m => [m.namespace, m.metricName, m.statistic, m.period.toMinutes(), stack.resolve(m.dimensions)])).toEqual([
+      ['AWS/ApplicationELB', 'RequestCount', 'Sum', 5, { LoadBalancer: fullName }],
+      ['AWS/ApplicationELB', 'HTTPCode_ELB_5XX_Count', 'Sum', 5, { LoadBalancer: fullName }],
+      ['AWS/ApplicationELB', 'HTTPCode_Target_5XX_Count', 'Sum', 1, { LoadBalancer: fullName }],
+      ['AWS/ApplicationELB', 'TargetResponseTime', 'Average', 5, { LoadBalancer: fullName }],
+    ]);
+  });
+
+  test('imported: the dimension is the full name from the ARN, and alarms can use the metrics', () => {
+    // GIVEN
+    const { stack, alb } = importedStack();
+    // WHEN
+    alb.metricHttpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT).createAlarm(stack, 'Elb5xx', { threshold: 1, evaluationPeriods: 1 });
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApplicationELB',
+      MetricName: 'HTTPCode_ELB_5XX_Count',
+      Dimensions: [{ Name: 'LoadBalancer', Value: 'app/shop/50dc6c495c0c9188' }],
+    });
+  });
+
+  test('connections of a created load balancer: its security group takes ingress rules', () => {
+    // GIVEN
+    const { stack, alb } = sharedStack();
+    // WHEN
+    alb.connections.allowFrom(ec2.Peer.ipv4('192.0.2.0/24'), ec2.Port.tcp(8443), 'Admin port from the office');
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '192.0.2.0/24', FromPort: 8443, Description: 'Admin port from the office' })]),
+    });
+    expect(alb.connections.securityGroups).toEqual([alb.securityGroup]);
   });
 });

@@ -1,6 +1,7 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { PropValidator, isUnresolved } from '../../core/validation';
-import type { WebLoadBalancerOptions } from '../shared-load-balancer';
+import type { SharedLoadBalancerAttributes } from '../shared-load-balancer-props';
+import type { WebLoadBalancerOptions } from '../web-load-balancer-options';
 import { certificateNameCovers, certificateNames, checkCidrs, checkDomainName, display, isInZone } from './checks';
 import { wildcardCount } from './wildcard-patterns';
 
@@ -119,4 +120,112 @@ export function checkTargetConditions(
   if (options.priority !== undefined) {
     validator.checkInteger('priority', options.priority, 1, 50_000, 'Use a whole number from 1 to 50000, or leave priority out to have one chosen.');
   }
+}
+
+/**
+ * Checks that the load balancer's subnets exist and span two Availability
+ * Zones, as Elastic Load Balancing requires at deploy time (aws-cdk-lib only
+ * refuses a selection that finds no subnet at all, with its own message).
+ */
+export function checkLoadBalancerSubnets(validator: PropValidator, vpc: ec2.IVpc, internetFacing: boolean, selection?: ec2.SubnetSelection): void {
+  const subnets = selectedSubnets(vpc, selection ?? (internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : {}));
+  // Selections by group name, Availability Zone or filter are left to aws-cdk-lib, which knows the group names.
+  if (subnets === undefined) return;
+  const prop = selection ? 'loadBalancerSubnets' : 'internetFacing';
+  const received = selection ? describeSelection(selection) : internetFacing;
+  if (subnets.length === 0) {
+    validator.report(prop, received, internetFacing && !selection
+      ? 'An internet-facing load balancer needs public subnets, and this VPC has none: give loadBalancerSubnets that exist, ' +
+        'set internetFacing: false, or use a VPC with public subnets.'
+      : 'The VPC has no subnets of this kind: give loadBalancerSubnets that exist.');
+  } else if (selection?.subnets === undefined && new Set(subnets.map(subnet => subnet.availabilityZone)).size < 2) {
+    // (Subnets given one by one may be imported without their zone, which aws-cdk-lib cannot tell: not checked.)
+    validator.report(prop, received,
+      'An Application Load Balancer needs subnets in at least two Availability Zones, and these are in one ' +
+      '(e.g. an EcsCluster with maxAzs: 1): use a VPC with two or more Availability Zones, or give loadBalancerSubnets in two.');
+  }
+}
+
+/**
+ * The subnets a selection by subnet type (or by subnets) picks, as aws-cdk-lib
+ * picks them; `undefined` for selections this does not model.
+ */
+function selectedSubnets(vpc: ec2.IVpc, selection: ec2.SubnetSelection): ec2.ISubnet[] | undefined {
+  if (selection.subnetGroupName !== undefined || selection.availabilityZones !== undefined || selection.subnetFilters !== undefined) {
+    return undefined;
+  }
+  if (selection.subnets !== undefined) return selection.subnets;
+  switch (selection.subnetType) {
+    case undefined:
+      // No type: the private subnets, else the isolated ones, else the public ones.
+      return [vpc.privateSubnets, vpc.isolatedSubnets, vpc.publicSubnets].find(group => group.length > 0) ?? [];
+    case ec2.SubnetType.PUBLIC: return vpc.publicSubnets;
+    case ec2.SubnetType.PRIVATE_ISOLATED: return vpc.isolatedSubnets;
+    case ec2.SubnetType.PRIVATE_WITH_EGRESS:
+    case ec2.SubnetType.PRIVATE_WITH_NAT: return vpc.privateSubnets;
+    default: return undefined;
+  }
+}
+
+function describeSelection(selection: ec2.SubnetSelection): string {
+  if (selection.subnets) return `${selection.subnets.length} subnet(s)`;
+  return selection.subnetType !== undefined ? `ec2.SubnetType.${selection.subnetType}` : 'a subnet selection';
+}
+
+/**
+ * The VPC's CIDR block, the default ingress of an internal load balancer. A VPC
+ * imported without one cannot give it (aws-cdk-lib throws): that is reported as
+ * our error, naming the prop that avoids it.
+ */
+export function vpcCidrOf(validator: PropValidator, vpc: ec2.IVpc): string[] {
+  const cidr = vpcCidrIfKnown(vpc);
+  if (cidr === undefined) {
+    validator.report('ingressCidrs', undefined,
+      'An internal load balancer accepts traffic from its VPC\'s CIDR block by default, but this VPC was imported without one: ' +
+      'give ingressCidrs (e.g. ["10.0.0.0/16"]), or import the VPC with vpcCidrBlock.');
+  }
+  return cidr === undefined ? [] : [cidr];
+}
+
+/** The VPC's CIDR block, or `undefined` for a VPC imported without one (only to label the ingress rules). */
+export function vpcCidrIfKnown(vpc: ec2.IVpc): string | undefined {
+  try {
+    return vpc.vpcCidrBlock;
+  } catch {
+    return undefined;
+  }
+}
+
+/** ARNs of an Application Load Balancer and of a listener of one; group 1 is `app/<name>/<id>`. */
+const LOAD_BALANCER_ARN = /^arn:[\w-]+:elasticloadbalancing:[\w-]+:\d{12}:loadbalancer\/(app\/[^/]+\/[^/]+)$/;
+const LISTENER_ARN = /^arn:[\w-]+:elasticloadbalancing:[\w-]+:\d{12}:listener\/(app\/[^/]+\/[^/]+)\/[^/]+$/;
+/** Elastic Load Balancing quota: security groups per load balancer. */
+const MAX_SECURITY_GROUPS = 5;
+
+/** Checks the attributes of an imported shared load balancer (values from tokens are taken as they are). */
+export function checkSharedLoadBalancerAttributes(validator: PropValidator, attrs: SharedLoadBalancerAttributes): void {
+  const arnFix = (what: string, example: string) =>
+    `Give the ARN of ${what}, e.g. "${example}" (network and gateway load balancers cannot take the services' listener rules).`;
+  validator.check('loadBalancerArn', attrs.loadBalancerArn, LOAD_BALANCER_ARN.test(attrs.loadBalancerArn),
+    arnFix('an Application Load Balancer', 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/shop/50dc6c495c0c9188'));
+  validator.check('listenerArn', attrs.listenerArn, LISTENER_ARN.test(attrs.listenerArn),
+    arnFix('a listener of an Application Load Balancer',
+      'arn:aws:elasticloadbalancing:eu-west-1:111122223333:listener/app/shop/50dc6c495c0c9188/f2f7dc8efc522ab2'));
+  const ofLoadBalancer = LOAD_BALANCER_ARN.exec(attrs.loadBalancerArn)?.[1];
+  const ofListener = LISTENER_ARN.exec(attrs.listenerArn)?.[1];
+  if (ofLoadBalancer !== undefined && ofListener !== undefined && ofLoadBalancer !== ofListener) {
+    validator.report('listenerArn', attrs.listenerArn,
+      `The listener belongs to the load balancer ${ofListener}, not to ${ofLoadBalancer} (loadBalancerArn): give a listener of that load balancer.`);
+  }
+  validator.check('loadBalancerDnsName', attrs.loadBalancerDnsName, attrs.loadBalancerDnsName.length > 0,
+    'Give the DNS name of the load balancer, e.g. "shop-1234567890.eu-west-1.elb.amazonaws.com".');
+  if (attrs.securityGroups.length === 0 || attrs.securityGroups.length > MAX_SECURITY_GROUPS) {
+    validator.report('securityGroups', attrs.securityGroups.map(sg => sg.securityGroupId),
+      `Give the load balancer's security groups (1 to ${MAX_SECURITY_GROUPS}): the services allow them in on their container ports.`);
+  }
+  const protocols = [elbv2.ApplicationProtocol.HTTP, elbv2.ApplicationProtocol.HTTPS];
+  validator.check('listenerProtocol', attrs.listenerProtocol, protocols.includes(attrs.listenerProtocol),
+    'Use elbv2.ApplicationProtocol.HTTPS or elbv2.ApplicationProtocol.HTTP, the protocol of the listener.');
+  validator.checkInteger('listenerPort', attrs.listenerPort, 1, 65535);
+  checkDomainName(validator, 'domainName', attrs.domainName, false);
 }

@@ -44,7 +44,7 @@ export function buildKitApp(app: App, services: number, options: KitAppOptions =
     image: ecs.ContainerImage.fromRegistry(IMAGE),
     minCapacity: 2,
     maxCapacity: 10,
-    ...lowCost ? { assignPublicIp: true, cpuArchitecture: ecs.CpuArchitecture.ARM64, spotWeight: 1 } : {},
+    ...lowCost ? { assignPublicIp: true, cpuArchitecture: ecs.CpuArchitecture.ARM64, taskCapacity: TaskCapacity.fargate({ spotWeight: 1 }) } : {},
   };
   if (services === 1 && !options.group) {
     new FargateWebService(stack, 'Web', { cluster, ...web });

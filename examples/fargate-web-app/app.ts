@@ -1,7 +1,7 @@
 import { App, Stack, StackProps, aws_route53 as route53 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 // In your own app: import { EcrRepository, EcsCluster, FargateWebService, SharedLoadBalancer } from 'cdk-ecs-kit';
-import { EcrRepository, EcsCluster, FargateWebService, SharedLoadBalancer } from '../../src';
+import { EcrRepository, EcsCluster, FargateWebService, SharedLoadBalancer, TaskCapacity } from '../../src';
 
 /** Where the app is served: HTTPS at a domain of a Route 53 zone, or plain HTTP at the load balancer's name. */
 export interface FargateWebAppStackProps extends StackProps {
@@ -61,8 +61,7 @@ export class FargateWebAppStack extends Stack {
       memoryLimitMiB: 1024,
       maxCapacity: 20,
       targetRequestsPerTarget: 1000,
-      spotWeight: 1,
-      onDemandBase: 1,
+      taskCapacity: TaskCapacity.fargate({ spotWeight: 1, onDemandBase: 1 }),
     });
   }
 }

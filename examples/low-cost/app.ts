@@ -1,7 +1,7 @@
 import { App, Duration, Stack, StackProps, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 // In your own app: import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebService, JobSchedule } from 'cdk-ecs-kit';
-import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebService, JobSchedule } from '../../src';
+import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebService, JobSchedule, TaskCapacity } from '../../src';
 
 /**
  * The README's low-cost profile: a web service and an hourly batch job with no
@@ -34,8 +34,7 @@ export class LowCostStack extends Stack {
       containerPort: 8080,
       cpuArchitecture: ecs.CpuArchitecture.ARM64,
       assignPublicIp: true,
-      spotWeight: 1,
-      onDemandBase: 1,
+      taskCapacity: TaskCapacity.fargate({ spotWeight: 1, onDemandBase: 1 }),
     });
 
     this.job = new Ec2BatchJob(this, 'Report', {

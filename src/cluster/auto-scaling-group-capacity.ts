@@ -10,9 +10,10 @@ import { PropValidator, enumMember, isEnumMember } from '../core/validation';
  */
 export interface AutoScalingGroupCapacityOptions {
   /**
-   * The Auto Scaling group: one of this app (aws-cdk-lib then writes the ECS
+   * The Auto Scaling group, defined in this app: aws-cdk-lib writes the ECS
    * agent's configuration into its user data and gives its role the agent's
-   * permissions), or an imported one whose instances join the cluster already.
+   * permissions. (An imported group cannot be configured: import its existing
+   * capacity provider with `Ec2Capacity.fromCapacityProviderAttributes`.)
    */
   readonly autoScalingGroup: autoscaling.IAutoScalingGroup;
 
@@ -64,7 +65,10 @@ export interface AutoScalingGroupCapacityOptions {
   /**
    * Security groups of the instances, for `connections`.
    *
-   * @default - the group's own when it is an Auto Scaling group of this app, none otherwise
+   * Needed when the group's launch template has no security group (the group
+   * cannot tell its instances' security groups then).
+   *
+   * @default - the group's own
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
@@ -100,8 +104,10 @@ export class AutoScalingGroupCapacity extends Construct implements IEc2Capacity 
       spotInstanceDraining: this.spot,
     });
     cluster.addAsgCapacityProvider(this.capacityProvider, { spotInstanceDraining: this.spot, machineImageType });
-    const own = (options.autoScalingGroup as Partial<ec2.IConnectable>).connections;
-    this.connections = new ec2.Connections({ securityGroups: options.securityGroups ?? own?.securityGroups ?? [] });
+    // The group's own connections are read only when needed: aws-cdk-lib throws for a launch template without a security group.
+    this.connections = new ec2.Connections({
+      securityGroups: options.securityGroups ?? (options.autoScalingGroup as Partial<ec2.IConnectable>).connections?.securityGroups ?? [],
+    });
   }
 
   public get capacityProviderName(): string {
@@ -114,7 +120,14 @@ export function validateAutoScalingGroupCapacityOptions(
   validator: PropValidator, prop: string, options: AutoScalingGroupCapacityOptions, takenNames: string[]): void {
   if (options.autoScalingGroup === undefined || options.autoScalingGroup === null) {
     validator.report(`${prop}.autoScalingGroup`, options.autoScalingGroup, 'Give the Auto Scaling group to adopt.');
+  } else if (!(options.autoScalingGroup instanceof autoscaling.AutoScalingGroup)) {
+    // aws-cdk-lib associates a provider with the cluster only by configuring its group (user data, role), which an import cannot be.
+    validator.report(`${prop}.autoScalingGroup`, options.autoScalingGroup,
+      'An imported Auto Scaling group cannot be configured to join the cluster: create its capacity provider outside this app and import it with ' +
+      'Ec2Capacity.fromCapacityProviderAttributes(scope, id, { capacityProviderName, ... }) (give it to EcsCluster.fromClusterAttributes or ' +
+      'TaskCapacity.ec2(...)), or define the group in this app.');
   }
+
   validator.checkInteger(`${prop}.targetCapacityPercent`, options.targetCapacityPercent, 1, 100);
   const name = options.capacityProviderName;
   if (name !== undefined) {

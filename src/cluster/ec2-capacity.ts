@@ -9,7 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { agentConfigUserData } from './agent-config';
-import { derivedCapacityProviderName } from './capacity-provider-names';
+import { derivedCapacityProviderName, isValidCapacityProviderName } from './capacity-provider-names';
 import { Ec2CapacityOptions, resolveInstanceTypes, validateEc2CapacityOptions } from './ec2-capacity-options';
 import type { EcsCluster } from './ecs-cluster';
 import { EcsImageFamily, EcsMachineImage } from './machine-image';
@@ -103,8 +103,9 @@ export class Ec2Capacity extends Construct implements IEc2Capacity {
   public static fromCapacityProviderAttributes(scope: Construct, id: string, attrs: Ec2CapacityAttributes): IEc2Capacity {
     const validator = new PropValidator(scope, 'Ec2Capacity');
     validator.check('capacityProviderName', attrs.capacityProviderName,
-      typeof attrs.capacityProviderName === 'string' && /^[A-Za-z0-9_-]{1,255}$/.test(attrs.capacityProviderName),
-      'Give the capacity provider\'s name: 1 to 255 letters, digits, hyphens and underscores.');
+      typeof attrs.capacityProviderName === 'string' && isValidCapacityProviderName(attrs.capacityProviderName),
+      'Give the EC2 capacity provider\'s name: 1 to 255 letters, digits, hyphens and underscores, not starting with "aws", "ecs" or "fargate" ' +
+      '(FARGATE and FARGATE_SPOT are Fargate: use TaskCapacity.fargate(...)).');
     validator.throwIfInvalid();
     return new ImportedEc2Capacity(scope, id, {
       capacityProviderName: attrs.capacityProviderName,

@@ -311,7 +311,7 @@ export class EcsCluster extends Resource implements IEcsCluster {
     // On-demand Fargate is a launch type, not a provider: as the cluster's default, it is the FARGATE provider.
     const strategies = resolved?.strategies ?? [{ capacityProvider: 'FARGATE', weight: 1 }];
     if (resolved && resolved.strategies === undefined) checkCapacityProviderStrategy(validator, 'defaultTaskCapacity', strategies, this);
-    if (resolved) validateDefaultStrategy(validator, strategies, this.namedCapacityProviders);
+    if (resolved) validateDefaultStrategy(validator, strategies, this.namedCapacityProviders, this._ec2Capacities);
     validator.throwIfInvalid();
     // A provider named by its capacityProviderName becomes its reference, which aws-cdk-lib
     // requires (and which makes the association wait for the provider).
@@ -542,9 +542,12 @@ function validateNamespaceName(validator: PropValidator, props: EcsClusterProps)
  * What the default strategy needs beyond the shared checks: EC2 providers
  * known at synth time (the strategy is the cluster's own, rendered now).
  */
-function validateDefaultStrategy(validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], named: Map<string, string>): void {
+function validateDefaultStrategy(validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], named: Map<string, string>,
+  capacities: IEc2Capacity[]): void {
+  // The cluster's own providers, by the name the user gave or by their reference.
+  const own = new Set([...named.keys(), ...named.values(), ...capacities.map(c => c.capacityProviderName)]);
   for (const entry of strategy) {
-    if (isUnresolved(entry.capacityProvider) && ![...named.values()].includes(entry.capacityProvider) && !named.has(entry.capacityProvider)) {
+    if (isUnresolved(entry.capacityProvider) && !own.has(entry.capacityProvider)) {
       validator.report('defaultTaskCapacity[].capacityProvider', renderedAs('a token'),
         'The default can only name capacity providers of this cluster, known at synth time: use TaskCapacity.fargate(...), TaskCapacity.ec2(), ' +
         'or the capacityProviderName given to ec2Capacity.');

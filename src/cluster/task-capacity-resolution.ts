@@ -101,9 +101,13 @@ export function resolveTaskCapacity(
 function fargate(validator: PropValidator, prop: string, capacity: TaskCapacity, cluster: ecs.ICluster,
   kit: IEcsCluster | undefined): ResolvedTaskCapacity | undefined {
   const options = capacity.fargateOptions ?? {};
-  validator.checkInteger(`${prop}.spotWeight`, options.spotWeight, 0, 1000);
-  validator.checkInteger(`${prop}.onDemandWeight`, options.onDemandWeight, 0, 1000);
-  validator.checkInteger(`${prop}.onDemandBase`, options.onDemandBase, 0, 100_000);
+  const problems = new PropValidator(cluster, 'TaskCapacity');
+  for (const [key, max] of [['spotWeight', 1000], ['onDemandWeight', 1000], ['onDemandBase', 100_000]] as const) {
+    validator.checkInteger(`${prop}.${key}`, options[key], 0, max);
+    problems.checkInteger(key, options[key], 0, max);
+  }
+  // Reported once, on the option: the strategy built from it would only repeat the problem.
+  if (problems.hasProblems) return undefined;
   if (!options.spotWeight) {
     for (const key of ['onDemandWeight', 'onDemandBase'] as const) {
       if (options[key] !== undefined) {
@@ -130,11 +134,12 @@ function ec2(validator: PropValidator, prop: string, given: IEc2Capacity[], clus
       return undefined;
     }
     if (kit.ec2Capacities.length === 0) {
-      validator.report('cluster', cluster.node.path, kit.hasEc2Capacity
-        ? 'The kit does not know this imported cluster\'s EC2 capacity: import it with EcsCluster.fromClusterAttributes(scope, id, { ..., ec2Capacities: ' +
-          '[Ec2Capacity.fromCapacityProviderAttributes(...)] }), or give taskCapacity: TaskCapacity.ec2(capacity).'
-        : 'This is a cluster with no EC2 capacity (Fargate only): create it with ec2Capacity: { ... } or call cluster.addEc2Capacity(id, { ... }) ' +
-          'before creating this construct.');
+      const fargateToo = rules.computes.includes(TaskCompute.FARGATE) ? ', or run on Fargate (TaskCapacity.fargate())' : '';
+      validator.report(prop, 'TaskCapacity.ec2()', kit.hasEc2Capacity
+        ? `The kit does not know the EC2 capacity of the imported cluster ${cluster.node.path}: import it with EcsCluster.fromClusterAttributes(scope, id, ` +
+          `{ ..., ec2Capacities: [Ec2Capacity.fromCapacityProviderAttributes(...)] }), or give TaskCapacity.ec2(capacity)${fargateToo}.`
+        : `The cluster ${cluster.node.path} has no EC2 capacity (Fargate only): create it with ec2Capacity: { ... } or call ` +
+          `cluster.addEc2Capacity(id, { ... }) before creating this construct${fargateToo}.`);
       return undefined;
     }
     capacities = (rules.chooseEc2 ?? (all => all))(kit.ec2Capacities);

@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { ISharedLoadBalancer } from './shared-load-balancer';
 import { WebLoadBalancerOptions } from './web-load-balancer-options';
+import { TaskCapacity } from '../cluster/task-capacity';
 
 /**
  * What a web service runs and how: its container, task size, routing on the
@@ -330,30 +331,17 @@ export interface FargateWebServiceOptions {
   // ---- capacity
 
   /**
-   * Weight of Fargate Spot in the capacity provider strategy (0–1000): with
-   * `onDemandWeight` 1 and `spotWeight` 3, three of four tasks above
-   * `onDemandBase` run on Spot. The cluster needs the Fargate capacity providers
-   * (checked when the cluster is defined in the app).
+   * Where the tasks run: `TaskCapacity.fargate()` (on-demand), or with Fargate
+   * Spot, e.g. `TaskCapacity.fargate({ onDemandBase: 1, onDemandWeight: 1, spotWeight: 3 })`
+   * (one task always on-demand, then three of four on Spot) or
+   * `TaskCapacity.fargateSpot()`. Spot needs the cluster's Fargate capacity
+   * providers (checked when the cluster is defined in the app or imported
+   * with `EcsCluster.fromClusterAttributes`).
    *
-   * @default 0 - every task runs on regular Fargate
+   * @default - the cluster's `defaultTaskCapacity` when it is Fargate, otherwise
+   * `TaskCapacity.fargate()`: every task on on-demand Fargate (the FARGATE launch type)
    */
-  readonly spotWeight?: number;
-
-  /**
-   * Weight of regular (on-demand) Fargate in the capacity provider strategy (0–1000).
-   * Only used with `spotWeight`.
-   *
-   * @default 1
-   */
-  readonly onDemandWeight?: number;
-
-  /**
-   * Tasks that always run on regular Fargate before the weights apply (0–100000).
-   * Only used with `spotWeight`.
-   *
-   * @default 0
-   */
-  readonly onDemandBase?: number;
+  readonly taskCapacity?: TaskCapacity;
 
   // ---- networking
 

@@ -17,6 +17,7 @@ import {
   MAX_CONTAINERS, checkContainerHealthCheck, checkContainerName, checkFargateContainerOptions, checkFargateWebServiceProps,
 } from './private/fargate-web-service-checks';
 import { registerServiceConnectNames } from './private/service-connect';
+import { serviceCapacityStrategies } from './private/fargate-capacity';
 import { ServiceSettings, serviceSettings } from './private/service-settings';
 import { createTargetGroup } from './private/target-group';
 import { ISharedLoadBalancer, SharedLoadBalancer } from './shared-load-balancer';
@@ -104,6 +105,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     const settings = serviceSettings(props);
     const validator = new PropValidator(this, 'FargateWebService');
     checkFargateWebServiceProps(validator, this, props, settings);
+    const capacityProviderStrategies = serviceCapacityStrategies(validator, props, props.cluster);
     validator.throwIfInvalid();
     if (settings.serviceConnect) registerServiceConnectNames(this, props, settings.serviceConnect);
 
@@ -148,7 +150,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
         isUnresolved(settings.containerPort) ? 'the container port' : `port ${settings.containerPort}`} only`),
       allowAllOutbound: true,
     });
-    this.service = this.createService(props, settings);
+    this.service = this.createService(props, settings, capacityProviderStrategies);
     this.connections = this.service.connections;
 
     this.targetGroup = createTargetGroup(this, props, vpc, settings.containerPort,
@@ -270,13 +272,14 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   }
 
   /** The ECS service (`Resource`), in `securityGroup`, with its deployment, capacity and Service Connect settings. */
-  private createService(props: FargateWebServiceProps, settings: ServiceSettings): ecs.FargateService {
+  private createService(props: FargateWebServiceProps, settings: ServiceSettings,
+    capacityProviderStrategies: ecs.CapacityProviderStrategy[] | undefined): ecs.FargateService {
     // ECS Exec: aws-cdk-lib adds its statements to the task role while it builds the service; they go into
     // a policy of their own (a child of the task role, which the service depends on), the only place where
     // their wildcard finding is acknowledged: statements the user adds to the task role keep their findings.
     const executeCommandPolicy = props.enableExecuteCommand ? new iam.Policy(this.taskDefinition.taskRole, 'ExecuteCommand') : undefined;
     if (executeCommandPolicy) this.taskDefinition.taskRole.attachInlinePolicy(executeCommandPolicy);
-    const { minHealthyPercent, maxHealthyPercent, capacityProviderStrategies, assignPublicIp, serviceConnect, containerPort } = settings;
+    const { minHealthyPercent, maxHealthyPercent, assignPublicIp, serviceConnect, containerPort } = settings;
     const service = withTaskRoleStatementsIn(this.taskDefinition, executeCommandPolicy, () => new ecs.FargateService(this, 'Resource', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,

@@ -4,7 +4,7 @@ import { App, Duration, NestedStack, RemovalPolicy, Stack, aws_ec2 as ec2, aws_l
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
-import { EcsCluster, FargateWebService, FargateWebServiceGroup, SharedLoadBalancer } from '../../src';
+import { EcsCluster, FargateWebService, FargateWebServiceGroup, SharedLoadBalancer, TaskCapacity } from '../../src';
 import { nestedTemplateFiles, nestedTemplatePaths } from '../../src/cost/nested-templates';
 import { createTestStack, errorOf, expectAcceptedOnlyWhen, expectNoFindings, synthesizeWithValidators } from '../helpers/validators';
 
@@ -275,7 +275,7 @@ describe('FargateWebServiceGroup on an EcsCluster', () => {
     const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'internal' });
     const group = new FargateWebServiceGroup(stack, 'Services', { cluster, logRetention: logs.RetentionDays.ONE_WEEK });
     // WHEN
-    group.addService('Web', { image: IMAGE, spotWeight: 3, onDemandBase: 1, enableServiceConnect: true });
+    group.addService('Web', { image: IMAGE, taskCapacity: TaskCapacity.fargate({ spotWeight: 3, onDemandBase: 1 }), enableServiceConnect: true });
     group.addService('Api', { image: IMAGE, pathPatterns: ['/api/*'], enableAlarms: true, enableServiceConnect: true, serviceConnectDnsName: 'api' });
     // THEN
     const templates = allTemplates(stack.node.root as App);

@@ -16,7 +16,7 @@ import {
 } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { IMAGE, resourcesOfType, testCluster } from './cluster';
-import { EcsCluster, FargateWebService, FargateWebServiceGroup, FargateWebServiceProps, SharedLoadBalancer } from '../../src';
+import { EcsCluster, FargateWebService, FargateWebServiceGroup, FargateWebServiceProps, SharedLoadBalancer, TaskCapacity } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 /** A stack with a test cluster and one service with `props`. */
@@ -46,19 +46,19 @@ describe('FargateWebService capacity providers', () => {
     const stack = createTestStack();
     const cluster = new EcsCluster(stack, 'Cluster', { enableFargateCapacityProviders: false });
     // WHEN
-    const error = errorOf(() => new FargateWebService(stack, 'Web', { cluster, image: IMAGE, spotWeight: 3 }));
+    const error = errorOf(() => new FargateWebService(stack, 'Web', { cluster, image: IMAGE, taskCapacity: TaskCapacity.fargate({ spotWeight: 3 }) }));
     // THEN the strategy the service would write is refused, naming spotWeight and the fix
     expect(error.problems.map(p => [p.prop, p.received])).toEqual([
-      ['spotWeight[].capacityProvider', '"FARGATE"'],
-      ['spotWeight[].capacityProvider', '"FARGATE_SPOT"'],
+      ['taskCapacity[].capacityProvider', '"FARGATE"'],
+      ['taskCapacity[].capacityProvider', '"FARGATE_SPOT"'],
     ]);
     expect(error.message).toContain('The cluster TestStack/Cluster has no capacity provider of this name (it has none)');
     expect(error.message).toContain('EcsCluster: enableFargateCapacityProviders: true');
   });
 
   test('fails when spotWeight is given on an ecs.Cluster without the Fargate capacity providers', () => {
-    const error = errorOf(() => serviceStack({ spotWeight: 1 }, { enableFargateCapacityProviders: false }));
-    expect(error.problems.map(p => p.prop)).toEqual(['spotWeight[].capacityProvider', 'spotWeight[].capacityProvider']);
+    const error = errorOf(() => serviceStack({ taskCapacity: TaskCapacity.fargate({ spotWeight: 1 }) }, { enableFargateCapacityProviders: false }));
+    expect(error.problems.map(p => p.prop)).toEqual(['taskCapacity[].capacityProvider', 'taskCapacity[].capacityProvider']);
     expect(error.message).toContain('ecs.Cluster: enableFargateCapacityProviders()');
   });
 
@@ -74,9 +74,25 @@ describe('FargateWebService capacity providers', () => {
     template.resourceCountIs('AWS::ECS::ClusterCapacityProviderAssociations', 0);
   });
 
-  test('a cluster whose default strategy is Fargate Spot does not change a service without spotWeight (launch type FARGATE)', () => {
+  test('a service without taskCapacity runs on its cluster\'s Fargate default, written out and waiting for the association', () => {
     const stack = createTestStack();
     const cluster = new EcsCluster(stack, 'Cluster', { defaultTaskCapacity: TaskCapacity.fargateSpot() });
+    new FargateWebService(stack, 'Web', { cluster, image: IMAGE });
+    new FargateWebService(stack, 'OnDemand', { cluster, image: IMAGE, taskCapacity: TaskCapacity.fargate() });
+    const template = validTemplate(stack);
+    const services = template.findResources('AWS::ECS::Service');
+    const web = Object.entries(services).find(([id]) => id.startsWith('Web'))![1] as any;
+    expect(web.Properties.CapacityProviderStrategy).toEqual([{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }]);
+    expect(web.Properties.LaunchType).toBeUndefined();
+    expect(web.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Cluster/)]));
+    // An explicit taskCapacity wins over the cluster's default.
+    const onDemand = Object.entries(services).find(([id]) => id.startsWith('OnDemand'))![1] as any;
+    expect(onDemand.Properties.LaunchType).toBe('FARGATE');
+  });
+
+  test('a cluster whose default is EC2 leaves a service on on-demand Fargate', () => {
+    const stack = createTestStack();
+    const cluster = new EcsCluster(stack, 'Cluster', { ec2Capacity: {}, defaultTaskCapacity: TaskCapacity.ec2() });
     new FargateWebService(stack, 'Web', { cluster, image: IMAGE });
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE' });
   });
@@ -85,14 +101,14 @@ describe('FargateWebService capacity providers', () => {
     const stack = createTestStack();
     const vpc = testCluster(stack).vpc;
     const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'shop', vpc });
-    new FargateWebService(stack, 'Web', { cluster, image: IMAGE, spotWeight: 1 });
+    new FargateWebService(stack, 'Web', { cluster, image: IMAGE, taskCapacity: TaskCapacity.fargate({ spotWeight: 1 }) });
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', {
       CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 0, Weight: 1 }, { CapacityProvider: 'FARGATE_SPOT', Weight: 1 }],
     });
   });
 
   test('Fargate Spot runs ARM64 tasks too (platform version 1.4.0, the default LATEST)', () => {
-    const { stack } = serviceStack({ spotWeight: 1, cpuArchitecture: ecs.CpuArchitecture.ARM64 });
+    const { stack } = serviceStack({ taskCapacity: TaskCapacity.fargate({ spotWeight: 1 }), cpuArchitecture: ecs.CpuArchitecture.ARM64 });
     Template.fromStack(stack).hasResourceProperties('AWS::ECS::Service', {
       CapacityProviderStrategy: Match.arrayWith([{ CapacityProvider: 'FARGATE_SPOT', Weight: 1 }]),
       PlatformVersion: Match.absent(),
@@ -100,8 +116,8 @@ describe('FargateWebService capacity providers', () => {
   });
 
   test('a weight out of range is reported once, on its own prop', () => {
-    const error = errorOf(() => serviceStack({ spotWeight: 1, onDemandWeight: 1001 }));
-    expect(error.problems.map(p => p.prop)).toEqual(['onDemandWeight']);
+    const error = errorOf(() => serviceStack({ taskCapacity: TaskCapacity.fargate({ spotWeight: 1, onDemandWeight: 1001 }) }));
+    expect(error.problems.map(p => p.prop)).toEqual(['taskCapacity.onDemandWeight']);
   });
 });
 
@@ -345,9 +361,7 @@ describe('FargateWebService tokens', () => {
       desiredCount: p('Desired'),
       minCapacity: p('Min'),
       maxCapacity: p('Max'),
-      spotWeight: p('Spot'),
-      onDemandWeight: p('OnDemand'),
-      onDemandBase: p('Base'),
+      taskCapacity: TaskCapacity.fargate({ spotWeight: p('Spot'), onDemandWeight: p('OnDemand'), onDemandBase: p('Base') }),
       minHealthyPercent: p('MinHealthy'),
       maxHealthyPercent: p('MaxHealthy'),
       targetCpuUtilizationPercent: p('TargetCpu'),

@@ -10,7 +10,7 @@
 import { App, Duration, Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_servicediscovery as servicediscovery } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { IMAGE } from './cluster';
-import { EcsKitValidationError, FargateWebService, FargateWebServiceProps } from '../../src';
+import { EcsKitValidationError, FargateWebService, FargateWebServiceProps, TaskCapacity } from '../../src';
 import { FARGATE_CPU_VALUES, fargateMemoryValues, isValidFargateSize } from '../../src/service/fargate-sizes';
 
 /** How the cluster is set up: which subnets its VPC has, whether it has the Fargate capacity providers. */
@@ -112,9 +112,13 @@ function build(input: Input): Stack {
   // Without the built-in CloudFormation validation: too slow for many runs, and the rules below check the values.
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Stack');
-  const { id, size: [cpu, memoryLimitMiB], cluster: shape, sharedLogGroup, sidecar, ...rest } = input;
+  const { id, size: [cpu, memoryLimitMiB], cluster: shape, sharedLogGroup, sidecar, spotWeight, onDemandWeight, onDemandBase, ...rest } = input as Input & {
+    spotWeight?: number; onDemandWeight?: number; onDemandBase?: number;
+  };
+  const fargateOptions = { spotWeight, onDemandWeight, onDemandBase };
   const serviceProps: FargateWebServiceProps = {
     ...rest,
+    taskCapacity: Object.values(fargateOptions).some(v => v !== undefined) ? TaskCapacity.fargate(fargateOptions) : undefined,
     cluster: cluster(stack, shape),
     image: IMAGE,
     cpu,

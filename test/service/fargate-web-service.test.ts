@@ -20,7 +20,7 @@ import {
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, resourcesOfType, testCluster } from './cluster';
-import { EcrRepository, EcsCluster, EcsKitValidationError, FargateWebService, FargateWebServiceProps, SharedLoadBalancer } from '../../src';
+import { EcrRepository, EcsCluster, EcsKitValidationError, FargateWebService, FargateWebServiceProps, SharedLoadBalancer, TaskCapacity } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 /** A stack with a test cluster and one service with `props`. */
@@ -566,7 +566,7 @@ describe('FargateWebService props', () => {
   });
 
   test('Fargate Spot share: base on-demand plus Spot weight, after the cluster has its capacity providers', () => {
-    const { stack } = serviceStack({ spotWeight: 3, onDemandBase: 1 });
+    const { stack } = serviceStack({ taskCapacity: TaskCapacity.fargate({ spotWeight: 3, onDemandBase: 1 }) });
     const template = validTemplate(stack);
     template.hasResource('AWS::ECS::Service', {
       Properties: Match.objectLike({
@@ -789,8 +789,9 @@ describe('FargateWebService bad input', () => {
     ['maxHealthyPercent', 100, /maxHealthyPercent: received 100\. Must be more than minHealthyPercent \(100\)/],
     ['logRetention', logs.RetentionDays.INFINITE, /logRetention: received "RetentionDays\.INFINITE"\. Logs must expire/],
     ['ingressCidrs', ['10.0.0.0/33'], /ingressCidrs: received "10\.0\.0\.0\/33"\. Use an IPv4 CIDR block/],
-    ['onDemandBase', 1, /onDemandBase: received 1\. Only used with Fargate Spot/],
-    ['spotWeight', 2000, /spotWeight: received 2000\. Use a whole number from 0 to 1000/],
+    ['taskCapacity', TaskCapacity.fargate({ onDemandBase: 1 }), /taskCapacity\.onDemandBase: received 1\. Only used with Fargate Spot/],
+    ['taskCapacity', TaskCapacity.fargate({ spotWeight: 2000 }), /taskCapacity\.spotWeight: received 2000\. Use a whole number from 0 to 1000/],
+    ['taskCapacity', TaskCapacity.ec2(), /taskCapacity: received "TaskCapacity\.ec2\(\)"\. This construct runs its tasks on Fargate/],
     ['pathPatterns', ['api/*'], /pathPatterns: received "api\/\*"\. Use a path pattern of up to 128 characters starting with "\/"/],
     ['accessLogsPrefix', 'AWSLogs/x', /accessLogsPrefix: received "AWSLogs\/x"/],
     ['taskSubnets', { subnetType: ec2.SubnetType.PUBLIC }, /taskSubnets: received "PUBLIC"\. Tasks in public subnets need a public IP/],
@@ -889,7 +890,7 @@ describe('FargateWebService on an EcsCluster', () => {
     const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'internal' });
     // WHEN
     const api = new FargateWebService(stack, 'Api', {
-      cluster, image: IMAGE, spotWeight: 3, onDemandBase: 1, enableServiceConnect: true, serviceConnectDnsName: 'api',
+      cluster, image: IMAGE, taskCapacity: TaskCapacity.fargate({ spotWeight: 3, onDemandBase: 1 }), enableServiceConnect: true, serviceConnectDnsName: 'api',
     });
     // THEN
     const template = validTemplate(stack);

@@ -11,6 +11,7 @@ import {
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { TaskCapacity } from '../../cluster/task-capacity';
 import type { FargateWebService } from '../../service/fargate-web-service';
 import type { ISharedLoadBalancer } from '../../service/shared-load-balancer';
 import type { ComposeAppProps } from '../compose-app-props';
@@ -23,6 +24,8 @@ export interface ComposeAppContext {
   readonly app: Construct;
   readonly props: ComposeAppProps;
   readonly fargate: boolean;
+  /** Where Fargate web services run (the app's capacity, already checked): passed on to each FargateWebService. */
+  readonly fargateCapacity: TaskCapacity;
   readonly project: ComposeProject;
   readonly serviceConnectNamespace: servicediscovery.INamespace;
   readonly loadBalancer?: ISharedLoadBalancer;

@@ -35,6 +35,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     healthCheckPath: web.healthCheckPath,
     healthyHttpCodes: web.healthyHttpCodes,
     minCapacity: unit.replicas,
+    taskCapacity: context.fargateCapacity,
     ...deploymentLimits(unit),
     enableServiceConnect: true,
     serviceConnectNamespace: context.serviceConnectNamespace,

@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkSeconds, isSecondsBetween } from './checks';
-import { checkCapacity } from './fargate-spot-capacity';
 import { checkTargetConditions, checkWebLoadBalancerOptions } from './load-balancer-checks';
 import { checkServiceConnectNames } from './service-connect';
 import type { ServiceSettings } from './service-settings';
@@ -28,7 +27,6 @@ export function checkFargateWebServiceProps(
   checkTargetGroup(validator, props);
   checkScaling(validator, props, settings.minCapacity, settings.maxCapacity);
   checkDeployment(validator, props, settings.minHealthyPercent, settings.maxHealthyPercent);
-  checkCapacity(validator, props, settings.capacityProviderStrategies);
   checkTaskSubnets(validator, props, settings.assignPublicIp);
   checkOperations(validator, props, settings.enableAlarms);
   if (settings.serviceConnect) checkServiceConnectNames(validator, scope, props, settings.serviceConnect);

@@ -1,5 +1,3 @@
-import { aws_ecs as ecs } from 'aws-cdk-lib';
-import { spotStrategy } from './fargate-spot-capacity';
 import { ServiceConnectNames, serviceConnectNames } from './service-connect';
 import type { FargateWebServiceProps } from '../fargate-web-service-props';
 
@@ -15,8 +13,6 @@ export interface ServiceSettings {
   readonly maxCapacity: number;
   readonly enableAlarms: boolean;
   readonly assignPublicIp: boolean;
-  /** The capacity provider strategy the service writes, or none (launch type FARGATE). */
-  readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
   /** The Service Connect names, when Service Connect is on. */
   readonly serviceConnect?: ServiceConnectNames;
 }
@@ -36,7 +32,6 @@ export function serviceSettings(props: FargateWebServiceProps): ServiceSettings 
     maxCapacity,
     enableAlarms: props.enableAlarms ?? props.alarmTopic !== undefined,
     assignPublicIp: props.assignPublicIp ?? false,
-    capacityProviderStrategies: spotStrategy(props),
     serviceConnect: props.enableServiceConnect ? serviceConnectNames(props.serviceConnectDnsName, containerName) : undefined,
   };
 }

@@ -109,6 +109,37 @@ describe('Fargate Spot', () => {
       fix: expect.stringMatching(/TestStack\/Cluster has no capacity provider of this name .*enableFargateCapacityProviders: true/),
     })]);
   });
+  test('fails when a cluster imported with EcsCluster.fromClusterAttributes says it has no Fargate capacity providers', () => {
+    const stack = newStack();
+    const cluster = EcsCluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'shared', vpc: new ec2.Vpc(stack, 'Vpc'), fargateCapacityProviders: false });
+    const error = errorOf(() => new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(CACHE_ONLY), taskCapacity: TaskCapacity.fargateSpot() }));
+    expect(error.problems).toEqual([{
+      prop: 'taskCapacity',
+      received: '["FARGATE_SPOT"]',
+      fix: expect.stringMatching(/^The cluster TestStack\/Cluster has no Fargate capacity providers: .*or use TaskCapacity.fargate\(\) without spotWeight/),
+    }]);
+  });
+
+  test('fails when a weight or base is out of range, naming the option', () => {
+    const stack = newStack();
+    const cluster = new EcsCluster(stack, 'Cluster');
+    const error = errorOf(() => new ComposeApp(stack, 'App', {
+      cluster, composeFile: ComposeFile.fromString(CACHE_ONLY), taskCapacity: TaskCapacity.fargate({ spotWeight: 1001, onDemandBase: -1 }),
+    }));
+    expect(error.problems.map(p => p.prop)).toEqual(expect.arrayContaining(['taskCapacity.spotWeight', 'taskCapacity.onDemandBase']));
+  });
+
+  // src bug (src/cluster/task-capacity-resolution.ts, fargate()): a bad option is reported twice, once on the option and
+  // once on the strategy built from it (taskCapacity[].weight / [].base), whose shape the user never wrote.
+  // Remove `.failing` once fargate() stops after reporting its options (see the report).
+  test.failing('reports a bad Fargate option once', () => {
+    const stack = newStack();
+    const cluster = new EcsCluster(stack, 'Cluster');
+    const error = errorOf(() => new ComposeApp(stack, 'App', {
+      cluster, composeFile: ComposeFile.fromString(CACHE_ONLY), taskCapacity: TaskCapacity.fargate({ spotWeight: 1001 }),
+    }));
+    expect(error.problems).toEqual([{ prop: 'taskCapacity.spotWeight', received: '1001', fix: 'Use a whole number from 0 to 1000.' }]);
+  });
 });
 
 describe('the cluster\'s defaultTaskCapacity', () => {

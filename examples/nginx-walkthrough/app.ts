@@ -69,7 +69,7 @@ export class NginxWalkthroughStack extends Stack {
       minHealthyPercent: 0,
       maxHealthyPercent: 100,
       circuitBreaker: { enable: true, rollback: true },
-      capacityProviderStrategies: [{ capacityProvider: capacity.capacityProvider.capacityProviderName, weight: 1 }],
+      capacityProviderStrategies: [{ capacityProvider: capacity.capacityProviderName, weight: 1 }],
     });
   }
 }

@@ -1,7 +1,7 @@
 import { App, Stack, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { ComposeApp, ComposeFile, ComposeLaunchType, ComposeWebServiceOptions, EcsCluster } from '../../src';
+import { ComposeApp, ComposeFile, ComposeWebServiceOptions, Ec2Capacity, EcsCluster, IEcsCluster, TaskCapacity } from '../../src';
 import { EcsKitValidationError } from '../../src/core/errors';
 import { VALIDATION_CONTEXT } from '../helpers/validators';
 
@@ -131,13 +131,30 @@ const composeDocument = fc.record({
   } : {},
 })));
 
-type ClusterKind = 'ecsCluster' | 'ecsClusterWithEc2' | 'ecsClusterNoNamespace' | 'ecsClusterNoFargate' | 'plainCluster';
+type ClusterKind = 'ecsCluster' | 'ecsClusterWithEc2' | 'ecsClusterNoNamespace' | 'ecsClusterNoFargate' | 'plainCluster' | 'importedWithEc2' | 'cdkImported';
 
 const strategies = fc.array(fc.record({
   capacityProvider: fc.constantFrom('EC2', 'EC2', 'FARGATE', 'FARGATE_SPOT', 'Missing'),
   weight: maybe(mostly(fc.constantFrom(1, 2), fc.constantFrom(0, 1001))),
   base: maybe(fc.constantFrom(0, 1, 5)),
 }, { requiredKeys: ['capacityProvider'] }), { maxLength: 2 });
+
+/** `taskCapacity`, as data (the strategy's 'EC2' stands for the cluster's EC2 capacity provider). */
+type CapacitySpec =
+  | { kind: 'fargate'; spotWeight?: number; onDemandWeight?: number; onDemandBase?: number }
+  | { kind: 'fargateSpot' }
+  | { kind: 'ec2' }
+  | { kind: 'strategies'; strategies: ecs.CapacityProviderStrategy[] };
+
+const fargateCapacity: fc.Arbitrary<CapacitySpec> = fc.record({
+  kind: fc.constant<'fargate'>('fargate'),
+  spotWeight: maybe(mostly(fc.constantFrom(0, 1, 3), fc.constantFrom(-1, 1.5, 1001))),
+  onDemandWeight: rarely(mostly(fc.constantFrom(0, 1), fc.constant(1001))),
+  onDemandBase: rarely(mostly(fc.constantFrom(0, 1, 2), fc.constant(100_001))),
+}, { requiredKeys: ['kind'] });
+const fargateCapacities = fc.oneof(fargateCapacity, fc.constant<CapacitySpec>({ kind: 'fargateSpot' }));
+const ec2Capacities = fc.oneof({ weight: 3, arbitrary: fc.constant<CapacitySpec>({ kind: 'ec2' }) },
+  { weight: 1, arbitrary: strategies.map((list): CapacitySpec => ({ kind: 'strategies', strategies: list })) });
 
 const webOptions: fc.Arbitrary<ComposeWebServiceOptions> = fc.record({
   containerPort: maybe(mostly(fc.constantFrom(80, 8080), fc.constantFrom(0, 70000))),
@@ -146,13 +163,14 @@ const webOptions: fc.Arbitrary<ComposeWebServiceOptions> = fc.record({
 }, { requiredKeys: [] });
 
 const otherClusters: ClusterKind[] = ['ecsCluster', 'ecsClusterNoNamespace', 'ecsClusterNoFargate', 'plainCluster'];
-const props = fc.constantFrom(ComposeLaunchType.FARGATE, ComposeLaunchType.EC2).chain(launchType => fc.record({
-  launchType: fc.constant(launchType),
-  // EC2 mostly on a cluster with EC2 capacity, sometimes on one without.
-  clusterKind: launchType === ComposeLaunchType.EC2
-    ? mostly<ClusterKind>(fc.constant('ecsClusterWithEc2'), fc.constantFrom(...otherClusters))
-    : fc.constantFrom<ClusterKind>('ecsClusterWithEc2', ...otherClusters),
-  strategies: rarely(strategies),
+const ec2Clusters: ClusterKind[] = ['ecsClusterWithEc2', 'importedWithEc2'];
+const props = fc.boolean().chain(onEc2 => fc.record({
+  // Absent: the cluster's default (none here), else Fargate.
+  capacity: (onEc2 ? ec2Capacities : maybe(fargateCapacities)) as fc.Arbitrary<CapacitySpec | undefined>,
+  // EC2 mostly on a cluster with EC2 capacity, sometimes on one without; now and then a cluster the kit refuses.
+  clusterKind: onEc2
+    ? mostly<ClusterKind>(fc.constantFrom(...ec2Clusters), fc.constantFrom<ClusterKind>(...otherClusters, 'cdkImported'))
+    : mostly<ClusterKind>(fc.constantFrom(...ec2Clusters, ...otherClusters), fc.constant('cdkImported')),
   logRetention: maybe(mostly(fc.constantFrom(logs.RetentionDays.ONE_WEEK, 5 as logs.RetentionDays), fc.constantFrom(4, logs.RetentionDays.INFINITE))),
   environment: maybe(fc.constantFrom({ TAG: 'v1' }, { TAG: '' })),
   webService: rarely(webOptions),
@@ -161,28 +179,50 @@ const props = fc.constantFrom(ComposeLaunchType.FARGATE, ComposeLaunchType.EC2).
 
 // ---- building
 
+function buildCluster(stack: Stack, kind: ClusterKind): ecs.ICluster {
+  switch (kind) {
+    case 'plainCluster':
+      return new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+    case 'cdkImported':
+      return ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'shared', vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
+    case 'importedWithEc2':
+      return EcsCluster.fromClusterAttributes(stack, 'Cluster', {
+        clusterName: 'shared',
+        vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }),
+        ec2Capacities: [Ec2Capacity.fromCapacityProviderAttributes(stack, 'Capacity', { capacityProviderName: 'shared-asg' })],
+      });
+    default:
+      return new EcsCluster(stack, 'Cluster', {
+        cloudMapNamespaceName: kind === 'ecsClusterNoNamespace' ? undefined : 'app.internal',
+        enableFargateCapacityProviders: kind !== 'ecsClusterNoFargate',
+        ec2Capacity: kind === 'ecsClusterWithEc2' ? { instanceTypes: [new ec2.InstanceType('t3.small')] } : undefined,
+      });
+  }
+}
+
+function taskCapacityOf(spec: CapacitySpec | undefined, cluster: ecs.ICluster): TaskCapacity | undefined {
+  if (spec === undefined) return undefined;
+  switch (spec.kind) {
+    case 'fargate': return TaskCapacity.fargate({ spotWeight: spec.spotWeight, onDemandWeight: spec.onDemandWeight, onDemandBase: spec.onDemandBase });
+    case 'fargateSpot': return TaskCapacity.fargateSpot();
+    case 'ec2': return TaskCapacity.ec2();
+    case 'strategies': {
+      // 'EC2' stands for the cluster's EC2 capacity provider (a token for an EcsCluster's own), when it has one.
+      const ec2Provider = (cluster as Partial<IEcsCluster>).ec2Capacities?.[0]?.capacityProviderName;
+      return TaskCapacity.fromCapacityProviderStrategies(spec.strategies.map(s => s.capacityProvider === 'EC2' ? { ...s, capacityProvider: ec2Provider ?? 'EC2' } : s));
+    }
+  }
+}
+
 function build(document: unknown, p: typeof props extends fc.Arbitrary<infer T> ? T : never): Stack {
   // aws-cdk-lib's CloudFormation validation (as errors) checks the rest of the template at synthesis.
   const stack = new Stack(new App({ context: VALIDATION_CONTEXT }), 'TestStack');
-  let cluster: ecs.ICluster;
-  if (p.clusterKind === 'plainCluster') {
-    cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 }) });
-  } else {
-    cluster = new EcsCluster(stack, 'Cluster', {
-      cloudMapNamespaceName: p.clusterKind === 'ecsClusterNoNamespace' ? undefined : 'app.internal',
-      enableFargateCapacityProviders: p.clusterKind !== 'ecsClusterNoFargate',
-      ec2Capacity: p.clusterKind === 'ecsClusterWithEc2' ? { instanceTypes: [new ec2.InstanceType('t3.small')] } : undefined,
-    });
-  }
+  const cluster = buildCluster(stack, p.clusterKind);
   const services = Object.keys((document as { services: object }).services);
-  // 'EC2' stands for the cluster's EC2 capacity provider (its name is a token), when it has one.
-  const ec2Provider = cluster instanceof EcsCluster ? cluster.ec2Capacities[0]?.capacityProviderName : undefined;
-  const capacityProviderStrategies = p.strategies?.map(s => s.capacityProvider === 'EC2' ? { ...s, capacityProvider: ec2Provider ?? 'EC2' } : s);
   new ComposeApp(stack, 'App', {
     cluster,
     composeFile: ComposeFile.fromString(JSON.stringify(document, undefined, 1)),
-    launchType: p.launchType,
-    capacityProviderStrategies,
+    taskCapacity: taskCapacityOf(p.capacity, cluster),
     logRetention: p.logRetention,
     environment: p.environment,
     webServices: p.webService ? { [services[0]]: p.webService } : undefined,
@@ -261,7 +301,16 @@ function checkTemplate(template: Template): void {
     }
     const cps = service.CapacityProviderStrategy;
     if (Array.isArray(cps)) {
-      expectUnique(cps.map((s: any) => s.CapacityProvider), 'capacity providers in a strategy');
+      const providers = cps.map((s: any) => s.CapacityProvider);
+      expectUnique(providers, 'capacity providers in a strategy');
+      // ECS refuses a strategy that mixes Fargate and Auto Scaling group providers, or a launch type with a strategy.
+      const fargate = providers.filter((name: unknown) => name === 'FARGATE' || name === 'FARGATE_SPOT');
+      if (fargate.length > 0 && fargate.length < providers.length) throw new Error(`strategy mixes Fargate and EC2 providers: ${JSON.stringify(providers)}`);
+      if (service.LaunchType !== undefined) throw new Error(`launch type ${service.LaunchType} with a capacity provider strategy`);
+      for (const s of cps) {
+        if ((s.Weight ?? 0) < 0 || (s.Weight ?? 0) > 1000 || (s.Base ?? 0) < 0 || (s.Base ?? 0) > 100_000) throw new Error(`strategy out of range: ${JSON.stringify(s)}`);
+      }
+      if (cps.every((s: any) => (s.Weight ?? 0) === 0)) throw new Error(`strategy with no weight above 0: ${JSON.stringify(cps)}`);
     }
   }
   expectUnique(discoveryNames, 'Service Connect discovery names in the namespace');

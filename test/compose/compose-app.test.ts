@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_servicediscovery as servicediscovery } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeAppProps, ComposeFile, ComposeLaunchType, EcsCluster, FargateWebService, SharedLoadBalancer } from '../../src';
+import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster, FargateWebService, SharedLoadBalancer, TaskCapacity } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 /** A fixture, by a path relative to the repository root (what error messages show). */
@@ -363,13 +363,13 @@ describe('unsupported keys', () => {
 
 describe('ComposeApp on EC2', () => {
   test('links, volumes_from and bind mounts pass the validators and match the snapshot', () => {
-    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { ec2: true });
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), taskCapacity: TaskCapacity.ec2() }, { ec2: true });
     const template = validTemplate(stack);
     expect(template.toJSON()).toMatchSnapshot();
   });
 
   test('linked services share a bridge-mode task: links, volumesFrom, host volumes, tmpfs', () => {
-    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { validated: false, ec2: true });
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), taskCapacity: TaskCapacity.ec2() }, { validated: false, ec2: true });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ECS::Service', 2);
     expect(app.ec2Service('proxy')).toBeInstanceOf(ecs.Ec2Service);
@@ -392,8 +392,8 @@ describe('ComposeApp on EC2', () => {
     expect(containerOf(template, 'queue')).toEqual(expect.objectContaining({ Memory: 1024 }));
   });
 
-  test('services run on the first EC2 capacity group; the web container is an instance target of the shared load balancer', () => {
-    const { stack, cluster } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { validated: false, ec2: true });
+  test('services run on the cluster\'s EC2 capacity group; the web container is an instance target of the shared load balancer', () => {
+    const { stack, cluster } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), taskCapacity: TaskCapacity.ec2() }, { validated: false, ec2: true });
     const template = Template.fromStack(stack);
     template.allResourcesProperties('AWS::ECS::Service', {
       CapacityProviderStrategy: [{ CapacityProvider: stack.resolve(cluster.ec2Capacities[0].capacityProviderName), Weight: 1 }],
@@ -405,7 +405,7 @@ describe('ComposeApp on EC2', () => {
   });
 
   test('an ECR image gets pull access for the execution role', () => {
-    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), launchType: ComposeLaunchType.EC2 }, { validated: false, ec2: true });
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('ec2.yaml')), taskCapacity: TaskCapacity.ec2() }, { validated: false, ec2: true });
     const template = Template.fromStack(stack);
     expect(containerOf(template, 'app').Image).toEqual({
       'Fn::Join': ['', ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/shop/app:v1.2.3']],
@@ -502,9 +502,15 @@ describe('bad input', () => {
       .toThrow(/internetFacing: received false. It configures the load balancer this construct would create, and loadBalancer is given: remove it, or set internetFacing on that SharedLoadBalancer instead\./);
   });
 
-  test('fails when capacityProviderStrategies is given for Fargate', () => {
-    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }))
-      .toThrow(/capacityProviderStrategies: received \["FARGATE_SPOT"\]. Only used with launchType EC2/);
+  test('fails when onDemandBase or onDemandWeight is given for Fargate without spotWeight', () => {
+    // GIVEN Fargate options that only shape a Spot strategy, without Spot
+    const taskCapacity = TaskCapacity.fargate({ onDemandBase: 1, onDemandWeight: 2 });
+    const error = errorOf(build(ComposeFile.fromString(WEB_AND_CACHE), { taskCapacity }));
+    // THEN each is refused, naming taskCapacity and the fix
+    expect(error.problems).toEqual([
+      { prop: 'taskCapacity.onDemandWeight', received: '2', fix: expect.stringMatching(/^Only used with Fargate Spot: set spotWeight too/) },
+      { prop: 'taskCapacity.onDemandBase', received: '1', fix: expect.stringMatching(/^Only used with Fargate Spot: set spotWeight too/) },
+    ]);
   });
 
   test('fails when an accessor is given a name the app does not have', () => {
@@ -513,9 +519,19 @@ describe('bad input', () => {
     expect(() => app.container('db')).toThrow(/ComposeApp.container at 'TestStack\/App'/);
   });
 
-  test('fails when launchType EC2 is used on a cluster without EC2 capacity', () => {
-    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { launchType: ComposeLaunchType.EC2 }))
-      .toThrow(/launchType: received "ComposeLaunchType.EC2". The cluster TestStack\/Cluster has no EC2 capacity/);
+  test('fails when TaskCapacity.ec2() is used on a cluster without EC2 capacity', () => {
+    expect(build(ComposeFile.fromString(WEB_AND_CACHE), { taskCapacity: TaskCapacity.ec2() }))
+      .toThrow(/received "TestStack\/Cluster". This is a cluster with no EC2 capacity \(Fargate only\): create it with ec2Capacity/);
+  });
+
+  // src bug: the problem is reported on `cluster` (value: the cluster's path), so the message names neither the prop
+  // that asked for EC2 (taskCapacity) nor the value received (TaskCapacity.ec2()), nor the other fix (Fargate).
+  // Remove `.failing` once resolveTaskCapacity reports it on the prop it was given (see the report).
+  test.failing('fails when TaskCapacity.ec2() is used on a cluster without EC2 capacity, naming taskCapacity, the value and both fixes', () => {
+    const error = errorOf(build(ComposeFile.fromString(WEB_AND_CACHE), { taskCapacity: TaskCapacity.ec2() }));
+    expect(error.problems).toEqual([{
+      prop: 'taskCapacity', received: '"TaskCapacity.ec2()"', fix: expect.stringMatching(/TestStack\/Cluster has no EC2 capacity.*addEc2Capacity.*TaskCapacity.fargate\(\)/),
+    }]);
   });
 });
 
@@ -616,53 +632,68 @@ describe('bad names', () => {
 });
 
 describe('capacity provider strategies', () => {
-  const ec2Build = (capacityProviderStrategies: ecs.CapacityProviderStrategy[] | undefined, withEc2 = true) => () => {
+  const ec2Build = (strategies: ecs.CapacityProviderStrategy[], withEc2 = true) => () => {
     const stack = new Stack(new App(), 'TestStack');
     const cluster = new EcsCluster(stack, 'Cluster', {
       cloudMapNamespaceName: 'app.internal',
       ec2Capacity: withEc2 ? { instanceTypes: [new ec2.InstanceType('t3.small')] } : undefined,
     });
+    // 'EC2' stands for the cluster's EC2 capacity provider (its name is a token).
     const provider = withEc2 ? cluster.ec2Capacities[0].capacityProviderName : 'none';
     new ComposeApp(stack, 'App', {
       cluster,
       composeFile: ComposeFile.fromString(WEB_AND_CACHE),
-      launchType: ComposeLaunchType.EC2,
-      capacityProviderStrategies: capacityProviderStrategies?.map(s => s.capacityProvider === 'EC2' ? { ...s, capacityProvider: provider } : s),
+      taskCapacity: TaskCapacity.fromCapacityProviderStrategies(strategies.map(s => s.capacityProvider === 'EC2' ? { ...s, capacityProvider: provider } : s)),
     });
-    return stack;
+    return { stack, cluster };
   };
 
-  test('a strategy naming the cluster\'s EC2 capacity provider synthesizes', () => {
-    Template.fromStack(ec2Build([{ capacityProvider: 'EC2', weight: 1 }])()).resourceCountIs('AWS::ECS::Service', 2);
+  test('a strategy naming the cluster\'s EC2 capacity provider synthesizes, on EC2', () => {
+    const { stack, cluster } = ec2Build([{ capacityProvider: 'EC2', weight: 1 }])();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::ECS::Service', 2);
+    template.allResourcesProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [{ CapacityProvider: stack.resolve(cluster.ec2Capacities[0].capacityProviderName), Weight: 1 }],
+    });
+    template.allResourcesProperties('AWS::ECS::TaskDefinition', { NetworkMode: 'bridge' });
+  });
+
+  test('a strategy naming only FARGATE and FARGATE_SPOT runs the services on Fargate', () => {
+    const { stack } = ec2Build([{ capacityProvider: 'FARGATE', weight: 1, base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }])();
+    const template = Template.fromStack(stack);
+    template.allResourcesProperties('AWS::ECS::TaskDefinition', { NetworkMode: 'awsvpc', RequiresCompatibilities: ['FARGATE'] });
+    template.hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Base: 1, Weight: 1 }, { CapacityProvider: 'FARGATE_SPOT', Weight: 3 }],
+    });
   });
 
   test('fails when the strategy names a provider the cluster does not have', () => {
-    expect(ec2Build([{ capacityProvider: 'spot-asg', weight: 1 }])).toThrow(/capacityProviderStrategies\[\].capacityProvider: received "spot-asg". The cluster TestStack\/Cluster has no capacity provider of this name/);
+    expect(ec2Build([{ capacityProvider: 'spot-asg', weight: 1 }])).toThrow(/taskCapacity\[\].capacityProvider: received "spot-asg". The cluster TestStack\/Cluster has no capacity provider of this name/);
   });
 
   test('fails when all weights are 0, two providers have a base, or a provider is listed twice', () => {
-    expect(errorOf(ec2Build([{ capacityProvider: 'EC2', weight: 0 }])).message).toMatch(/weight above 0/);
+    expect(errorOf(ec2Build([{ capacityProvider: 'EC2', weight: 0 }])).message).toMatch(/taskCapacity\[\].weight: received \[0\]. At least one capacity provider needs a weight above 0/);
     const message = errorOf(ec2Build([{ capacityProvider: 'EC2', weight: 1, base: 1 }, { capacityProvider: 'EC2', weight: 1, base: 2 }])).message;
-    expect(message).toMatch(/Only one capacity provider of a strategy can have a base/);
-    expect(message).toMatch(/capacityProviderStrategies\[\].capacityProvider: received \[\{"Ref":"ClusterEc2Capacity\w+"\}\]. Each capacity provider can appear once/);
+    expect(message).toMatch(/taskCapacity\[\].base: .*Only one capacity provider of a strategy can have a base/);
+    expect(message).toMatch(/taskCapacity\[\].capacityProvider: received \["the capacity provider TestStack\/Cluster\/Ec2Capacity\/CapacityProvider\/CapacityProvider"\]. Each capacity provider can appear once/);
   });
 
-  test('fails when an EC2 strategy names Fargate providers, alone or mixed with EC2 ones', () => {
-    expect(ec2Build([{ capacityProvider: 'FARGATE_SPOT', weight: 1 }])).toThrow(/FARGATE and FARGATE_SPOT run Fargate tasks/);
-    expect(ec2Build([{ capacityProvider: 'EC2', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }])).toThrow(/received \["FARGATE"\]. With launchType EC2/);
-    expect(ec2Build([{ capacityProvider: 'my-asg', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }])).toThrow(/cannot mix Fargate capacity providers/);
+  test('fails when a strategy mixes Fargate providers with EC2 ones', () => {
+    expect(ec2Build([{ capacityProvider: 'EC2', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }]))
+      .toThrow(/taskCapacity\[\].capacityProvider: received \["the capacity provider TestStack\/Cluster\/Ec2Capacity\/CapacityProvider\/CapacityProvider","FARGATE"\]. A strategy cannot mix Fargate capacity providers with EC2/);
+    expect(ec2Build([{ capacityProvider: 'my-asg', weight: 1 }, { capacityProvider: 'FARGATE', weight: 1 }])).toThrow(/received \["my-asg","FARGATE"\]. A strategy cannot mix Fargate capacity providers/);
   });
 
   test('fails when the strategy is empty', () => {
-    expect(ec2Build([])).toThrow(/capacityProviderStrategies: received \[\]. Give at least one capacity provider/);
+    expect(ec2Build([])).toThrow(/taskCapacity: received \[\]. Give at least one capacity provider/);
   });
 
-  test('fails when launchType EC2 is used on an ecs.Cluster without EC2 capacity, even with a strategy', () => {
+  test('fails when TaskCapacity.ec2() is used on an ecs.Cluster (its EC2 capacity is unknown), or a strategy names a provider it lacks', () => {
     const stack = new Stack(new App(), 'TestStack');
     const cluster = new ecs.Cluster(stack, 'Cluster');
-    expect(() => new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(WEB_AND_CACHE), launchType: ComposeLaunchType.EC2 }))
-      .toThrow(/launchType: received "ComposeLaunchType.EC2". The cluster TestStack\/Cluster has no EC2 capacity/);
-    expect(ec2Build([{ capacityProvider: 'FARGATE', weight: 1 }], false)).toThrow(/has no EC2 capacity/);
+    expect(() => new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromString(WEB_AND_CACHE), taskCapacity: TaskCapacity.ec2() }))
+      .toThrow(/taskCapacity: received "TaskCapacity.ec2\(\)". The EC2 capacity of the cluster TestStack\/Cluster is unknown to the kit \(an ecs.Cluster\): name its capacity providers with TaskCapacity.fromCapacityProviderStrategies/);
+    expect(ec2Build([{ capacityProvider: 'my-asg', weight: 1 }], false)).toThrow(/received "my-asg". The cluster TestStack\/Cluster has no capacity provider of this name \(it has "FARGATE", "FARGATE_SPOT"\)/);
   });
 });
 
@@ -676,12 +707,12 @@ describe('props checked before aws-cdk-lib sees them', () => {
   });
 
   test('fails when webServices.containerPort is not a port', () => {
-    expect(build({ launchType: ComposeLaunchType.EC2, webServices: { web: { containerPort: 0 } } }, WEB_AND_CACHE, true))
+    expect(build({ taskCapacity: TaskCapacity.ec2(), webServices: { web: { containerPort: 0 } } }, WEB_AND_CACHE, true))
       .toThrow(/webServices.web.containerPort: received 0. Give the port the container serves HTTP on, from 1 to 65535/);
   });
 
   test('on EC2, a webServices.containerPort the service does not declare is mapped', () => {
-    const { stack } = build({ launchType: ComposeLaunchType.EC2, webServices: { web: { containerPort: 8081 } } }, WEB_AND_CACHE, true)();
+    const { stack } = build({ taskCapacity: TaskCapacity.ec2(), webServices: { web: { containerPort: 8081 } } }, WEB_AND_CACHE, true)();
     const template = Template.fromStack(stack);
     expect(containerOf(template, 'web').PortMappings).toEqual(expect.arrayContaining([
       expect.objectContaining({ ContainerPort: 8081, Name: 'web-8081', AppProtocol: 'http' }),

@@ -86,7 +86,7 @@ describe('planUnits', () => {
       line: 5,
       path: 'services.ml.deploy.resources',
       received: '16 vCPU, 204800 MiB',
-      fix: expect.stringMatching(/No Fargate task size fits: the service needs 16 vCPU and 204800 MiB.*16 vCPU and 122880 MiB.*launchType EC2/),
+      fix: expect.stringMatching(/No Fargate task size fits: the service needs 16 vCPU and 204800 MiB.*16 vCPU and 122880 MiB.*run on EC2 \(taskCapacity: TaskCapacity.ec2\(\)\)/),
     }]);
   });
 

@@ -153,7 +153,7 @@ describe('Ec2Capacity.fromCapacityProviderAttributes', () => {
 
   // BUG: ECS refuses EC2 capacity provider names starting with aws, ecs or fargate, so no existing provider has one;
   // the import accepts them, and a strategy then names FARGATE/FARGATE_SPOT as if it were EC2 capacity.
-  test.failing.each(['FARGATE', 'FARGATE_SPOT', 'ecs-shared', 'aws-batch'])('fails when the name is %s, which no EC2 capacity provider can have', capacityProviderName => {
+  test.each(['FARGATE', 'FARGATE_SPOT', 'ecs-shared', 'aws-batch'])('fails when the name is %s, which no EC2 capacity provider can have', capacityProviderName => {
     const error = errorOf(() => Ec2Capacity.fromCapacityProviderAttributes(new Stack(), 'Shared', { capacityProviderName }));
     expect(error.problems.map(p => p.prop)).toEqual(['capacityProviderName']);
   });

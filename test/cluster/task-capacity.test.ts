@@ -77,7 +77,7 @@ describe('EcsCluster defaultTaskCapacity', () => {
 
   // BUG: the default's check takes the unnamed group's provider reference for an unknown token
   // (src/cluster/ecs-cluster.ts validateDefaultStrategy only knows providers named with capacityProviderName).
-  test.failing('ec2() is the group of the ec2Capacity prop', () => {
+  test('ec2() is the group of the ec2Capacity prop', () => {
     // GIVEN
     const stack = createTestStack();
     // WHEN
@@ -144,17 +144,17 @@ describe('EcsCluster defaultTaskCapacity', () => {
   test('fails when ec2() is given to a Fargate-only cluster', () => {
     const error = errorOf(() => new EcsCluster(new Stack(), 'Cluster', { defaultTaskCapacity: TaskCapacity.ec2() }));
     expect(error.problems).toEqual([expect.objectContaining({
-      prop: 'cluster',
-      received: '"Default/Cluster"',
-      fix: expect.stringMatching(/no EC2 capacity \(Fargate only\): create it with ec2Capacity/),
+      prop: 'defaultTaskCapacity',
+      received: '"TaskCapacity.ec2()"',
+      fix: expect.stringMatching(/The cluster Default\/Cluster has no EC2 capacity \(Fargate only\): create it with ec2Capacity.*or run on Fargate/),
     })]);
   });
 
   test.each<[string, Parameters<typeof TaskCapacity.fargate>[0], string[]]>([
-    ['spotWeight is above 1000', { spotWeight: 1001 }, ['defaultTaskCapacity.spotWeight: 1001', 'defaultTaskCapacity[].weight: 1001']],
-    ['spotWeight is negative', { spotWeight: -1 }, ['defaultTaskCapacity.spotWeight: -1', 'defaultTaskCapacity[].weight: -1']],
-    ['onDemandWeight is not whole', { spotWeight: 1, onDemandWeight: 1.5 }, ['defaultTaskCapacity.onDemandWeight: 1.5', 'defaultTaskCapacity[].weight: 1.5']],
-    ['onDemandBase is above 100000', { spotWeight: 1, onDemandBase: 100_001 }, ['defaultTaskCapacity.onDemandBase: 100001', 'defaultTaskCapacity[].base: 100001']],
+    ['spotWeight is above 1000', { spotWeight: 1001 }, ['defaultTaskCapacity.spotWeight: 1001']],
+    ['spotWeight is negative', { spotWeight: -1 }, ['defaultTaskCapacity.spotWeight: -1']],
+    ['onDemandWeight is not whole', { spotWeight: 1, onDemandWeight: 1.5 }, ['defaultTaskCapacity.onDemandWeight: 1.5']],
+    ['onDemandBase is above 100000', { spotWeight: 1, onDemandBase: 100_001 }, ['defaultTaskCapacity.onDemandBase: 100001']],
   ])('fails when %s', (_, options, problems) => {
     expect(problemsOf({ defaultTaskCapacity: TaskCapacity.fargate(options) })).toEqual(problems);
   });

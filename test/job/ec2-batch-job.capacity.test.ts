@@ -127,7 +127,7 @@ describe('Ec2BatchJob on an imported cluster with its capacities', () => {
     const platform = sharedPlatform(stack, []);
     for (const [id, taskCapacity] of [['Default', undefined], ['Ec2', TaskCapacity.ec2()]] as const) {
       const error = errorOf(() => jobOn(stack, platform.cluster, { taskCapacity }, id));
-      expect(error.problems).toEqual([expect.objectContaining({ prop: 'cluster', fix: expect.stringMatching(/import it with EcsCluster.fromClusterAttributes\(scope, id, \{ \.\.\., ec2Capacities/) })]);
+      expect(error.problems).toEqual([expect.objectContaining({ prop: 'taskCapacity', fix: expect.stringMatching(/import it with EcsCluster.fromClusterAttributes\(scope, id, \{ \.\.\., ec2Capacities/) })]);
     }
   });
 
@@ -174,7 +174,7 @@ describe('Ec2BatchJob on a cluster imported by ARN', () => {
   test('fails when the job names no capacity', () => {
     const stack = new Stack();
     const cluster = EcsCluster.fromClusterArn(stack, 'ByArn', 'arn:aws:ecs:eu-west-1:111122223333:cluster/shared');
-    expect(errorOf(() => jobOn(stack, cluster)).problems.map(p => p.prop)).toEqual(['cluster']);
+    expect(errorOf(() => jobOn(stack, cluster)).problems.map(p => p.prop)).toEqual(['taskCapacity']);
   });
 });
 

@@ -808,13 +808,13 @@ describe('Ec2BatchJob bad input', () => {
     const stack = new Stack();
     const fargateOnly = new EcsCluster(stack, 'Cluster');
     expect(() => new Ec2BatchJob(stack, 'Job', { cluster: fargateOnly, image: BUSYBOX, memoryLimitMiB: 64 }))
-      .toThrow(/cluster: received "Default\/Cluster"\. This is a cluster with no EC2 capacity \(Fargate only\)/);
+      .toThrow(/taskCapacity: received "TaskCapacity.ec2\(\)"\. The cluster Default\/Cluster has no EC2 capacity \(Fargate only\)/);
   });
 
   test('fails when a cluster of unknown capacity comes without a strategy', () => {
     const stack = new Stack();
     expect(() => jobIn(stack, {}, importedCluster(stack)))
-      .toThrow(/cluster: received "Default\/Imported"\. The kit does not know this imported cluster's EC2 capacity: import it with EcsCluster.fromClusterAttributes/);
+      .toThrow(/taskCapacity: received "TaskCapacity.ec2\(\)"\. The kit does not know the EC2 capacity of the imported cluster Default\/Imported: import it with EcsCluster.fromClusterAttributes/);
     const noEc2 = EcsCluster.fromClusterAttributes(stack, 'NoEc2', { clusterName: 'c', vpc: new ec2.Vpc(stack, 'OtherVpc'), hasEc2Capacity: false });
     expect(() => new Ec2BatchJob(stack, 'Job3', { cluster: noEc2, image: BUSYBOX, memoryLimitMiB: 64, taskCapacity: TaskCapacity.fromCapacityProviderStrategies([{ capacityProvider: 'x' }]) }))
       .toThrow(/this cluster has no EC2 capacity: add it with cluster.addEc2Capacity/);

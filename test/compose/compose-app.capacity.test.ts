@@ -2,6 +2,7 @@ import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecs as 
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ComposeApp, ComposeFile, Ec2Capacity, EcsCluster, EcsMachineImage, TaskCapacity } from '../../src';
 import { EcsKitValidationError } from '../../src/core/errors';
+import { acknowledgeUserFindings, userAutoScalingGroup } from '../cluster/user-auto-scaling-group';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 // Where a ComposeApp's services run: `taskCapacity`, else the cluster's `defaultTaskCapacity`, else Fargate.
@@ -392,5 +393,27 @@ describe('refusals', () => {
     const error = errorOf(build(cluster));
     expect(error).toBeInstanceOf(EcsKitValidationError);
     expect(error.message).toMatch(/imported with EcsCluster.fromClusterArn, which does not know its VPC/);
+  });
+});
+
+describe('ComposeApp on an adopted Auto Scaling group', () => {
+  test('TaskCapacity.ec2() places the services on the adopted group, and the template passes the validators', () => {
+    // GIVEN the user's own Auto Scaling group, adopted as the cluster's EC2 capacity
+    const stack = createTestStack();
+    const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'app' });
+    const asg = userAutoScalingGroup(stack, cluster.vpc);
+    const adopted = cluster.addAutoScalingGroupCapacity('Platform', { autoScalingGroup: asg });
+    acknowledgeUserFindings(asg);
+    // WHEN
+    new ComposeApp(stack, 'App', {
+      cluster,
+      composeFile: ComposeFile.fromString('services:\n  worker:\n    image: public.ecr.aws/docker/library/busybox:stable\n    command: ["sleep", "3600"]\n'),
+      taskCapacity: TaskCapacity.ec2(),
+    });
+    // THEN
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::ECS::Service', {
+      CapacityProviderStrategy: [{ CapacityProvider: stack.resolve(adopted.capacityProviderName), Weight: 1 }],
+    });
   });
 });

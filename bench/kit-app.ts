@@ -14,7 +14,7 @@
 import { Duration, Stack, type App, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { IMAGE, INSTANCE_TYPE } from './context';
 // The compiled library (npx projen compile), so that both sides run plain JavaScript.
-import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebService, FargateWebServiceGroup, FargateWebServiceOptions, JobSchedule } from '../lib';
+import { Ec2BatchJob, EcrRepository, EcsCluster, FargateWebService, FargateWebServiceGroup, FargateWebServiceOptions, JobSchedule, TaskCapacity } from '../lib';
 
 /** How the kit's side is built. */
 export interface KitAppOptions {

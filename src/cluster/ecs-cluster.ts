@@ -17,8 +17,8 @@ import {
   aws_servicediscovery as cloudmap,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { checkCapacityProviderStrategy } from './capacity-provider-checks';
 import { AutoScalingGroupCapacity, AutoScalingGroupCapacityOptions, validateAutoScalingGroupCapacityOptions } from './auto-scaling-group-capacity';
+import { checkCapacityProviderStrategy } from './capacity-provider-checks';
 import { Ec2Capacity, IEc2Capacity, prevalidated } from './ec2-capacity';
 import { Ec2CapacityContext, Ec2CapacityOptions, validateEc2CapacityOptions } from './ec2-capacity-options';
 import { EcsClusterAttributes, IEcsCluster, markAsKitCluster } from './ecs-cluster-interface';

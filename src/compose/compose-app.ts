@@ -195,7 +195,9 @@ export class ComposeApp extends Construct {
       app: this,
       props,
       fargate: this.fargate,
-      fargateCapacity: this.fargate && this.capacity.strategies ? TaskCapacity.fromCapacityProviderStrategies(this.capacity.strategies) : TaskCapacity.fargate(),
+      fargateCapacity: this.fargate && this.capacity.strategies
+        ? TaskCapacity.fromCapacityProviderStrategies(this.capacity.strategies)
+        : TaskCapacity.fargate(),
       project,
       serviceConnectNamespace: this.serviceConnectNamespace,
       loadBalancer: this.loadBalancer,

@@ -13,11 +13,11 @@ import {
 import { Construct } from 'constructs';
 import { FargateWebServiceProps } from './fargate-web-service-props';
 import { markAsService } from './private/checks';
+import { serviceCapacityStrategies } from './private/fargate-capacity';
 import {
   MAX_CONTAINERS, checkContainerHealthCheck, checkContainerName, checkFargateContainerOptions, checkFargateWebServiceProps,
 } from './private/fargate-web-service-checks';
 import { registerServiceConnectNames } from './private/service-connect';
-import { serviceCapacityStrategies } from './private/fargate-capacity';
 import { ServiceSettings, serviceSettings } from './private/service-settings';
 import { createTargetGroup } from './private/target-group';
 import { ISharedLoadBalancer, SharedLoadBalancer } from './shared-load-balancer';

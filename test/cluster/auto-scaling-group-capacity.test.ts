@@ -1,7 +1,7 @@
 import { Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecs as ecs, aws_iam as iam } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { EcsCluster } from '../../src';
 import { acknowledgeUserFindings, userAutoScalingGroup } from './user-auto-scaling-group';
+import { EcsCluster } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 describe('EcsCluster.addAutoScalingGroupCapacity', () => {

@@ -6,8 +6,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { validateNestedTemplates } from './nested-validation';
 import { Finding, formatFindings, readFindings } from './validation-report';
-import { nestedTemplateFiles } from '../../src/cost/nested-templates';
 import { EcsKitValidationError } from '../../src/core/errors';
+import { nestedTemplateFiles } from '../../src/cost/nested-templates';
 
 export type { Finding };
 export { formatFindings, readFindings };

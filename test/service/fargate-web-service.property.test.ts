@@ -112,7 +112,9 @@ function build(input: Input): Stack {
   // Without the built-in CloudFormation validation: too slow for many runs, and the rules below check the values.
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Stack');
-  const { id, size: [cpu, memoryLimitMiB], cluster: shape, sharedLogGroup, sidecar, spotWeight, onDemandWeight, onDemandBase, ...rest } = input as Input & {
+  const {
+    id, size: [cpu, memoryLimitMiB], cluster: shape, sharedLogGroup, sidecar, spotWeight, onDemandWeight, onDemandBase, ...rest
+  } = input as Input & {
     spotWeight?: number; onDemandWeight?: number; onDemandBase?: number;
   };
   const fargateOptions = { spotWeight, onDemandWeight, onDemandBase };

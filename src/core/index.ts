@@ -1,1 +1,2 @@
 export * from './errors';
+export { ContainerSettings, ContainerStartCondition, ContainerStartDependency } from './container-settings';

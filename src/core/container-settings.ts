@@ -1,0 +1,234 @@
+import { Duration, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { PropValidator, isUnresolved } from './validation';
+
+/**
+ * How a container waits for another container of its task before it starts.
+ */
+export enum ContainerStartCondition {
+  /** The other container has started. */
+  START = 'START',
+  /** The other container has run to completion (any exit code). */
+  COMPLETE = 'COMPLETE',
+  /** The other container has exited with code 0. */
+  SUCCESS = 'SUCCESS',
+  /** The other container's health check passes (it must have one). */
+  HEALTHY = 'HEALTHY',
+}
+
+/**
+ * A container that must reach a condition before this one starts.
+ */
+export interface ContainerStartDependency {
+  /** The name of the other container of the task. */
+  readonly containerName: string;
+
+  /**
+   * What the other container must reach.
+   *
+   * @default ContainerStartCondition.START
+   */
+  readonly condition?: ContainerStartCondition;
+}
+
+/**
+ * The settings of a task definition's container that every service and job
+ * kind of the kit accepts for its main container.
+ */
+export interface ContainerSettings {
+  /**
+   * The command (Docker `CMD`).
+   *
+   * @default - the image's CMD
+   */
+  readonly command?: string[];
+
+  /**
+   * The entry point (Docker `ENTRYPOINT`).
+   *
+   * @default - the image's ENTRYPOINT
+   */
+  readonly entryPoint?: string[];
+
+  /**
+   * The working directory of the command: an absolute path.
+   *
+   * @default - the image's WORKDIR
+   */
+  readonly workingDirectory?: string;
+
+  /**
+   * The user the container runs as: `user`, `user:group`, `uid`, `uid:gid`,
+   * `user:gid` or `uid:group`.
+   *
+   * @default - the image's USER (root when the image names none)
+   */
+  readonly user?: string;
+
+  /**
+   * How long ECS waits after SIGTERM before it kills the container:
+   * 2 to 120 seconds on Fargate, at least 2 seconds on EC2.
+   *
+   * @default - 30 seconds (the ECS default)
+   */
+  readonly stopTimeout?: Duration;
+
+  /**
+   * Run an init process (`tini`) as PID 1, which forwards signals and reaps
+   * zombie processes: for images whose command is a shell script or spawns
+   * children.
+   *
+   * @default false
+   */
+  readonly initProcessEnabled?: boolean;
+
+  /**
+   * Resource limits of the container's processes, e.g.
+   * `[{ name: ecs.UlimitName.NOFILE, softLimit: 65536, hardLimit: 65536 }]`.
+   * On Fargate only `NOFILE` can be raised (to 1048576 at most).
+   *
+   * @default - the ECS defaults (on Fargate, NOFILE 65535)
+   */
+  readonly ulimits?: ecs.Ulimit[];
+
+  /**
+   * Linux capabilities added to Docker's default set. Fargate accepts only
+   * `SYS_PTRACE`.
+   *
+   * @default - none added
+   */
+  readonly capabilitiesAdd?: ecs.Capability[];
+
+  /**
+   * Linux capabilities removed from Docker's default set, e.g. `[ecs.Capability.ALL]`.
+   *
+   * @default - none removed
+   */
+  readonly capabilitiesDrop?: ecs.Capability[];
+
+  /**
+   * Containers of the task that must start (or finish, or be healthy) before
+   * this one.
+   *
+   * @default - no order
+   */
+  readonly dependsOn?: ContainerStartDependency[];
+}
+
+/** The options of `ecs.ContainerDefinitionOptions` that `ContainerSettings` set. */
+export interface ContainerDefinitionSettings {
+  readonly command?: string[];
+  readonly entryPoint?: string[];
+  readonly workingDirectory?: string;
+  readonly user?: string;
+  readonly stopTimeout?: Duration;
+  readonly ulimits?: ecs.Ulimit[];
+  readonly linuxParameters?: ecs.LinuxParameters;
+}
+
+/**
+ * The container options the settings map to; Linux parameters (init process,
+ * capabilities) are created in `scope` as `<containerId>LinuxParameters` when
+ * needed. The start order is added by `addStartDependencies` once the other
+ * containers exist.
+ */
+export function containerDefinitionSettings(scope: Construct, containerId: string, settings: ContainerSettings): ContainerDefinitionSettings {
+  const capabilitiesAdd = settings.capabilitiesAdd ?? [];
+  const capabilitiesDrop = settings.capabilitiesDrop ?? [];
+  let linuxParameters: ecs.LinuxParameters | undefined;
+  if (settings.initProcessEnabled || capabilitiesAdd.length > 0 || capabilitiesDrop.length > 0) {
+    linuxParameters = new ecs.LinuxParameters(scope, `${containerId}LinuxParameters`, { initProcessEnabled: settings.initProcessEnabled });
+    if (capabilitiesAdd.length > 0) linuxParameters.addCapabilities(...capabilitiesAdd);
+    if (capabilitiesDrop.length > 0) linuxParameters.dropCapabilities(...capabilitiesDrop);
+  }
+  return {
+    command: settings.command,
+    entryPoint: settings.entryPoint,
+    workingDirectory: settings.workingDirectory,
+    user: settings.user,
+    stopTimeout: settings.stopTimeout,
+    ulimits: settings.ulimits && settings.ulimits.length > 0 ? settings.ulimits : undefined,
+    linuxParameters,
+  };
+}
+
+const CONDITIONS: Record<ContainerStartCondition, ecs.ContainerDependencyCondition> = {
+  [ContainerStartCondition.START]: ecs.ContainerDependencyCondition.START,
+  [ContainerStartCondition.COMPLETE]: ecs.ContainerDependencyCondition.COMPLETE,
+  [ContainerStartCondition.SUCCESS]: ecs.ContainerDependencyCondition.SUCCESS,
+  [ContainerStartCondition.HEALTHY]: ecs.ContainerDependencyCondition.HEALTHY,
+};
+
+/** Adds the start order of `dependsOn`, for the containers `findContainer` knows (the others are reported by the check). */
+export function addStartDependencies(container: ecs.ContainerDefinition, settings: ContainerSettings,
+  findContainer: (name: string) => ecs.ContainerDefinition | undefined): void {
+  for (const dependency of settings.dependsOn ?? []) {
+    const other = findContainer(dependency.containerName);
+    if (other) container.addContainerDependencies({ container: other, condition: CONDITIONS[dependency.condition ?? ContainerStartCondition.START] });
+  }
+}
+
+/** Fargate: the only capability that can be added, the only ulimit that can be raised and its ceiling, the stop timeout range. */
+const FARGATE_ADDABLE_CAPABILITIES = [ecs.Capability.SYS_PTRACE];
+const FARGATE_NOFILE_MAX = 1_048_576;
+const USER_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/;
+
+/**
+ * Checks the settings as ECS checks them at deploy time (and, for Fargate,
+ * what Fargate refuses), reporting each problem to `validator`. `containerNames`
+ * are the task's other containers, when known (for `dependsOn`).
+ */
+export function checkContainerSettings(validator: PropValidator, settings: ContainerSettings,
+  options: { fargate: boolean; containerName: string; containerNames?: string[]; prefix?: string }): void {
+  const prop = (name: string) => (options.prefix ? `${options.prefix}.${name}` : name);
+  for (const key of ['command', 'entryPoint'] as const) {
+    const value = settings[key];
+    if (value === undefined || isUnresolved(value)) continue;
+    validator.check(prop(key), value, Array.isArray(value) && value.length > 0 && value.every(v => typeof v === 'string'),
+      'Give a non-empty list of strings, e.g. ["sh", "-c", "exec my-app"].');
+  }
+  if (settings.workingDirectory !== undefined && !isUnresolved(settings.workingDirectory)) {
+    validator.check(prop('workingDirectory'), settings.workingDirectory, /^\/\S*$/.test(settings.workingDirectory),
+      'Use an absolute path without spaces, e.g. "/app".');
+  }
+  if (settings.user !== undefined && !isUnresolved(settings.user)) {
+    validator.check(prop('user'), settings.user, USER_PATTERN.test(settings.user),
+      'Use a user name or uid, optionally with ":group" or ":gid", e.g. "1000:1000" or "nginx".');
+  }
+  if (settings.stopTimeout !== undefined && !settings.stopTimeout.isUnresolved()) {
+    const seconds = settings.stopTimeout.toSeconds({ integral: false });
+    const max = options.fargate ? 120 : 86_400;
+    validator.check(prop('stopTimeout'), settings.stopTimeout.toHumanString(), Number.isInteger(seconds) && seconds >= 2 && seconds <= max,
+      options.fargate
+        ? 'Use a whole number of seconds from 2 to 120 (Fargate\'s range), e.g. Duration.seconds(30).'
+        : 'Use a whole number of seconds, at least 2, e.g. Duration.seconds(30).');
+  }
+  if (options.fargate) {
+    const refused = (settings.capabilitiesAdd ?? []).filter(c => !FARGATE_ADDABLE_CAPABILITIES.includes(c));
+    if (refused.length > 0) {
+      validator.report(prop('capabilitiesAdd'), refused, 'Fargate can only add SYS_PTRACE: remove the others, or run on EC2.');
+    }
+    for (const ulimit of settings.ulimits ?? []) {
+      if (ulimit.name !== ecs.UlimitName.NOFILE) {
+        validator.report(prop('ulimits'), ulimit.name, 'Fargate can only change the NOFILE ulimit: remove the others, or run on EC2.');
+      } else if (!isUnresolved(ulimit.hardLimit) && ulimit.hardLimit > FARGATE_NOFILE_MAX) {
+        validator.report(prop('ulimits'), `NOFILE ${ulimit.hardLimit}`, `Fargate allows a NOFILE limit of at most ${FARGATE_NOFILE_MAX}.`);
+      }
+    }
+  }
+  for (const ulimit of settings.ulimits ?? []) {
+    if (!isUnresolved(ulimit.softLimit) && !isUnresolved(ulimit.hardLimit) && ulimit.softLimit > ulimit.hardLimit) {
+      validator.report(prop('ulimits'), `${ulimit.name} ${ulimit.softLimit}/${ulimit.hardLimit}`,
+        'The soft limit must not exceed the hard limit: lower softLimit or raise hardLimit.');
+    }
+  }
+  for (const dependency of settings.dependsOn ?? []) {
+    if (dependency.containerName === options.containerName) {
+      validator.report(prop('dependsOn'), dependency.containerName, 'A container cannot wait for itself: name another container of the task.');
+    } else if (options.containerNames !== undefined && !options.containerNames.includes(dependency.containerName)) {
+      validator.report(prop('dependsOn'), dependency.containerName,
+        `The task has no container of this name (it has ${options.containerNames.map(n => JSON.stringify(n)).join(', ') || 'no other'}): ` +
+        'add it first (e.g. with addSidecar), or fix the name.');
+    }
+  }
+}

@@ -1,6 +1,8 @@
 import type { Template } from './nested-templates';
-import { EC2_HOURLY, HOURS_PER_MONTH, PRICE, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE } from './prices';
-import { arrayOf, lookup, numberOf, objectOf, pathOf, propertyOf, refOf, shown, stringOf } from './template-values';
+import { INSTANCES_FOR_MINIMUM_TASKS, UNAVAILABLE_MEMORY_SHARE, priceAutoScalingGroup } from './ec2-capacity';
+import { HOURS_PER_MONTH, PRICE, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE } from './prices';
+import { ec2TaskDemands, minimumTaskCount, runsOnFargate, taskSize } from './services';
+import { arrayOf, assumed, numberOf, objectOf, pathOf, propertyOf, resourceOf, shown, stringOf, unknownNote } from './template-values';
 
 /** One priced line of a stack's monthly cost. */
 export interface CostLineItem {
@@ -12,6 +14,15 @@ export interface CostLineItem {
   readonly description: string;
   /** Fixed cost per month in USD. */
   readonly monthlyUsd: number;
+  /**
+   * How the line's quantity was derived, when the template does not state it:
+   * `'instances for minimum tasks'` for the EC2 instances that the services'
+   * minimum tasks need on an Auto Scaling group, beyond its MinSize (their CPU
+   * and memory against the instance type's).
+   *
+   * @default - the quantity is what the template declares (a resource, a MinSize, a task count)
+   */
+  readonly basis?: string;
 }
 
 /** The fixed monthly cost of one synthesized stack. */
@@ -51,6 +62,7 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
   const resources = objectOf(propertyOf(template, 'Resources')) ?? {};
   const items: CostLineItem[] = [];
   const notes: string[] = [];
+  const demands = ec2TaskDemands(resources);
   const hourly = (logicalId: string, resourceType: string, description: string, perHour: number) =>
     items.push({ logicalId, resourceType, description, monthlyUsd: round(perHour * HOURS_PER_MONTH) });
 
@@ -88,10 +100,11 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
         break;
       }
       case 'AWS::AutoScaling::AutoScalingGroup':
-        priceAutoScalingGroup(logicalId, props, resources, items, notes);
+        priceAutoScalingGroup(logicalId, props, resources, demands.byGroup.get(logicalId) ?? [], items, notes);
         break;
       case 'AWS::ECS::Service':
         priceFargateService(logicalId, props, resources, items, notes);
+        notes.push(...demands.notes.get(logicalId) ?? []);
         break;
     }
     const condition = propertyOf(resource, 'Condition');
@@ -125,16 +138,6 @@ const PROPERTY_PRICED = [
   'AWS::AutoScaling::AutoScalingGroup',
   'AWS::ECS::Service',
 ];
-
-/** `X: <what> not known at synthesis (<value>): <consequence>.`, or `X: <what> missing: …` */
-function unknownNote(logicalId: string, what: string, value: unknown, consequence: string): string {
-  return `${logicalId}: ${what} ${value === undefined ? 'missing' : `not known at synthesis (${shown(value)})`}: ${consequence}.`;
-}
-
-/** ` (<what> not known at synthesis: <assumption>)`, appended to a line priced on an assumption. */
-function assumed(what: string, value: unknown, assumption: string): string {
-  return ` (${what} not known at synthesis, ${shown(value)}: ${assumption})`;
-}
 
 /** An intrinsic function or a reference: an object whose only key is `Ref`, `Condition` or `Fn::…`. */
 function isIntrinsic(value: unknown): boolean {
@@ -202,75 +205,6 @@ function priceVpcEndpoint(logicalId: string, props: Record<string, unknown>, ite
   });
 }
 
-function priceAutoScalingGroup(
-  logicalId: string, props: Record<string, unknown>, resources: Record<string, unknown>, items: CostLineItem[], notes: string[],
-): void {
-  const minSize = propertyOf(props, 'MinSize');
-  const min = minSize === undefined ? 0 : numberOf(minSize);
-  if (min === undefined) {
-    notes.push(unknownNote(logicalId, 'MinSize', minSize, 'its instances are not priced'));
-    return;
-  }
-  if (min <= 0) return;
-  const mixed = propertyOf(props, 'MixedInstancesPolicy');
-  const instanceTypeValue = mixed !== undefined
-    ? pathOf(arrayOf(pathOf(mixed, 'LaunchTemplate', 'Overrides'))?.[0], 'InstanceType')
-      ?? instanceTypeOfLaunchTemplate(pathOf(mixed, 'LaunchTemplate', 'LaunchTemplateSpecification', 'LaunchTemplateId'), resources)
-    : instanceTypeOfLaunchTemplate(pathOf(props, 'LaunchTemplate', 'LaunchTemplateId'), resources) ?? propertyOf(props, 'InstanceType');
-  const instanceType = stringOf(instanceTypeValue);
-  if (instanceTypeValue !== undefined && instanceType === undefined) {
-    notes.push(unknownNote(logicalId, 'the instance type', instanceTypeValue, `its ${min} instance(s) are not priced`));
-    return;
-  }
-  const distribution = pathOf(mixed, 'InstancesDistribution');
-  const baseCapacity = propertyOf(distribution, 'OnDemandBaseCapacity');
-  const spot = numberOf(propertyOf(distribution, 'OnDemandPercentageAboveBaseCapacity')) === 0
-    && (baseCapacity === undefined ? 0 : numberOf(baseCapacity)) === 0;
-  const price = lookup(EC2_HOURLY, instanceType);
-  if (price === undefined) {
-    notes.push(`${logicalId}: ${min} instance(s) of ${instanceType ?? 'an unknown type'} not priced (not in the price table).`);
-    return;
-  }
-  items.push({
-    logicalId,
-    resourceType: 'AWS::AutoScaling::AutoScalingGroup',
-    description: `${min} × ${instanceType} (minimum capacity${spot ? ', On-Demand price' : ''})`,
-    monthlyUsd: round(min * price * HOURS_PER_MONTH),
-  });
-  if (spot) notes.push(`${logicalId} runs on Spot: expect ${PRICE.spotDiscountRange} less than the On-Demand price shown.`);
-}
-
-/** The InstanceType of the launch template a reference points to, as found (any JSON value), or undefined. */
-function instanceTypeOfLaunchTemplate(reference: unknown, resources: Record<string, unknown>): unknown {
-  return pathOf(resourceOf(reference, resources), 'Properties', 'LaunchTemplateData', 'InstanceType');
-}
-
-/** Whether a service's tasks run on Fargate; undefined when the template does not say, with the reason. */
-function runsOnFargate(props: Record<string, unknown>, resources: Record<string, unknown>):
-{ fargate?: boolean; unknown?: [string, unknown]; clusterDefault?: boolean } {
-  const launchType = propertyOf(props, 'LaunchType');
-  if (launchType === 'FARGATE') return { fargate: true };
-  if (launchType !== undefined) return stringOf(launchType) === undefined ? { unknown: ['LaunchType', launchType] } : { fargate: false };
-  const strategy = propertyOf(props, 'CapacityProviderStrategy');
-  if (strategy === undefined) return { clusterDefault: true };
-  const entries = arrayOf(strategy);
-  if (entries === undefined) return { unknown: ['CapacityProviderStrategy', strategy] };
-  if (entries.some(entry => isFargateProvider(propertyOf(entry, 'CapacityProvider')))) return { fargate: true };
-  // A reference to a capacity provider of the template is an EC2 one; anything else might be FARGATE.
-  const unknown = entries.find(entry => {
-    const provider = propertyOf(entry, 'CapacityProvider');
-    return stringOf(provider) === undefined && resourceOf(provider, resources) === undefined;
-  });
-  if (entries.length === 0 || unknown !== undefined) {
-    return { unknown: ['CapacityProviderStrategy', entries.length === 0 ? strategy : unknown] };
-  }
-  return { fargate: false };
-}
-
-function isFargateProvider(provider: unknown): boolean {
-  return provider === 'FARGATE' || provider === 'FARGATE_SPOT';
-}
-
 function priceFargateService(
   logicalId: string, props: Record<string, unknown>, resources: Record<string, unknown>, items: CostLineItem[], notes: string[],
 ): void {
@@ -293,13 +227,9 @@ function priceFargateService(
     notes.push(unknownNote(logicalId, 'its task definition', taskDefinitionRef, 'not in this template, so its tasks are not priced'));
     return;
   }
-  const desiredCount = propertyOf(props, 'DesiredCount');
-  const minCapacity = minCapacityOf(logicalId, resources);
-  const [countSource, countValue] = desiredCount !== undefined ? ['DesiredCount', desiredCount]
-    : minCapacity !== undefined ? ['the MinCapacity of its scalable target', minCapacity] : ['', 1];
-  const tasks = numberOf(countValue);
+  const { tasks, source, value } = minimumTaskCount(logicalId, props, resources);
   if (tasks === undefined) {
-    notes.push(unknownNote(logicalId, countSource, countValue, 'its tasks are not priced'));
+    notes.push(unknownNote(logicalId, source, value, 'its tasks are not priced'));
     return;
   }
   if (tasks <= 0) return;
@@ -344,44 +274,22 @@ function priceFargateService(
   }
 }
 
-/**
- * A task definition's Cpu in vCPU or Memory in GB: CPU units or MiB as a number
- * (`256`, `"512"`), or the `"1 vCPU"` / `"2 GB"` form CloudFormation also accepts.
- */
-function taskSize(value: unknown, unit: 'vcpu' | 'gb'): number | undefined {
-  const units = numberOf(value);
-  if (units !== undefined) return units > 0 ? units / 1024 : undefined;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(vcpu|gb)\s*$/i.exec(stringOf(value) ?? '');
-  return match && match[2].toLowerCase() === unit && Number(match[1]) > 0 ? Number(match[1]) : undefined;
-}
-
-/** The MinCapacity (any JSON value) of the scalable target of a service, when one targets it. */
-function minCapacityOf(serviceLogicalId: string, resources: Record<string, unknown>): unknown {
-  for (const resource of Object.values(resources)) {
-    if (propertyOf(resource, 'Type') !== 'AWS::ApplicationAutoScaling::ScalableTarget') continue;
-    if ((JSON.stringify(pathOf(resource, 'Properties', 'ResourceId')) ?? '').includes(`"${serviceLogicalId}"`)) {
-      return pathOf(resource, 'Properties', 'MinCapacity') ?? null;
-    }
-  }
-  return undefined;
-}
-
-/** The resource of the template that `{ Ref: X }` or `{ 'Fn::GetAtt': [X, …] }` points to, or undefined. */
-function resourceOf(reference: unknown, resources: Record<string, unknown>): Record<string, unknown> | undefined {
-  const id = refOf(reference);
-  return id === undefined ? undefined : objectOf(propertyOf(resources, id));
-}
-
 function round(usd: number): number {
   return Math.round(usd * 100) / 100;
 }
 
-/** A one-screen table of an estimate. */
+const INSTANCES_FOOTNOTE = `estimate (${INSTANCES_FOR_MINIMUM_TASKS}): the fewest instances that hold the minimum tasks of the ` +
+  `services placed on the group, by their CPU and memory against the instance type's (less ${UNAVAILABLE_MEMORY_SHARE * 100}% of its ` +
+  'memory, which ECS does not offer to tasks), their static host ports and distinctInstance constraints; ECS may need more.';
+
+/** A one-screen table of an estimate; lines whose quantity is an estimate are marked `*`, with a footnote. */
 export function formatCostTable(estimate: StackCostEstimate): string {
   const lines = [`Monthly fixed cost of ${estimate.stack} (${estimate.region}): $${estimate.monthlyUsd.toFixed(2)}`];
   for (const item of estimate.items) {
-    lines.push(`  $${item.monthlyUsd.toFixed(2).padStart(8)}  ${item.description}  [${item.logicalId}]`);
+    const marker = item.basis === INSTANCES_FOR_MINIMUM_TASKS ? ' *' : '';
+    lines.push(`  $${item.monthlyUsd.toFixed(2).padStart(8)}  ${item.description}  [${item.logicalId}]${marker}`);
   }
+  if (estimate.items.some(item => item.basis === INSTANCES_FOR_MINIMUM_TASKS)) lines.push(`  * ${INSTANCES_FOOTNOTE}`);
   for (const note of estimate.notes) lines.push(`  note: ${note}`);
   lines.push(`  not included: ${estimate.excluded.join('; ')}`);
   lines.push(`  prices: ${estimate.pricesSource}, as of ${estimate.pricesAsOf}`);

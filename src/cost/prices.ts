@@ -13,6 +13,11 @@ export const PRICES_SOURCE = 'AWS public pricing pages (VPC, Elastic Load Balanc
 /** Hours in an average month (8760 / 12), the convention of the AWS pricing calculator. */
 export const HOURS_PER_MONTH = 730;
 
+/** The monthly cost of an hourly price, rounded to the cent. */
+export function monthlyUsd(perHour: number): number {
+  return Math.round(perHour * HOURS_PER_MONTH * 100) / 100;
+}
+
 export const PRICE = {
   natGatewayHour: 0.045,
   publicIpv4Hour: 0.005,
@@ -29,28 +34,51 @@ export const PRICE = {
   spotDiscountRange: '50–70%',
 };
 
-/** EC2 On-Demand Linux prices per hour of the instance types the examples and most users pick. */
-export const EC2_HOURLY: { [instanceType: string]: number } = {
-  't3.micro': 0.0104,
-  't3.small': 0.0208,
-  't3.medium': 0.0416,
-  't3.large': 0.0832,
-  't4g.small': 0.0168,
-  't4g.medium': 0.0336,
-  't4g.large': 0.0672,
-  'm5.large': 0.096,
-  'm5a.large': 0.086,
-  'm6i.large': 0.096,
-  'm7i.large': 0.1008,
-  'm6g.large': 0.077,
-  'm6g.xlarge': 0.154,
-  'm7g.large': 0.0816,
-  'm7g.xlarge': 0.1632,
-  'c6i.large': 0.085,
-  'c6g.large': 0.068,
-  'c7g.large': 0.0725,
-  'c7g.xlarge': 0.145,
-  'r6g.large': 0.1008,
-  'g4dn.xlarge': 0.526,
-  'g5.xlarge': 1.006,
+/** An EC2 instance type: its On-Demand Linux price per hour and its size. */
+export interface Ec2InstanceType {
+  readonly hourUsd: number;
+  readonly vcpu: number;
+  /** Installed memory, in GiB. */
+  readonly memoryGiB: number;
+}
+
+const type = (hourUsd: number, vcpu: number, memoryGiB: number): Ec2InstanceType => ({ hourUsd, vcpu, memoryGiB });
+
+/**
+ * EC2 On-Demand Linux prices per hour (us-east-1) and sizes of the instance types
+ * the examples and most users pick. A type missing here is reported as not priced.
+ */
+export const EC2_INSTANCE_TYPES: { [instanceType: string]: Ec2InstanceType } = {
+  't3.micro': type(0.0104, 2, 1),
+  't3.small': type(0.0208, 2, 2),
+  't3.medium': type(0.0416, 2, 4),
+  't3.large': type(0.0832, 2, 8),
+  't3.xlarge': type(0.1664, 4, 16),
+  't4g.micro': type(0.0084, 2, 1),
+  't4g.small': type(0.0168, 2, 2),
+  't4g.medium': type(0.0336, 2, 4),
+  't4g.large': type(0.0672, 2, 8),
+  'm5.large': type(0.096, 2, 8),
+  'm5.xlarge': type(0.192, 4, 16),
+  'm5a.large': type(0.086, 2, 8),
+  'm6i.large': type(0.096, 2, 8),
+  'm6i.xlarge': type(0.192, 4, 16),
+  'm7i.large': type(0.1008, 2, 8),
+  'm7i.xlarge': type(0.2016, 4, 16),
+  'm6g.medium': type(0.0385, 1, 4),
+  'm6g.large': type(0.077, 2, 8),
+  'm6g.xlarge': type(0.154, 4, 16),
+  'm7g.medium': type(0.0408, 1, 4),
+  'm7g.large': type(0.0816, 2, 8),
+  'm7g.xlarge': type(0.1632, 4, 16),
+  'c5.large': type(0.085, 2, 4),
+  'c6i.large': type(0.085, 2, 4),
+  'c6i.xlarge': type(0.17, 4, 8),
+  'c6g.large': type(0.068, 2, 4),
+  'c7g.large': type(0.0725, 2, 4),
+  'c7g.xlarge': type(0.145, 4, 8),
+  'c7i.large': type(0.08925, 2, 4),
+  'r6g.large': type(0.1008, 2, 16),
+  'g4dn.xlarge': type(0.526, 4, 16),
+  'g5.xlarge': type(1.006, 4, 16),
 };

@@ -60,3 +60,19 @@ export function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 79)}…` : text;
 }
+
+/** `X: <what> not known at synthesis (<value>): <consequence>.`, or `X: <what> missing: …` */
+export function unknownNote(logicalId: string, what: string, value: unknown, consequence: string): string {
+  return `${logicalId}: ${what} ${value === undefined ? 'missing' : `not known at synthesis (${shown(value)})`}: ${consequence}.`;
+}
+
+/** ` (<what> not known at synthesis: <assumption>)`, appended to a line priced on an assumption. */
+export function assumed(what: string, value: unknown, assumption: string): string {
+  return ` (${what} not known at synthesis, ${shown(value)}: ${assumption})`;
+}
+
+/** The resource of the template that `{ Ref: X }` or `{ 'Fn::GetAtt': [X, …] }` points to, or undefined. */
+export function resourceOf(reference: unknown, resources: Record<string, unknown>): Record<string, unknown> | undefined {
+  const id = refOf(reference);
+  return id === undefined ? undefined : objectOf(propertyOf(resources, id));
+}

@@ -78,6 +78,8 @@ describe('estimateMonthlyCost', () => {
     expect(estimate.items.map(i => [i.logicalId, i.monthlyUsd])).toEqual([['Web', 27.03], ['Api', 57.67]]);
     expect(estimate.notes).toEqual([
       'Api runs partly on Fargate Spot: those tasks cost 50–70% less than shown.',
+      'Ec2: its tasks run on the EC2 instances of its cluster, which no Auto Scaling group of this template provides: ' +
+      'the instances its tasks need are not counted.',
       'The stack is environment-agnostic: priced with us-east-1 list prices.',
     ]);
     expect(formatCostTable(estimate)).toContain('Monthly fixed cost of S (unknown): $84.70');
@@ -210,6 +212,8 @@ describe('values that are not literals', () => {
     expect(estimate.notes).toEqual([
       'EntryIf: CapacityProviderStrategy not known at synthesis ({"Fn::If":["C",{"CapacityProvider":"FARGATE"},{"Ref":"AWS::NoValue"}]}): whether its tasks run on Fargate is unknown, so they are not priced.',
       'NameIf: CapacityProviderStrategy not known at synthesis ({"CapacityProvider":{"Fn::If":["C","FARGATE","FARGATE_SPOT"]},"Weight":1}): whether its tasks run on Fargate is unknown, so they are not priced.',
+      'OnEc2: 1 of its tasks placed by capacity provider {"Ref":"Ec2Provider"} run on an Auto Scaling group that is not in this template: ' +
+      'the instances they need are not counted.',
       'Mixed runs partly on Fargate Spot: those tasks cost 50–70% less than shown.',
     ]);
   });

@@ -53,8 +53,10 @@ export function priceAutoScalingGroup(
   }
   const size = lookup(EC2_INSTANCE_TYPES, instanceType);
   if (size === undefined) {
-    notes.push(`${logicalId}: ${min} instance(s) of ${instanceType ?? 'an unknown type'} not priced (not in the price table)` +
-      `${forTasks ? `${forTasks} (their size is unknown)` : ''}.`);
+    notes.push(services.length === 0
+      ? `${logicalId}: ${min} instance(s) of ${instanceType ?? 'an unknown type'} not priced (not in the price table).`
+      : `${logicalId}: ${instanceType ?? 'its instance type'} is not in the price table: its MinSize of ${min} and the instances the minimum ` +
+        `tasks of ${services.join(', ')} need are not priced.`);
     return;
   }
   const distribution = pathOf(mixed, 'InstancesDistribution');
@@ -63,7 +65,7 @@ export function priceAutoScalingGroup(
     && (baseCapacity === undefined ? 0 : numberOf(baseCapacity)) === 0;
   const firstOf = overrides.length > 1 && mixed !== undefined ? `, the first of ${overrides.length} types of its mixed instances policy` : '';
 
-  const reservedMiB = Number(/ECS_RESERVED_MEMORY=(\d+)/.exec(JSON.stringify(pathOf(launchTemplate, 'Properties', 'LaunchTemplateData', 'UserData')) ?? '')?.[1] ?? 0);
+  const reservedMiB = Number(/ECS_RESERVED_MEMORY=(\d{1,9})(?!\d)/.exec(JSON.stringify(pathOf(launchTemplate, 'Properties', 'LaunchTemplateData', 'UserData')) ?? '')?.[1] ?? 0);
   const need = instancesNeeded(demands, size, reservedMiB);
   for (const refused of need.unplaceable) {
     notes.push(`${logicalId}: a task of ${refused.service} reserves ${refused.cpuUnits} CPU units / ${refused.memoryMiB} MiB, more than ` +
@@ -101,7 +103,7 @@ export function instancesNeeded(demands: TaskDemand[], size: Ec2InstanceType, re
   const cpuPerInstance = size.vcpu * 1024 - daemons.reduce((sum, d) => sum + d.cpuUnits, 0);
   const memoryPerInstance = Math.floor(size.memoryGiB * 1024 * (1 - UNAVAILABLE_MEMORY_SHARE)) - reservedMiB
     - daemons.reduce((sum, d) => sum + d.memoryMiB, 0);
-  const perInstance = `${cpuPerInstance} CPU units / ${memoryPerInstance} MiB${daemons.length > 0 ? ' beside its daemon tasks' : ''}`;
+  const perInstance = `${cpuPerInstance} CPU units / ${memoryPerInstance} MiB${daemons.length > 0 ? ' beside the daemon tasks' : ''}`;
   const tasks = demands.filter(d => !d.daemon);
   const unplaceable = tasks.filter(d => cpuPerInstance <= 0 || memoryPerInstance <= 0
     || d.cpuUnits > cpuPerInstance || d.memoryMiB > memoryPerInstance);
@@ -127,7 +129,7 @@ export function instancesNeeded(demands: TaskDemand[], size: Ec2InstanceType, re
     : `, ${cpuUnits} CPU units / ${memoryMiB} MiB in all`;
   return {
     instances,
-    explanation: `${taskCount} task(s) ${of}${each} on ${perInstance} per instance, bound by ${bounds.filter(([, n]) => n === instances).map(([b]) => b).join(', ')}`,
+    explanation: `${taskCount} task(s) ${of}${each} on ${perInstance.replace(' MiB', ' MiB per instance')}, bound by ${bounds.filter(([, n]) => n === instances).map(([b]) => b).join(', ')}`,
     perInstance,
     unplaceable,
   };

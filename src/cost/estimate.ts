@@ -1,5 +1,5 @@
-import type { Template } from './nested-templates';
 import { INSTANCES_FOR_MINIMUM_TASKS, UNAVAILABLE_MEMORY_SHARE, priceAutoScalingGroup } from './ec2-capacity';
+import type { Template } from './nested-templates';
 import { HOURS_PER_MONTH, PRICE, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE } from './prices';
 import { ec2TaskDemands, minimumTaskCount, runsOnFargate, taskSize } from './services';
 import { arrayOf, assumed, numberOf, objectOf, pathOf, propertyOf, resourceOf, shown, stringOf, unknownNote } from './template-values';

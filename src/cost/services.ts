@@ -288,11 +288,12 @@ function taskSizeOf(logicalId: string, props: Record<string, unknown>, resources
       return size === undefined ? undefined : size * 1024;
     }
     let sum = 0;
-    for (const container of containers) {
+    for (const [index, container] of containers.entries()) {
       const [what, containerValue] = containerLevel(container);
+      const name = stringOf(propertyOf(container, 'Name'));
       const size = containerValue === undefined && taskLevel === 'Cpu' ? 0 : numberOf(containerValue);
       if (size === undefined || size < 0) {
-        notes.push(unknownNote(logicalId, `the ${what} of its container ${shown(propertyOf(container, 'Name'))}`, containerValue, NOT_COUNTED));
+        notes.push(unknownNote(logicalId, `the ${what} of its container ${name === undefined ? `#${index + 1}` : shown(name)}`, containerValue, NOT_COUNTED));
         return undefined;
       }
       sum += size;

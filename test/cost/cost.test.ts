@@ -302,7 +302,15 @@ describe('never throws, whatever the template holds', () => {
       Nlb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Type: 'network', SubnetMappings: [{ SubnetId: 'a' }] } },
       Endpoint: { Type: 'AWS::EC2::VPCEndpoint', Properties: { VpcEndpointType: 'Interface', SubnetIds: ['a', 'b'] } },
       Key: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
-      Lt: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { InstanceType: 't3.medium' } } },
+      Lt: {
+        Type: 'AWS::EC2::LaunchTemplate',
+        Properties: {
+          LaunchTemplateData: {
+            InstanceType: 't3.medium',
+            UserData: { 'Fn::Base64': { 'Fn::Join': ['', ['echo ECS_CLUSTER=', { Ref: 'Cluster' }, '\nECS_RESERVED_MEMORY=128\n']] } },
+          },
+        },
+      },
       Asg: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '1', LaunchTemplate: { LaunchTemplateId: { Ref: 'Lt' } } } },
       Mixed: {
         Type: 'AWS::AutoScaling::AutoScalingGroup',
@@ -314,7 +322,29 @@ describe('never throws, whatever the template holds', () => {
           },
         },
       },
-      Provider: { Type: 'AWS::ECS::CapacityProvider', Properties: {} },
+      Provider: { Type: 'AWS::ECS::CapacityProvider', Properties: { AutoScalingGroupProvider: { AutoScalingGroupArn: { Ref: 'Asg' } } } },
+      Cluster: { Type: 'AWS::ECS::Cluster', Properties: {} },
+      Associations: { Type: 'AWS::ECS::ClusterCapacityProviderAssociations', Properties: { Cluster: { Ref: 'Cluster' }, CapacityProviders: ['FARGATE', { Ref: 'Provider' }] } },
+      Ec2Td: {
+        Type: 'AWS::ECS::TaskDefinition',
+        Properties: {
+          NetworkMode: 'bridge',
+          ContainerDefinitions: [
+            { Name: 'web', Cpu: 512, Memory: 1024, MemoryReservation: 768, PortMappings: [{ ContainerPort: 80, HostPort: 80, Protocol: 'tcp' }] },
+            { Name: 'sidecar', Memory: 128 },
+          ],
+        },
+      },
+      Ec2Web: {
+        Type: 'AWS::ECS::Service',
+        Properties: {
+          CapacityProviderStrategy: [{ CapacityProvider: { Ref: 'Provider' }, Base: 1, Weight: 2 }],
+          PlacementConstraints: [{ Type: 'distinctInstance' }],
+          TaskDefinition: { Ref: 'Ec2Td' },
+          DesiredCount: 3,
+        },
+      },
+      Daemon: { Type: 'AWS::ECS::Service', Properties: { LaunchType: 'EC2', SchedulingStrategy: 'DAEMON', Cluster: { Ref: 'Cluster' }, TaskDefinition: { Ref: 'Ec2Td' } } },
       Td: { Type: 'AWS::ECS::TaskDefinition', Properties: { Cpu: '256', Memory: '512', RuntimePlatform: { CpuArchitecture: 'ARM64' } } },
       Web: {
         Type: 'AWS::ECS::Service',
@@ -364,7 +394,7 @@ describe('never throws, whatever the template holds', () => {
     else parent[at[at.length - 1]] = value;
   }
 
-  const ids = fc.constantFrom('Td', 'Lt', 'Provider', 'Api', 'Missing', 'toString', 'constructor', '__proto__');
+  const ids = fc.constantFrom('Td', 'Lt', 'Asg', 'Provider', 'Cluster', 'Ec2Td', 'Api', 'Missing', 'toString', 'constructor', '__proto__');
   /** Values a template may hold where a literal is expected: intrinsics, parameters, literals of any type, nothing. */
   const anything: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(tie => ({
     value: fc.oneof(

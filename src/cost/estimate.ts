@@ -1,7 +1,7 @@
 import { INSTANCES_FOR_MINIMUM_TASKS, UNAVAILABLE_MEMORY_SHARE, priceAutoScalingGroup } from './ec2-capacity';
 import type { Template } from './nested-templates';
 import { HOURS_PER_MONTH, PRICE, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE } from './prices';
-import { ec2TaskDemands, minimumTaskCount, runsOnFargate, taskSize } from './services';
+import { capacityProviderStrategyOf, ec2TaskDemands, minimumTaskCount, runsOnFargate, taskSize } from './services';
 import { arrayOf, assumed, numberOf, objectOf, pathOf, propertyOf, resourceOf, shown, stringOf, unknownNote } from './template-values';
 
 /** One priced line of a stack's monthly cost. */
@@ -52,7 +52,8 @@ const EXCLUDED = [
 /**
  * Prices what a template creates that costs money every month whether or not it
  * is used: NAT gateways, load balancers, public IPv4 addresses, interface VPC
- * endpoints, KMS keys, the minimum EC2 capacity and the Fargate tasks kept running.
+ * endpoints, KMS keys, the EC2 instances kept running (MinSize, or the instances
+ * the services' minimum tasks need: `priceAutoScalingGroup`) and the Fargate tasks kept running.
  *
  * Never throws, whatever the template holds: a value that is not a literal
  * (an intrinsic such as `Fn::If`, a parameter, a value of the wrong shape) is
@@ -216,7 +217,7 @@ function priceFargateService(
   }
   if (onFargate.clusterDefault) {
     notes.push(`${logicalId}: neither LaunchType nor CapacityProviderStrategy is set, so its tasks run on its cluster's default ` +
-      'capacity provider strategy, which the estimate does not read: they are not priced.');
+      'capacity provider strategy, which this template does not set: they are not priced.');
     return;
   }
   if (!onFargate.fargate) return;
@@ -265,7 +266,7 @@ function priceFargateService(
     notes.push(unknownNote(logicalId, 'AssignPublicIp', assignPublicIp,
       `if it is ENABLED, its ${tasks} public IPv4 address(es) add $${round(tasks * PRICE.publicIpv4Hour * HOURS_PER_MONTH).toFixed(2)} a month`));
   }
-  const spotWeights = (arrayOf(propertyOf(props, 'CapacityProviderStrategy')) ?? [])
+  const spotWeights = (arrayOf(capacityProviderStrategyOf(props, resources)) ?? [])
     .filter(entry => propertyOf(entry, 'CapacityProvider') === 'FARGATE_SPOT')
     .map(entry => propertyOf(entry, 'Weight'));
   // A Spot weight that is not a literal may be above 0.

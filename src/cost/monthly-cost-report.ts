@@ -19,7 +19,9 @@ export interface MonthlyCostReportProps {
 /**
  * Estimates, at synthesis, the fixed monthly cost of every stack of the app —
  * NAT gateways, load balancers, public IPv4 addresses, interface VPC endpoints,
- * KMS keys, the minimum EC2 capacity and the Fargate tasks kept running — prints
+ * KMS keys, the EC2 instances kept running (an Auto Scaling group's minimum, or
+ * the instances its services' minimum tasks need: such lines have
+ * `basis: 'instances for minimum tasks'`) and the Fargate tasks kept running — prints
  * a table per stack (its nested stacks included) and writes
  * `<outdir>/<stack>.cost.json`. Usage-based charges (EFS, log ingestion, data
  * processing, LCUs) are excluded and listed as such.

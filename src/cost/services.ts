@@ -12,7 +12,7 @@ export function runsOnFargate(props: Record<string, unknown>, resources: Record<
   const launchType = propertyOf(props, 'LaunchType');
   if (launchType === 'FARGATE') return { fargate: true };
   if (launchType !== undefined) return stringOf(launchType) === undefined ? { unknown: ['LaunchType', launchType] } : { fargate: false };
-  const strategy = propertyOf(props, 'CapacityProviderStrategy');
+  const strategy = capacityProviderStrategyOf(props, resources);
   if (strategy === undefined) return { clusterDefault: true };
   const entries = arrayOf(strategy);
   if (entries === undefined) return { unknown: ['CapacityProviderStrategy', strategy] };
@@ -26,6 +26,25 @@ export function runsOnFargate(props: Record<string, unknown>, resources: Record<
     return { unknown: ['CapacityProviderStrategy', entries.length === 0 ? strategy : unknown] };
   }
   return { fargate: false };
+}
+
+/**
+ * A service's CapacityProviderStrategy (any JSON value) or, when it sets
+ * neither that nor a LaunchType, the non-empty DefaultCapacityProviderStrategy
+ * of its cluster's capacity provider associations in the template; else undefined.
+ */
+export function capacityProviderStrategyOf(props: Record<string, unknown>, resources: Record<string, unknown>): unknown {
+  const own = propertyOf(props, 'CapacityProviderStrategy');
+  if (own !== undefined || propertyOf(props, 'LaunchType') !== undefined) return own;
+  const clusterId = refOf(propertyOf(props, 'Cluster'));
+  if (clusterId === undefined) return undefined;
+  for (const resource of Object.values(resources)) {
+    if (propertyOf(resource, 'Type') !== 'AWS::ECS::ClusterCapacityProviderAssociations') continue;
+    if (refOf(pathOf(resource, 'Properties', 'Cluster')) !== clusterId) continue;
+    const strategy = arrayOf(pathOf(resource, 'Properties', 'DefaultCapacityProviderStrategy'));
+    if (strategy !== undefined && strategy.length > 0) return strategy;
+  }
+  return undefined;
 }
 
 function isFargateProvider(provider: unknown): boolean {
@@ -143,7 +162,7 @@ function serviceDemands(logicalId: string, props: Record<string, unknown>, resou
   if (size === undefined) return [];
   const placed = launchType === 'EC2'
     ? onClusterInstances(logicalId, propertyOf(props, 'Cluster'), tasks, daemon, resources, notes)
-    : apportioned(logicalId, arrayOf(propertyOf(props, 'CapacityProviderStrategy')) ?? [], tasks, daemon, resources, notes);
+    : apportioned(logicalId, arrayOf(capacityProviderStrategyOf(props, resources)) ?? [], tasks, daemon, resources, notes);
   const distinctInstance = (arrayOf(propertyOf(props, 'PlacementConstraints')) ?? [])
     .some(constraint => propertyOf(constraint, 'Type') === 'distinctInstance');
   return placed.map(([group, count]) => [group, { service: logicalId, tasks: count, ...size, distinctInstance, daemon }]);

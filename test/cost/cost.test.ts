@@ -241,7 +241,7 @@ describe('values that are not literals', () => {
       'Imported: its task definition not known at synthesis ("arn:aws:ecs:us-east-1:123456789012:task-definition/x:1"): not in this template, so its tasks are not priced.',
       'LaunchIf: LaunchType not known at synthesis ({"Fn::If":["C","FARGATE","EC2"]}): whether its tasks run on Fargate is unknown, so they are not priced.',
       'Default: neither LaunchType nor CapacityProviderStrategy is set, so its tasks run on its cluster\'s default capacity provider strategy, ' +
-      'which the estimate does not read: they are not priced.',
+      'which this template does not set: they are not priced.',
       'MinIf: MinSize not known at synthesis ({"Fn::If":["C","1","0"]}): its instances are not priced.',
       'TypeByMap: the instance type not known at synthesis ({"Fn::FindInMap":["Types","prod","ec2"]}): its 1 instance(s) are not priced.',
       'Inherited: 1 instance(s) of toString not priced (not in the price table).',

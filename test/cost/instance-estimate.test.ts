@@ -144,6 +144,38 @@ describe('instances for minimum tasks', () => {
     expect(estimate.items.map(i => [i.logicalId, i.monthlyUsd, i.basis])).toEqual([['Asg', 15.18, BASIS]]);
   });
 
+  test('a service without LaunchType or strategy uses its cluster\'s default strategy from the template: EC2 or Fargate', () => {
+    // GIVEN a cluster whose default strategy is its EC2 capacity provider, another whose default is FARGATE
+    const template = {
+      Resources: {
+        Ec2Cluster: { Type: 'AWS::ECS::Cluster' },
+        FargateCluster: { Type: 'AWS::ECS::Cluster' },
+        Ec2Associations: {
+          Type: 'AWS::ECS::ClusterCapacityProviderAssociations',
+          Properties: { Cluster: { Ref: 'Ec2Cluster' }, CapacityProviders: [{ Ref: 'Provider' }], DefaultCapacityProviderStrategy: [{ CapacityProvider: { Ref: 'Provider' }, Weight: 1 }] },
+        },
+        FargateAssociations: {
+          Type: 'AWS::ECS::ClusterCapacityProviderAssociations',
+          Properties: { Cluster: { Ref: 'FargateCluster' }, CapacityProviders: ['FARGATE'], DefaultCapacityProviderStrategy: [{ CapacityProvider: 'FARGATE', Weight: 1 }] },
+        },
+        Lt: launchTemplate('t3.small'),
+        Asg: group('Lt'),
+        Provider: capacityProvider('Asg'),
+        Td: taskDefinition({ Memory: 512 }, { Cpu: '256', Memory: '512' }),
+        OnEc2: { Type: 'AWS::ECS::Service', Properties: { Cluster: { Ref: 'Ec2Cluster' }, TaskDefinition: { Ref: 'Td' }, DesiredCount: 1 } },
+        OnFargate: { Type: 'AWS::ECS::Service', Properties: { Cluster: { Ref: 'FargateCluster' }, TaskDefinition: { Ref: 'Td' }, DesiredCount: 1 } },
+      },
+    };
+    // WHEN
+    const estimate = estimateMonthlyCost(template, 'S', 'us-east-1');
+    // THEN one t3.small for OnEc2; one Fargate task for OnFargate
+    expect(estimate.items.map(i => [i.logicalId, i.description.split(' (')[0], i.monthlyUsd])).toEqual([
+      ['Asg', '1 × t3.small', 15.18],
+      ['OnFargate', '1 Fargate task(s) × 0.25 vCPU / 0.5 GB', 9.01],
+    ]);
+    expect(estimate.notes).toEqual([]);
+  });
+
   test('a MinSize above what the tasks need is the count, and the line is not marked as an estimate', () => {
     const template = {
       Resources: {

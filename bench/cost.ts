@@ -30,7 +30,7 @@ const variants: { name: string; build: (app: App, services: number) => void }[] 
 const columns: { title: string; matches: (item: Item) => boolean }[] = [
   { title: 'NAT gateways + their IPv4', matches: i => i.description === 'NAT gateway' || i.description.includes('Elastic IP') },
   { title: 'load balancers + their IPv4', matches: i => i.description.includes('Load Balancer') || i.description.includes('load balancer') },
-  { title: 'EC2 minimum capacity', matches: i => i.description.includes('minimum capacity') },
+  { title: 'EC2 minimum capacity', matches: i => i.description.includes('minimum capacity') || i.basis === 'instances for minimum tasks' },
   { title: 'Fargate tasks', matches: i => i.description.includes('Fargate task') },
   { title: 'task public IPv4', matches: i => i.description.includes('of the tasks') },
   { title: 'KMS keys', matches: i => i.description.includes('KMS') },

@@ -7,3 +7,5 @@ export { WebLoadBalancerOptions } from './web-load-balancer-options';
 export * from './container-service-props';
 export * from './backend-service';
 export * from './backend-service-props';
+export * from './queue-worker-service';
+export * from './queue-worker-service-props';

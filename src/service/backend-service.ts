@@ -95,8 +95,12 @@ export class BackendService extends Construct implements ec2.IConnectable, iam.I
     const containerName = settings?.containerName ?? props.containerName ?? 'app';
     const names = serviceConnectNames(props.serviceConnectDnsName, isUnresolved(containerName) ? 'app' : containerName);
     // The kit's Service Connect names are unique per namespace across its service kinds.
-    const namesProps = { cluster: props.cluster, image: props.image, serviceConnectNamespace: props.serviceConnectNamespace,
-      serviceConnectDnsName: props.serviceConnectDnsName } as FargateWebServiceProps;
+    const namesProps = {
+      cluster: props.cluster,
+      image: props.image,
+      serviceConnectNamespace: props.serviceConnectNamespace,
+      serviceConnectDnsName: props.serviceConnectDnsName,
+    } as FargateWebServiceProps;
     if (namespace) checkServiceConnectNames(validator, this, namesProps, names);
     validator.throwIfInvalid();
     registerServiceConnectNames(this, namesProps, names);

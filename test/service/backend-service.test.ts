@@ -24,7 +24,11 @@ describe('BackendService on Fargate', () => {
     template.hasResourceProperties('AWS::ECS::Service', {
       LaunchType: 'FARGATE',
       DesiredCount: Match.absent(),
-      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true }, MinimumHealthyPercent: 100, MaximumPercent: 200 }),
+      DeploymentConfiguration: Match.objectLike({
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+      }),
       NetworkConfiguration: { AwsvpcConfiguration: Match.objectLike({ AssignPublicIp: 'DISABLED' }) },
       ServiceConnectConfiguration: {
         Enabled: true,
@@ -245,8 +249,12 @@ describe('BackendService refusals', () => {
     const stack = createTestStack();
     const cluster = kitCluster(stack, true);
     const error = errorOf(() => new BackendService(stack, 'Api', {
-      cluster, image: IMAGE, containerPort: 80, taskCapacity: TaskCapacity.ec2(),
-      assignPublicIp: true, cpuArchitecture: ecs.CpuArchitecture.ARM64,
+      cluster,
+      image: IMAGE,
+      containerPort: 80,
+      taskCapacity: TaskCapacity.ec2(),
+      assignPublicIp: true,
+      cpuArchitecture: ecs.CpuArchitecture.ARM64,
     }));
     expect(error.problems.map(p => p.prop).sort()).toEqual(['assignPublicIp', 'cpuArchitecture']);
   });
@@ -297,7 +305,13 @@ describe('BackendService property test', () => {
         const valid = sizeOk && port >= 1 && port <= 65535 && min >= 0 && max >= 1 && min <= max;
         expectAcceptedOnlyWhen(valid, () => {
           new BackendService(stack, 'Api', {
-            cluster, image: IMAGE, containerPort: port, cpu, memoryLimitMiB: memory, minCapacity: min, maxCapacity: max,
+            cluster,
+            image: IMAGE,
+            containerPort: port,
+            cpu,
+            memoryLimitMiB: memory,
+            minCapacity: min,
+            maxCapacity: max,
             taskCapacity: onEc2 ? TaskCapacity.ec2() : undefined,
           });
           const template = Template.fromStack(stack);

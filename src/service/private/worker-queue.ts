@@ -24,14 +24,15 @@ export function checkWorkerQueueProps(validator: PropValidator, props: QueueWork
   validator.checkInteger('maxReceiveCount', props.maxReceiveCount, 1, 1000);
   checkSeconds(validator, 'visibilityTimeout', props.visibilityTimeout, 0, 43_200, 'Use a whole number of seconds from 0 to 12 hours.');
   checkSeconds(validator, 'retentionPeriod', props.retentionPeriod, 60, 1_209_600, 'Use a whole number of seconds from 60 seconds to 14 days.');
-  const variable = props.queueUrlEnvironmentVariable;
-  if (variable !== undefined) {
+  const variable = props.queueUrlEnvironmentVariable ?? 'QUEUE_URL';
+  if (props.queueUrlEnvironmentVariable !== undefined) {
     validator.check('queueUrlEnvironmentVariable', variable, /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(variable),
       'Use letters, digits and "_", not starting with a digit (e.g. "QUEUE_URL").');
-    if (!isUnresolved(variable) && props.environment && variable in props.environment) {
-      validator.report('queueUrlEnvironmentVariable', variable,
-        'The environment already sets this variable: remove it from environment, or give the queue URL another name.');
-    }
+  }
+  if (!isUnresolved(variable) && props.environment && variable in props.environment) {
+    validator.report('queueUrlEnvironmentVariable', variable,
+      'The worker sets this variable to the queue URL, and environment sets it too: remove it from environment, or give ' +
+      'queueUrlEnvironmentVariable another name.');
   }
 }
 

@@ -27,6 +27,8 @@ const DYNAMIC_HOST_PORTS = ec2.Port.tcpRange(32768, 65535);
  * group that lets nothing in until `allowFrom`; logs kept 30 days.
  *
  * @example
+ * import { BackendService } from 'cdk-ecs-kit';
+ *
  * declare const cluster: EcsCluster; // with cloudMapNamespaceName: 'internal'
  * declare const web: FargateWebService;
  * const api = new BackendService(this, 'Api', {

@@ -28,6 +28,8 @@ import { PropValidator } from '../core/validation';
  * with rollback; logs kept 30 days.
  *
  * @example
+ * import { QueueWorkerService } from 'cdk-ecs-kit';
+ *
  * declare const cluster: EcsCluster;
  * const worker = new QueueWorkerService(this, 'Thumbnails', {
  *   cluster,

@@ -4,3 +4,8 @@ export * from './fargate-web-service';
 export * from './fargate-web-service-props';
 export * from './fargate-web-service-group';
 export { WebLoadBalancerOptions } from './web-load-balancer-options';
+export * from './container-service-props';
+export * from './backend-service';
+export * from './backend-service-props';
+export * from './queue-worker-service';
+export * from './queue-worker-service-props';

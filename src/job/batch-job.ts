@@ -413,7 +413,7 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
    * the resources concerned with the reason.
    */
   private acknowledgeFindings(): void {
-    if (this.networkMode === ecs.NetworkMode.AWS_VPC) {
+    if (this.networkMode === ecs.NetworkMode.AWS_VPC && !this.fargateSize) {
       // aws-cdk-lib's Ec2TaskDefinition writes AWS_REGION into every container in awsvpc mode.
       this.acknowledgeEnvironment('aws-cdk-lib sets AWS_REGION (the region name, not a secret) in every container of an awsvpc EC2 task; '
         + 'other environment variables given to the job are non-secret configuration; secrets go through `secrets` (Secrets Manager / SSM).');

@@ -1,6 +1,6 @@
 import { Duration, Token, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
-import { BatchJobProps, JobContainerOptions } from './batch-job-props';
 import { checkFargateContainer, checkFargateJobProps } from './batch-job-fargate-checks';
+import { BatchJobProps, JobContainerOptions } from './batch-job-props';
 import { JobSchedule } from './job-schedule';
 import { checkContainerSettings } from '../core/container-settings';
 import { checkLogGroupOptions } from '../core/log-group-checks';

@@ -203,7 +203,9 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
     this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
 
-    const volumes = (props.volumes ?? []).map(v => (v.sourcePath !== undefined ? { name: v.name, host: { sourcePath: v.sourcePath } } : { name: v.name }));
+    const volumes = (props.volumes ?? []).map(v => (v.sourcePath !== undefined
+      ? { name: v.name, host: { sourcePath: v.sourcePath } }
+      : { name: v.name }));
     this.taskDefinition = this.fargateSize
       ? new ecs.FargateTaskDefinition(this, 'TaskDefinition', { cpu: this.fargateSize.cpu, memoryLimitMiB: this.fargateSize.memoryMiB, volumes })
       : new ecs.Ec2TaskDefinition(this, 'TaskDefinition', { networkMode: this.networkMode, volumes });

@@ -41,7 +41,8 @@ describe('BatchJob on Fargate: property', () => {
           && capacityName !== 'fargate({ spotWeight: 2000 })'
           && (stopSeconds === undefined || (stopSeconds >= 2 && stopSeconds <= 120))
           && (nofile === undefined || nofile <= 1_048_576)
-          && (helper === undefined || ((helper.cpu ?? 0) <= taskCpu && (helper.memoryLimitMiB ?? 6) >= 6 && (helper.memoryLimitMiB ?? 0) <= taskMemory));
+          && (helper === undefined || ((helper.cpu ?? 0) <= taskCpu
+            && (helper.memoryLimitMiB === undefined || (helper.memoryLimitMiB >= 6 && helper.memoryLimitMiB <= taskMemory))));
         const stack = new Stack(new App(), 'TestStack');
         expectAcceptedOnlyWhen(valid, () => {
           const job = new BatchJob(stack, 'Job', {

@@ -5,7 +5,7 @@ import { BatchJob, EcsCluster, JobSchedule, TaskCapacity } from '../../src';
 
 /**
  * A nightly report on Fargate Spot: no instance to manage and nothing running
- * between runs. At 02:30 New York time (daylight saving time included)
+ * between runs. At 03:30 New York time (an hour that daylight saving time neither skips nor repeats)
  * EventBridge Scheduler starts the job's state machine, which runs the task on
  * Fargate Spot, checks its exit code, retries a failed or interrupted task, and
  * reports a run that still fails (or runs past its timeout) on the failure topic.
@@ -34,7 +34,7 @@ export class NightlyFargateSpotJobStack extends Stack {
       // The report script spawns children: tini forwards SIGTERM (a Spot interruption) and reaps them.
       initProcessEnabled: true,
       stopTimeout: Duration.seconds(110),
-      schedule: JobSchedule.cron({ hour: '2', minute: '30', timeZone: TimeZone.AMERICA_NEW_YORK }),
+      schedule: JobSchedule.cron({ hour: '3', minute: '30', timeZone: TimeZone.AMERICA_NEW_YORK }),
       retries: 3,
       retryInterval: Duration.minutes(2),
       timeout: Duration.minutes(30),

@@ -262,13 +262,13 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
     this.stateMachine = stateMachine;
     this.orchestrationPolicy = orchestrationPolicy;
     this.stateMachineArn = stateMachine.stateMachineArn;
-    this.timedOutMetricName = countTimedOutTasks(this, this.executionLogGroup);
+    this.timedOutMetricName = countTimedOutTasks(this, this.executionLogGroup, this.kind.name);
     if (props.enableFailureAlarm) {
       this.failureAlarm = createFailureAlarm(this, this.metricRunsFailed({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
         this.failureTopic, props.failureAlarmActions);
     }
     if (props.schedule) {
-      this.schedule = scheduleStarts(this, this.stateMachine, props.schedule);
+      this.schedule = scheduleStarts(this, this.stateMachine, props.schedule, this.kind.name);
     }
 
     this.node.addValidation({
@@ -330,7 +330,7 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
    * counted from the execution log. Each one also fails its run.
    */
   public metricRunsTimedOut(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return timedOutTasksMetric(this.timedOutMetricName, props);
+    return timedOutTasksMetric(this.kind.name, this.timedOutMetricName, props);
   }
 
   /** How long runs take, retries included (Step Functions `ExecutionTime` in milliseconds, average over 5 minutes). */

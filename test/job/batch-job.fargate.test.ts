@@ -4,12 +4,12 @@
  * state machine executed (aws-local-stepfunctions, see state-machine-runner.ts)
  * like ec2-batch-job.execution.test.ts does for EC2.
  */
-import { App, Duration, Stack, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Duration, Stack, TimeZone, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { BUSYBOX, definitionOf, spotCluster, statesOf, t } from './helpers';
 import { ContainerSpec, FakeEcs, FakeSns, RunTaskScript, containersOf, runTask } from './job-service-fakes';
 import { ExecutionOutcome, resolvedDefinition, runStateMachine } from './state-machine-runner';
-import { BatchJob, BatchJobProps, EcsCluster, TaskCapacity, TaskCompute } from '../../src';
+import { BatchJob, BatchJobProps, EcsCluster, JobSchedule, TaskCapacity, TaskCompute } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 type JobOptions = Omit<BatchJobProps, 'cluster' | 'image'> & { image?: ecs.ContainerImage };
@@ -131,6 +131,27 @@ describe('BatchJob on Fargate: template', () => {
     const definition = definitionOf(Template.fromStack(stack));
     expect(statesOf(definition).NonZeroExitCode.Error).toBe('BatchJob.NonZeroExitCode');
     expect(definition.Comment).toBe('Runs the batch job TestStack/Job on Fargate');
+  });
+});
+
+describe('BatchJob: its own names', () => {
+  test('its timed-out metric and warnings are named after BatchJob (an Ec2BatchJob keeps its own)', () => {
+    // GIVEN a schedule in the daylight-saving gap of Paris
+    const stack = new Stack(new App(), 'TestStack');
+    const job = jobIn(stack, { schedule: JobSchedule.cron({ hour: '2', minute: '30', timeZone: TimeZone.EUROPE_PARIS }) });
+    // THEN
+    expect(job.metricRunsTimedOut().namespace).toBe('cdk-ecs-kit/BatchJob');
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::MetricFilter', {
+      MetricTransformations: [Match.objectLike({ MetricNamespace: 'cdk-ecs-kit/BatchJob' })],
+    });
+    Annotations.fromStack(stack).hasWarning('/TestStack/Job', Match.stringLikeRegexp('cdk-ecs-kit:BatchJob.scheduleInDaylightSavingGap'));
+  });
+
+  test('a Fargate job needs no EC2 capacity on the cluster, whose token sizes are checked by AWS at deploy time', () => {
+    const stack = new Stack(new App(), 'TestStack');
+    const cpu = new CfnParameter(stack, 'Cpu', { type: 'Number' }).valueAsNumber;
+    jobIn(stack, { cpu, memoryLimitMiB: 2048 });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECS::TaskDefinition', { Cpu: { Ref: 'Cpu' }, Memory: '2048' });
   });
 });
 

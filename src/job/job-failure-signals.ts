@@ -12,11 +12,14 @@ import { Construct } from 'constructs';
 import { allowServicesToPublish } from './failure-topic-policies';
 import { plainDescription } from '../core/names';
 
-// How Ec2BatchJob signals failed runs: its encrypted failure topic, the metric of
+// How a batch job signals failed runs: its encrypted failure topic, the metric of
 // timed-out tasks counted from the execution log, and the optional failure alarm.
 
 /** Namespace of the metrics the job publishes itself (timed-out tasks). */
-const METRIC_NAMESPACE = 'cdk-ecs-kit/Ec2BatchJob';
+/** The namespace of the job's own metrics: `cdk-ecs-kit/<construct name>`. */
+function metricNamespace(constructName: string): string {
+  return `cdk-ecs-kit/${constructName}`;
+}
 
 /** The failure topic the job creates when none is given, and its key. */
 export interface CreatedFailureTopic {
@@ -51,12 +54,12 @@ export function createFailureTopic(scope: Construct): CreatedFailureTopic {
  * (executions fail instead), so they are counted from the execution log's
  * TaskTimedOut events.
  */
-export function countTimedOutTasks(scope: Construct, executionLogGroup: logs.ILogGroup): string {
+export function countTimedOutTasks(scope: Construct, executionLogGroup: logs.ILogGroup, constructName: string): string {
   const metricName = timedOutMetricName(scope);
   new logs.MetricFilter(scope, 'TimedOutTasks', {
     logGroup: executionLogGroup,
     filterPattern: logs.FilterPattern.stringValue('$.type', '=', 'TaskTimedOut'),
-    metricNamespace: METRIC_NAMESPACE,
+    metricNamespace: metricNamespace(constructName),
     metricName,
     metricValue: '1',
   });
@@ -64,9 +67,9 @@ export function countTimedOutTasks(scope: Construct, executionLogGroup: logs.ILo
 }
 
 /** The metric of `countTimedOutTasks` (sum over 5 minutes unless `props` say otherwise). */
-export function timedOutTasksMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+export function timedOutTasksMetric(constructName: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: METRIC_NAMESPACE,
+    namespace: metricNamespace(constructName),
     metricName,
     statistic: cloudwatch.Stats.SUM,
     period: Duration.minutes(5),

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { JobSchedule } from './job-schedule';
 import { plainDescription } from '../core/names';
 
-// How Ec2BatchJob starts on its JobSchedule: an EventBridge Scheduler schedule
+// How a batch job starts on its JobSchedule: an EventBridge Scheduler schedule
 // with a role of its own, and warnings for runs that daylight saving time skips
 // or merges.
 
@@ -19,7 +19,7 @@ import { plainDescription } from '../core/names';
  * (`Schedule` in `scope`) whose role (`ScheduleRole`) only the scheduler of
  * this account can assume. Warns about the schedule's daylight-saving conflicts.
  */
-export function scheduleStarts(scope: Construct, stateMachine: sfn.IStateMachine, schedule: JobSchedule): scheduler.Schedule {
+export function scheduleStarts(scope: Construct, stateMachine: sfn.IStateMachine, schedule: JobSchedule, constructName: string): scheduler.Schedule {
   const scheduleRole = new iam.Role(scope, 'ScheduleRole', {
     description: plainDescription(`EventBridge Scheduler starts the batch job ${scope.node.path}`, 1000),
     assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
@@ -31,7 +31,7 @@ export function scheduleStarts(scope: Construct, stateMachine: sfn.IStateMachine
     schedule: scheduler.ScheduleExpression.expression(schedule._render(scope), schedule.timeZone),
     target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, { role: scheduleRole }),
   });
-  warnOfDaylightSaving(scope, schedule);
+  warnOfDaylightSaving(scope, schedule, constructName);
   return created;
 }
 
@@ -40,18 +40,18 @@ export function scheduleStarts(scope: Construct, stateMachine: sfn.IStateMachine
  * Scheduler skips it) or overlap (Scheduler runs it once, at one of the two
  * times) of its time zone, once a year.
  */
-function warnOfDaylightSaving(scope: Construct, schedule: JobSchedule): void {
+function warnOfDaylightSaving(scope: Construct, schedule: JobSchedule, constructName: string): void {
   const zone = schedule.timeZone?.timezoneName;
   const avoid = 'To avoid it, choose a time outside the hour the clocks change in (e.g. hour: \'3\' or later for Europe\'s 02:00–03:00 change), ' +
     'or a time zone without daylight saving time, e.g. TimeZone.ETC_UTC.';
   for (const conflict of schedule._daylightSavingConflicts()) {
     if (conflict.kind === 'gap') {
-      Annotations.of(scope).addWarningV2('cdk-ecs-kit:Ec2BatchJob.scheduleInDaylightSavingGap',
+      Annotations.of(scope).addWarningV2(`cdk-ecs-kit:${constructName}.scheduleInDaylightSavingGap`,
         `The schedule ${schedule.expressionString} runs at a local time that does not exist once a year in ${zone}: ` +
         `on ${conflict.localTime.slice(0, 10)} the clocks jump from ${conflict.from} to ${conflict.to}, so the run of ${conflict.localTime} never happens. ` +
         `EventBridge Scheduler skips a run whose local time does not exist. ${avoid}`);
     } else {
-      Annotations.of(scope).addWarningV2('cdk-ecs-kit:Ec2BatchJob.scheduleInDaylightSavingOverlap',
+      Annotations.of(scope).addWarningV2(`cdk-ecs-kit:${constructName}.scheduleInDaylightSavingOverlap`,
         `The schedule ${schedule.expressionString} runs at a local time that happens twice once a year in ${zone}: ` +
         `on ${conflict.localTime.slice(0, 10)} the clocks go back from ${conflict.from} to ${conflict.to}, so ${conflict.localTime.slice(11)} comes twice. ` +
         'EventBridge Scheduler runs it only once, not twice: that run comes at one of the two times, an hour apart. ' + avoid);

@@ -63,11 +63,11 @@ export interface JobCronOptions {
 }
 
 /**
- * When an `Ec2BatchJob` runs on its own: an EventBridge Scheduler expression
+ * When a `BatchJob` (or an `Ec2BatchJob`) runs on its own: an EventBridge Scheduler expression
  * (cron, rate or a one-time `at`) with an optional time zone.
  *
  * Expressions that EventBridge Scheduler would reject are reported when the
- * schedule is given to an `Ec2BatchJob`, with the job's construct path.
+ * schedule is given to a job, with the job's construct path.
  *
  * @example
  * import { TimeZone } from 'aws-cdk-lib';

@@ -12,12 +12,9 @@ import {
 import { Construct } from 'constructs';
 import { plainDescription } from '../core/names';
 
-// The Step Functions side of Ec2BatchJob: the states that run the task (RunTask
+// The Step Functions side of a batch job: the states that run the task (RunTask
 // with a timeout, the exit-code check, retries, parallel copies), the failure
 // notification, and the state machine with the kit's own policy on its role.
-
-/** The error a run fails with when an essential container did not exit with code 0. */
-const EXIT_CODE_ERROR = 'Ec2BatchJob.NonZeroExitCode';
 
 /** What the run states need from the job. */
 export interface JobRunOptions {
@@ -27,11 +24,20 @@ export interface JobRunOptions {
   readonly container: ecs.ContainerDefinition;
   /** Where the task runs: the job's capacity providers and placement. */
   readonly launchTarget: tasks.IEcsLaunchTarget;
+  /** Whether the task runs on Fargate (else on EC2 capacity providers). */
+  readonly fargate: boolean;
+  /**
+   * The error a run fails with when an essential container did not exit with
+   * code 0: `<construct name>.NonZeroExitCode`.
+   */
+  readonly exitCodeError: string;
   readonly networkMode: ecs.NetworkMode;
   /** Used in awsvpc mode only. */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /** Used in awsvpc mode only. */
   readonly securityGroups?: ec2.ISecurityGroup[];
+  /** Fargate only. */
+  readonly assignPublicIp?: boolean;
   readonly taskCount: number;
   readonly retries: number;
   readonly retryInterval: Duration;
@@ -60,7 +66,8 @@ export interface JobRunStates {
 export function jobRunStates(scope: Construct, options: JobRunOptions): JobRunStates {
   const { taskCount, retries, networkMode } = options;
   const runTask = tasks.EcsRunTask.jsonata(scope, 'RunTask', {
-    comment: 'Runs the task on the EC2 capacity providers and waits until it stops (ecs:runTask.sync); Step Functions stops it on timeout',
+    comment: `Runs the task on ${options.fargate ? 'Fargate' : 'the EC2 capacity providers'} and waits until it stops (ecs:runTask.sync); ` +
+      'Step Functions stops it on timeout',
     cluster: options.cluster,
     taskDefinition: options.taskDefinition,
     integrationPattern: sfn.IntegrationPattern.RUN_JOB,
@@ -75,6 +82,7 @@ export function jobRunStates(scope: Construct, options: JobRunOptions): JobRunSt
     }] : undefined,
     subnets: networkMode === ecs.NetworkMode.AWS_VPC ? options.vpcSubnets : undefined,
     securityGroups: networkMode === ecs.NetworkMode.AWS_VPC ? options.securityGroups : undefined,
+    assignPublicIp: options.assignPublicIp,
   });
 
   // The exit-code check. ecs:runTask.sync succeeds whenever the task reaches STOPPED,
@@ -87,7 +95,7 @@ export function jobRunStates(scope: Construct, options: JobRunOptions): JobRunSt
   const exitCodesOk = sfn.Succeed.jsonata(scope, 'ExitCodesOk', { comment: 'Every essential container exited with code 0' });
   const nonZeroExitCode = sfn.Fail.jsonata(scope, 'NonZeroExitCode', {
     comment: 'An essential container exited with a non-zero code, or never ran',
-    error: EXIT_CODE_ERROR,
+    error: options.exitCodeError,
     cause: "{% 'Essential containers (' & $join(" + Lazy.string({ produce: () => JSON.stringify(options.essentialContainerNames()) }) +
       ", ', ') & ') must exit with code 0. Exit codes: ' & $string($states.input.Containers.{ 'name': Name, 'exitCode': ExitCode }) & " +
       "'. Stopped reason: ' & $states.input.StoppedReason %}",
@@ -98,7 +106,7 @@ export function jobRunStates(scope: Construct, options: JobRunOptions): JobRunSt
 
   // Retries must cover the exit-code check too, so the task and the check run in a
   // one-branch Parallel state that carries the retriers: a failed check fails the
-  // branch with EXIT_CODE_ERROR and the Parallel state retries the whole attempt.
+  // branch with the exit-code error and the Parallel state retries the whole attempt.
   const attempt = sfn.Parallel.jsonata(scope, 'RunWithRetries', {
     comment: `Runs the task and checks its exit codes, with up to ${retries} retries (exponential backoff); timeouts are not retried`,
     outputs: '{% $states.result[0] %}',
@@ -161,9 +169,9 @@ export interface CreatedJobStateMachine {
  * sns:Publish only; an encrypted topic also needs its key).
  */
 export function createJobStateMachine(scope: Construct, definition: sfn.IChainable, executionLogGroup: logs.ILogGroup,
-  failureTopic: sns.ITopic): CreatedJobStateMachine {
+  failureTopic: sns.ITopic, fargate: boolean): CreatedJobStateMachine {
   const stateMachine = new JobStateMachine(scope, 'Resource', {
-    comment: plainDescription(`Runs the batch job ${scope.node.path} on the cluster's EC2 capacity`, 1000),
+    comment: plainDescription(`Runs the batch job ${scope.node.path} on ${fargate ? 'Fargate' : 'the cluster\'s EC2 capacity'}`, 1000),
     definitionBody: sfn.DefinitionBody.fromChainable(definition),
     queryLanguage: sfn.QueryLanguage.JSONATA,
     stateMachineType: sfn.StateMachineType.STANDARD,

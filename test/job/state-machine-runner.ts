@@ -154,6 +154,8 @@ function resolveIntrinsic(value: any, resources: Record<string, { Type: string }
       case 'AWS::ECS::Cluster': return id;
       case 'AWS::ECS::CapacityProvider': return id;
       case 'AWS::ECS::TaskDefinition': return `arn:${partition}:ecs:${region}:${account}:task-definition/${id}:1`;
+      // A Fargate task's (or an awsvpc EC2 task's) network configuration.
+      case 'AWS::EC2::Subnet': return `subnet-${id}`;
       default: throw new Error(`No fake value for Ref of ${id} (${resources[id]?.Type}): add one to resolveIntrinsic`);
     }
   }
@@ -163,6 +165,7 @@ function resolveIntrinsic(value: any, resources: Record<string, { Type: string }
     switch (key) {
       case 'AWS::ECS::Cluster.Arn': return `arn:${partition}:ecs:${region}:${account}:cluster/${id}`;
       case 'AWS::SNS::Topic.TopicArn': return `arn:${partition}:sns:${region}:${account}:${id}`;
+      case 'AWS::EC2::SecurityGroup.GroupId': return `sg-${id}`;
       default: throw new Error(`No fake value for Fn::GetAtt ${id}.${attribute} (${key}): add one to resolveIntrinsic`);
     }
   }

@@ -1,16 +1,18 @@
 import { Duration, Token, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
-import { Ec2BatchJobProps, JobContainerOptions } from './ec2-batch-job-props';
+import { checkFargateContainer, checkFargateJobProps } from './batch-job-fargate-checks';
+import { BatchJobProps, JobContainerOptions } from './batch-job-props';
 import { JobSchedule } from './job-schedule';
+import { checkContainerSettings } from '../core/container-settings';
 import { checkLogGroupOptions } from '../core/log-group-checks';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 
-// The checks of Ec2BatchJob's props and of the options of each container,
-// reported through the job's PropValidator.
+// The checks of a batch job's props and of the options of each container,
+// reported through the job's PropValidator (Fargate's own limits: batch-job-fargate-checks.ts).
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** The checks of the job-level props (not the main container's, see `checkContainer`). */
-export function checkJobProps(validator: PropValidator, props: Ec2BatchJobProps, networkMode: ecs.NetworkMode): void {
+export function checkJobProps(validator: PropValidator, props: BatchJobProps, networkMode: ecs.NetworkMode, fargate: boolean): void {
   // These shape the state machine's definition (its states, retriers and
   // timeouts), written at synth time: a value known only at deploy time cannot.
   refuseToken(validator, 'taskCount', props.taskCount, 'the number of copies decides the states of the state machine');
@@ -23,8 +25,17 @@ export function checkJobProps(validator: PropValidator, props: Ec2BatchJobProps,
   checkDuration(validator, 'retryInterval', props.retryInterval, 'Use a positive whole number of seconds, e.g. Duration.minutes(1).');
 
   const mode = networkMode;
-  validator.check('networkMode', networkModeName(mode), mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
-    'Use ecs.NetworkMode.BRIDGE (the default for batch jobs) or ecs.NetworkMode.AWS_VPC.');
+  if (fargate) {
+    checkFargateJobProps(validator, props, mode);
+  } else {
+    validator.check('networkMode', networkModeName(mode), mode === ecs.NetworkMode.BRIDGE || mode === ecs.NetworkMode.AWS_VPC,
+      'Use ecs.NetworkMode.BRIDGE (the default for batch jobs) or ecs.NetworkMode.AWS_VPC.');
+    if (props.assignPublicIp !== undefined) {
+      validator.report('assignPublicIp', props.assignPublicIp,
+        'Only Fargate tasks can get a public IP address: the job runs on EC2 instances (remove assignPublicIp; tasks in awsvpc mode reach ' +
+        'the internet through the NAT of their private subnets), or run it on Fargate (taskCapacity: TaskCapacity.fargate()).');
+    }
+  }
   if (mode !== ecs.NetworkMode.AWS_VPC) {
     const given = {
       vpcSubnets: props.vpcSubnets && describeSubnetSelection(props.vpcSubnets),
@@ -65,6 +76,8 @@ export function checkJobProps(validator: PropValidator, props: Ec2BatchJobProps,
 /** What a container's checks need to know of the task it joins. */
 export interface JobTaskShape {
   readonly networkMode: ecs.NetworkMode;
+  /** Fargate's task size (CPU units, MiB), when the task runs on Fargate. */
+  readonly fargateSize?: { readonly cpu: number; readonly memoryMiB: number };
   /** The names of the job's volumes. */
   readonly volumeNames: ReadonlySet<string>;
   /** Whether the task already has a container of that name. */
@@ -100,7 +113,9 @@ export function checkContainer(validator: PropValidator, prefix: string, name: s
 
   const limit = options.memoryLimitMiB;
   const reservation = options.memoryReservationMiB;
-  if (limit === undefined && reservation === undefined) {
+  if (task.fargateSize) {
+    checkFargateContainer(validator, prefix, options, main, task.fargateSize);
+  } else if (limit === undefined && reservation === undefined) {
     validator.report(`${prefix}memoryLimitMiB`, undefined,
       'An EC2 task needs memory per container: give memoryLimitMiB (hard limit), memoryReservationMiB (soft reservation), or both, e.g. memoryLimitMiB: 512.');
   }
@@ -112,6 +127,7 @@ export function checkContainer(validator: PropValidator, prefix: string, name: s
   }
   validator.checkInteger(`${prefix}cpu`, options.cpu, 0, 196_608, 'Use a whole number of CPU units, 0 or more (1024 = one vCPU).');
   validator.checkInteger(`${prefix}gpuCount`, options.gpuCount, 0, 16, 'Use a whole number of GPUs from 0 to 16.');
+  checkContainerSettings(validator, options, { fargate: task.fargateSize !== undefined, containerName: name, prefix: prefix.replace(/\.$/, '') });
 
   const paths = new Set<string>();
   for (const mount of options.mountPoints ?? []) {
@@ -128,7 +144,11 @@ export function checkContainer(validator: PropValidator, prefix: string, name: s
       'A container cannot mount its own volumes: name another container of the task.');
   }
   for (const link of options.links ?? []) {
-    if (task.networkMode !== ecs.NetworkMode.BRIDGE) {
+    if (task.fargateSize) {
+      validator.report(`${prefix}links`, link.containerName,
+        'Fargate runs tasks in awsvpc mode, which has no links: the containers of a task reach each other on localhost (remove links), ' +
+        'or run the job on EC2 in bridge mode (taskCapacity: TaskCapacity.ec2()).');
+    } else if (task.networkMode !== ecs.NetworkMode.BRIDGE) {
       validator.report(`${prefix}links`, link.containerName,
         `Links only work in bridge network mode (networkMode is ${networkModeName(task.networkMode)}): ` +
         'in awsvpc mode the containers of a task reach each other on localhost.');
@@ -154,20 +174,17 @@ export interface ContainerReference {
  * Links and volumesFrom that name no container of the task, known once every
  * container was added: `links` are the links still waiting for their target.
  */
-export function unknownContainerProblems(containerNames: readonly string[], volumesFrom: readonly ContainerReference[],
-  links: readonly ContainerReference[]): string[] {
+export function unknownContainerProblems(constructName: string, containerNames: readonly string[], volumesFrom: readonly ContainerReference[],
+  links: readonly ContainerReference[], startDependencies: readonly ContainerReference[]): string[] {
   const problems: string[] = [];
   const names = containerNames.map(n => JSON.stringify(n)).join(', ');
+  const unknown = (prop: string, ref: ContainerReference) => `${constructName}: ${prop} of container "${ref.container}" received "${ref.target}". ` +
+    `The task has no container of that name (it has ${names}): add it with addContainer('${ref.target}', …) or fix the name.`;
   for (const ref of volumesFrom) {
-    if (!containerNames.includes(ref.target)) {
-      problems.push(`Ec2BatchJob: volumesFrom of container "${ref.container}" received "${ref.target}". ` +
-        `The task has no container of that name (it has ${names}): add it with addContainer('${ref.target}', …) or fix the name.`);
-    }
+    if (!containerNames.includes(ref.target)) problems.push(unknown('volumesFrom', ref));
   }
-  for (const link of links) {
-    problems.push(`Ec2BatchJob: links of container "${link.container}" received "${link.target}". ` +
-      `The task has no container of that name (it has ${names}): add it with addContainer('${link.target}', …) or fix the name.`);
-  }
+  for (const link of links) problems.push(unknown('links', link));
+  for (const dependency of startDependencies) problems.push(unknown('dependsOn', dependency));
   return problems;
 }
 

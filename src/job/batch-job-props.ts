@@ -1,6 +1,7 @@
 import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { JobSchedule } from './job-schedule';
 import { TaskCapacity } from '../cluster/task-capacity';
+import { ContainerSettings } from '../core/container-settings';
 
 /**
  * A volume of the job's task, mounted into containers with `mountPoints`.
@@ -10,8 +11,8 @@ export interface JobVolume {
   readonly name: string;
 
   /**
-   * Absolute path of a directory on the container instance (a host volume):
-   * its data outlives the task and stays on that instance.
+   * Absolute path of a directory on the container instance (a host volume,
+   * EC2 only): its data outlives the task and stays on that instance.
    *
    * @default - a Docker scratch volume: empty when the task starts, shared by the
    * task's containers, and deleted with the task
@@ -69,10 +70,12 @@ export interface JobContainerLink {
 }
 
 /**
- * A container of the job's task: the main container (through `Ec2BatchJobProps`)
- * or one added with `addContainer`.
+ * A container of the job's task: the main container (through `BatchJobProps`)
+ * or one added with `addContainer`, with the container settings every service
+ * and job kind accepts (command, entry point, user, init process, ulimits,
+ * capabilities, start order…).
  */
-export interface JobContainerOptions {
+export interface JobContainerOptions extends ContainerSettings {
   /** The image to run, e.g. `ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:stable')`. */
   readonly image: ecs.ContainerImage;
 
@@ -83,20 +86,6 @@ export interface JobContainerOptions {
    * @default - 'job' for the main container; the id given to `addContainer` for the others
    */
   readonly containerName?: string;
-
-  /**
-   * The command (Docker `CMD`).
-   *
-   * @default - the image's CMD
-   */
-  readonly command?: string[];
-
-  /**
-   * The entry point (Docker `ENTRYPOINT`).
-   *
-   * @default - the image's ENTRYPOINT
-   */
-  readonly entryPoint?: string[];
 
   /**
    * Non-secret environment variables. Put passwords and keys in `secrets`.
@@ -114,31 +103,42 @@ export interface JobContainerOptions {
   readonly secrets?: { [name: string]: ecs.Secret };
 
   /**
-   * CPU units reserved for the container (1024 = one vCPU).
+   * CPU units (1024 = one vCPU). On EC2: reserved for the container. On
+   * Fargate: for the main container, the task's size (256, 512, 1024, 2048,
+   * 4096, 8192 or 16384, with a `memoryLimitMiB` Fargate accepts for it); for
+   * containers added with `addContainer`, their share of the task's CPU.
    *
-   * @default - no reservation: the container shares the instance's CPU with the others
+   * @default - on EC2, no reservation (the container shares the instance's CPU
+   * with the others); on Fargate, 256 for the task (a quarter vCPU) and no
+   * share for added containers
    */
   readonly cpu?: number;
 
   /**
    * Hard memory limit in MiB: the container is killed when it goes above it.
-   * At least one of `memoryLimitMiB` and `memoryReservationMiB` is required.
+   * On EC2, at least one of `memoryLimitMiB` and `memoryReservationMiB` is
+   * required. On Fargate, the main container's value is the task's memory
+   * (a value Fargate accepts with `cpu`, e.g. 512 to 2048 for 256 CPU units).
    *
-   * @default - no hard limit (then `memoryReservationMiB` is required)
+   * @default - on EC2, no hard limit (then `memoryReservationMiB` is
+   * required); on Fargate, 512 for the task and no limit of their own for
+   * added containers
    */
   readonly memoryLimitMiB?: number;
 
   /**
    * Soft memory reservation in MiB: what the scheduler reserves on the instance;
-   * the container may use more, up to `memoryLimitMiB`. At least one of the two is required.
+   * the container may use more, up to `memoryLimitMiB`. On EC2, at least one of
+   * the two is required. On Fargate, only containers added with `addContainer`
+   * take one (the task's memory is the main container's `memoryLimitMiB`).
    *
    * @default - the reservation is the hard limit
    */
   readonly memoryReservationMiB?: number;
 
   /**
-   * NVIDIA GPUs reserved for the container. The job then runs on the cluster's
-   * GPU capacity groups.
+   * NVIDIA GPUs reserved for the container (EC2 only: Fargate has no GPUs).
+   * The job then runs on the cluster's GPU capacity groups.
    *
    * @default 0
    */
@@ -167,7 +167,8 @@ export interface JobContainerOptions {
   readonly volumesFrom?: JobVolumesFrom[];
 
   /**
-   * Containers of the task this container reaches by name (bridge network mode only).
+   * Containers of the task this container reaches by name (bridge network mode
+   * only, so not on Fargate, where the containers of a task reach each other on localhost).
    *
    * @default - none
    */
@@ -175,10 +176,10 @@ export interface JobContainerOptions {
 }
 
 /**
- * Properties of an `Ec2BatchJob`: the main container's options, plus how and
- * when the job runs.
+ * Properties of a `BatchJob` (and of an `Ec2BatchJob`): the main container's
+ * options, plus how and when the job runs.
  */
-export interface Ec2BatchJobProps extends JobContainerOptions {
+export interface BatchJobProps extends JobContainerOptions {
   /**
    * The cluster to run on: an `EcsCluster`, one imported with
    * `EcsCluster.fromClusterAttributes`, or an `ecs.Cluster` of this app.
@@ -186,29 +187,36 @@ export interface Ec2BatchJobProps extends JobContainerOptions {
   readonly cluster: ecs.ICluster;
 
   /**
-   * Where the task runs: `TaskCapacity.ec2(capacity, ...)` for given EC2
-   * capacities of the cluster, or `TaskCapacity.fromCapacityProviderStrategies`
-   * for a strategy written out. Fargate cannot run the job's EC2 task definition.
+   * Where the task runs: `TaskCapacity.fargate()` (on-demand Fargate),
+   * `TaskCapacity.fargateSpot()`, `TaskCapacity.fargate({ spotWeight, ... })`,
+   * `TaskCapacity.ec2(capacity, ...)` for given EC2 capacities of the cluster,
+   * or `TaskCapacity.fromCapacityProviderStrategies` for a strategy written
+   * out. On Fargate the job gets a Fargate task definition (awsvpc), on EC2 an
+   * EC2 one. An `Ec2BatchJob` refuses Fargate.
    *
-   * @default - the cluster's `defaultTaskCapacity` when it is EC2, otherwise
-   * `TaskCapacity.ec2()`: among the cluster's EC2 capacities, its Spot ones
-   * (weight 1 each) when it has any, otherwise its on-demand ones; GPU
-   * capacities when a container needs GPUs, and those without GPUs otherwise
-   * (when there are any)
+   * @default - the cluster's `defaultTaskCapacity` when it has one (an
+   * `Ec2BatchJob`: when it is EC2); otherwise `TaskCapacity.ec2()` when the
+   * cluster has EC2 capacity (always for an `Ec2BatchJob`): among the
+   * cluster's EC2 capacities, its Spot ones (weight 1 each) when it has any,
+   * otherwise its on-demand ones; GPU capacities when a container needs GPUs,
+   * and those without GPUs otherwise (when there are any); otherwise
+   * `TaskCapacity.fargate()`
    */
   readonly taskCapacity?: TaskCapacity;
 
   /**
-   * Network mode of the task: `BRIDGE` or `AWS_VPC`.
+   * Network mode of the task: `BRIDGE` or `AWS_VPC` on EC2; Fargate runs
+   * every task in `AWS_VPC`.
    *
-   * @default ecs.NetworkMode.BRIDGE
+   * @default - ecs.NetworkMode.BRIDGE on EC2, ecs.NetworkMode.AWS_VPC on Fargate
    */
   readonly networkMode?: ecs.NetworkMode;
 
   /**
    * Subnets of the task's network interface (`AWS_VPC` only).
    *
-   * @default - the private subnets with internet egress of the cluster's VPC
+   * @default - the private subnets with internet egress of the cluster's VPC,
+   * or its public subnets when `assignPublicIp` is true
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -220,8 +228,17 @@ export interface Ec2BatchJobProps extends JobContainerOptions {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * Volumes of the task: host directories (`sourcePath`) or Docker scratch
-   * volumes, mounted into containers with `mountPoints`.
+   * Give the task a public IP address (Fargate only): for a VPC without NAT,
+   * where a task in a public subnet needs one to pull its image and reach AWS.
+   *
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+
+  /**
+   * Volumes of the task: host directories (`sourcePath`, EC2 only) or Docker
+   * scratch volumes (on Fargate, in the task's ephemeral storage), mounted into
+   * containers with `mountPoints`.
    *
    * @default - none
    */
@@ -260,7 +277,7 @@ export interface Ec2BatchJobProps extends JobContainerOptions {
   readonly timeout?: Duration;
 
   /**
-   * How ECS places the task on the instances.
+   * How ECS places the task on the instances (EC2 only).
    *
    * @default - [ecs.PlacementStrategy.packedByMemory()]: binpack on memory, so that
    * idle instances can scale in
@@ -268,7 +285,7 @@ export interface Ec2BatchJobProps extends JobContainerOptions {
   readonly placementStrategies?: ecs.PlacementStrategy[];
 
   /**
-   * Where ECS may place the task, e.g.
+   * Where ECS may place the task (EC2 only), e.g.
    * `[ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ m7g.*')]`.
    *
    * @default - any instance of the chosen capacity providers

@@ -66,8 +66,8 @@ export interface ContainerSettings {
   readonly user?: string;
 
   /**
-   * How long ECS waits after SIGTERM before it kills the container:
-   * 2 to 120 seconds on Fargate, at least 2 seconds on EC2.
+   * How long ECS waits after SIGTERM before it kills the container, in whole
+   * seconds: at most 120 on Fargate.
    *
    * @default - 30 seconds (the ECS default)
    */
@@ -188,8 +188,8 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
       'Give a non-empty list of strings, e.g. ["sh", "-c", "exec my-app"].');
   }
   if (settings.workingDirectory !== undefined && !isUnresolved(settings.workingDirectory)) {
-    validator.check(prop('workingDirectory'), settings.workingDirectory, /^\/\S*$/.test(settings.workingDirectory),
-      'Use an absolute path without spaces, e.g. "/app".');
+    validator.check(prop('workingDirectory'), settings.workingDirectory, /^\/[^\0\n\r]*$/.test(settings.workingDirectory),
+      'Use an absolute path (Docker refuses a relative one), e.g. "/app".');
   }
   if (settings.user !== undefined && !isUnresolved(settings.user)) {
     validator.check(prop('user'), settings.user, USER_PATTERN.test(settings.user),
@@ -198,10 +198,10 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
   if (settings.stopTimeout !== undefined && !settings.stopTimeout.isUnresolved()) {
     const seconds = settings.stopTimeout.toSeconds({ integral: false });
     const max = options.fargate ? 120 : 86_400;
-    validator.check(prop('stopTimeout'), settings.stopTimeout.toHumanString(), Number.isInteger(seconds) && seconds >= 2 && seconds <= max,
+    validator.check(prop('stopTimeout'), settings.stopTimeout.toHumanString(), Number.isInteger(seconds) && seconds >= 0 && seconds <= max,
       options.fargate
-        ? 'Use a whole number of seconds from 2 to 120 (Fargate\'s range), e.g. Duration.seconds(30).'
-        : 'Use a whole number of seconds, at least 2, e.g. Duration.seconds(30).');
+        ? 'Use a whole number of seconds up to 120 (Fargate\'s maximum), e.g. Duration.seconds(30).'
+        : 'Use a whole number of seconds up to one day, e.g. Duration.seconds(30).');
   }
   if (options.fargate) {
     const refused = (settings.capabilitiesAdd ?? []).filter(c => !FARGATE_ADDABLE_CAPABILITIES.includes(c));
@@ -217,12 +217,22 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
     }
   }
   for (const ulimit of settings.ulimits ?? []) {
-    if (!isUnresolved(ulimit.softLimit) && !isUnresolved(ulimit.hardLimit) && ulimit.softLimit > ulimit.hardLimit) {
+    const limits = [ulimit.softLimit, ulimit.hardLimit].filter(limit => !isUnresolved(limit));
+    if (!limits.every(limit => Number.isInteger(limit) && limit >= 0)) {
+      validator.report(prop('ulimits'), `${ulimit.name} ${ulimit.softLimit}/${ulimit.hardLimit}`,
+        'Use whole numbers, 0 or more, for softLimit and hardLimit.');
+    } else if (!isUnresolved(ulimit.softLimit) && !isUnresolved(ulimit.hardLimit) && ulimit.softLimit > ulimit.hardLimit) {
       validator.report(prop('ulimits'), `${ulimit.name} ${ulimit.softLimit}/${ulimit.hardLimit}`,
         'The soft limit must not exceed the hard limit: lower softLimit or raise hardLimit.');
     }
   }
+  const seen = new Set<string>();
   for (const dependency of settings.dependsOn ?? []) {
+    if (seen.has(dependency.containerName)) {
+      validator.report(prop('dependsOn'), dependency.containerName, 'Name each container once, with the one condition it must reach.');
+      continue;
+    }
+    seen.add(dependency.containerName);
     if (dependency.containerName === options.containerName) {
       validator.report(prop('dependsOn'), dependency.containerName, 'A container cannot wait for itself: name another container of the task.');
     } else if (options.containerNames !== undefined && !options.containerNames.includes(dependency.containerName)) {
@@ -230,5 +240,31 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
         `The task has no container of this name (it has ${options.containerNames.map(n => JSON.stringify(n)).join(', ') || 'no other'}): ` +
         'add it first (e.g. with addSidecar), or fix the name.');
     }
+  }
+}
+
+/** What a container waited for (`dependsOn`) is, as far as the start order cares. */
+export interface StartDependencyTarget {
+  /** Whether the task stops when it stops. */
+  readonly essential: boolean;
+  /** Whether it has a health check; `undefined` when that is not known (e.g. a container added to the task directly). */
+  readonly hasHealthCheck?: boolean;
+}
+
+/**
+ * Checks one start dependency against the container it names, once that is
+ * known, as ECS does: a container waited for to complete (COMPLETE, SUCCESS)
+ * must not be essential, and one waited for to be healthy needs a health check.
+ */
+export function checkStartDependencyTarget(validator: PropValidator, prop: string, dependency: ContainerStartDependency,
+  target: StartDependencyTarget): void {
+  const condition = dependency.condition ?? ContainerStartCondition.START;
+  if ((condition === ContainerStartCondition.COMPLETE || condition === ContainerStartCondition.SUCCESS) && target.essential) {
+    validator.report(prop, `${dependency.containerName} (${condition}, essential)`,
+      'A container waited for to complete must not be essential (the task stops when an essential container exits): ' +
+      'make that container non-essential, or wait for START or HEALTHY.');
+  } else if (condition === ContainerStartCondition.HEALTHY && target.hasHealthCheck === false) {
+    validator.report(prop, `${dependency.containerName} (HEALTHY)`,
+      'That container has no health check, so it never becomes healthy: give it a healthCheck, or wait for START.');
   }
 }

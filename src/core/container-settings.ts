@@ -252,19 +252,33 @@ export interface StartDependencyTarget {
 }
 
 /**
- * Checks one start dependency against the container it names, once that is
- * known, as ECS does: a container waited for to complete (COMPLETE, SUCCESS)
- * must not be essential, and one waited for to be healthy needs a health check.
+ * What is wrong with one start dependency given the container it names, as
+ * ECS sees it: a container waited for to complete (COMPLETE, SUCCESS) must not
+ * be essential, and one waited for to be healthy needs a health check.
+ *
+ * @returns the value to show and the fix, or `undefined` when the dependency is fine
  */
-export function checkStartDependencyTarget(validator: PropValidator, prop: string, dependency: ContainerStartDependency,
-  target: StartDependencyTarget): void {
+export function startDependencyProblem(dependency: ContainerStartDependency, target: StartDependencyTarget): { received: string; fix: string } | undefined {
   const condition = dependency.condition ?? ContainerStartCondition.START;
   if ((condition === ContainerStartCondition.COMPLETE || condition === ContainerStartCondition.SUCCESS) && target.essential) {
-    validator.report(prop, `${dependency.containerName} (${condition}, essential)`,
-      'A container waited for to complete must not be essential (the task stops when an essential container exits): ' +
-      'make that container non-essential, or wait for START or HEALTHY.');
-  } else if (condition === ContainerStartCondition.HEALTHY && target.hasHealthCheck === false) {
-    validator.report(prop, `${dependency.containerName} (HEALTHY)`,
-      'That container has no health check, so it never becomes healthy: give it a healthCheck, or wait for START.');
+    return {
+      received: `${dependency.containerName} (${condition}, essential)`,
+      fix: 'A container waited for to complete must not be essential (the task stops when an essential container exits): ' +
+        'make that container non-essential, or wait for START or HEALTHY.',
+    };
   }
+  if (condition === ContainerStartCondition.HEALTHY && target.hasHealthCheck === false) {
+    return {
+      received: `${dependency.containerName} (HEALTHY)`,
+      fix: 'That container has no health check, so it never becomes healthy: give it a healthCheck, or wait for START.',
+    };
+  }
+  return undefined;
+}
+
+/** Reports the problem of `startDependencyProblem`, if any, to `validator` under `prop`. */
+export function checkStartDependencyTarget(validator: PropValidator, prop: string, dependency: ContainerStartDependency,
+  target: StartDependencyTarget): void {
+  const problem = startDependencyProblem(dependency, target);
+  if (problem) validator.report(prop, problem.received, problem.fix);
 }

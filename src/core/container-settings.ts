@@ -258,7 +258,8 @@ export interface StartDependencyTarget {
  *
  * @returns the value to show and the fix, or `undefined` when the dependency is fine
  */
-export function startDependencyProblem(dependency: ContainerStartDependency, target: StartDependencyTarget): { received: string; fix: string } | undefined {
+export function startDependencyProblem(dependency: ContainerStartDependency,
+  target: StartDependencyTarget): { received: string; fix: string } | undefined {
   const condition = dependency.condition ?? ContainerStartCondition.START;
   if ((condition === ContainerStartCondition.COMPLETE || condition === ContainerStartCondition.SUCCESS) && target.essential) {
     return {

@@ -197,7 +197,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     checkContainerName(validator, containerName, nameProp);
     checkContainerHealthCheck(validator, 'options.healthCheck', options.healthCheck);
     checkFargateContainerOptions(validator, options);
-    this.startOrder.checkTarget(validator, containerName, { essential: options.essential ?? false, hasHealthCheck: options.healthCheck !== undefined });
+    this.startOrder.checkTarget(validator, containerName,
+      { essential: options.essential ?? false, hasHealthCheck: options.healthCheck !== undefined });
     if (this.containerNames.size >= MAX_CONTAINERS) {
       validator.report('id', id, `A task definition holds at most ${MAX_CONTAINERS} containers (an ECS quota), and this one has ${MAX_CONTAINERS} already.`);
     } else if (this.taskDefinition.node.tryFindChild(id) !== undefined) {

@@ -184,8 +184,9 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
   for (const key of ['command', 'entryPoint'] as const) {
     const value = settings[key];
     if (value === undefined || isUnresolved(value)) continue;
-    validator.check(prop(key), value, Array.isArray(value) && value.length > 0 && value.every(v => typeof v === 'string'),
-      'Give a non-empty list of strings, e.g. ["sh", "-c", "exec my-app"].');
+    // An empty list is passed on as it is: Compose's `entrypoint: []` overrides the image's with none.
+    validator.check(prop(key), value, Array.isArray(value) && value.every(v => typeof v === 'string'),
+      'Give a list of strings, e.g. ["sh", "-c", "exec my-app"].');
   }
   if (settings.workingDirectory !== undefined && !isUnresolved(settings.workingDirectory)) {
     validator.check(prop('workingDirectory'), settings.workingDirectory, /^\/[^\0\n\r]*$/.test(settings.workingDirectory),

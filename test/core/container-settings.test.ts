@@ -60,7 +60,7 @@ describe('containerDefinitionSettings', () => {
   });
 
   test('sets nothing when no setting is given: the image decides', () => {
-    // WHEN the settings are empty (and lists are empty)
+    // WHEN the settings are empty (and the lists that add to the image's settings are empty)
     const [web] = renderedWith({ ulimits: [], capabilitiesAdd: [], capabilitiesDrop: [], dependsOn: [] });
     // THEN the container definition has none of the fields
     for (const key of ['Command', 'EntryPoint', 'WorkingDirectory', 'User', 'StopTimeout', 'Ulimits', 'LinuxParameters', 'DependsOn']) {
@@ -150,11 +150,14 @@ describe('checkContainerSettings', () => {
     }
   });
 
-  test('fails when command or entryPoint is an empty list', () => {
-    expect(problemsOf({ command: [], entryPoint: [] })).toEqual([
-      ['command', '[]', 'Give a non-empty list of strings, e.g. ["sh", "-c", "exec my-app"].'],
-      ['entryPoint', '[]', 'Give a non-empty list of strings, e.g. ["sh", "-c", "exec my-app"].'],
+  test('fails when command or entryPoint is not a list of strings; an empty list is passed on (it once was refused)', () => {
+    expect(problemsOf({ command: ['run', 3 as unknown as string], entryPoint: 'sh -c' as unknown as string[] })).toEqual([
+      ['command', '["run",3]', 'Give a list of strings, e.g. ["sh", "-c", "exec my-app"].'],
+      ['entryPoint', '"sh -c"', 'Give a list of strings, e.g. ["sh", "-c", "exec my-app"].'],
     ]);
+    expect(problemsOf({ command: [], entryPoint: [] })).toEqual([]);
+    const [web] = renderedWith({ entryPoint: [] });
+    expect(web.EntryPoint).toEqual([]);
   });
 
   test('fails when workingDirectory is a relative path', () => {

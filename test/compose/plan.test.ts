@@ -63,7 +63,10 @@ describe('planUnits', () => {
       '  migrate:\n    image: y\n    expose: ["8080"]\n';
     const { units, problems } = plan(source, { webServices: { migrate: {} } });
     expect(problems).toEqual([{
-      file: undefined, line: undefined, path: 'webServices.migrate', received: 'migrate',
+      file: undefined,
+      line: undefined,
+      path: 'webServices.migrate',
+      received: 'migrate',
       fix: 'Other services wait for this one to complete (service_completed_successfully): it runs once and exits, ' +
         'so it cannot serve behind the load balancer. Remove it from webServices, or wait for it with service_started.',
     }]);

@@ -196,7 +196,11 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
     validator.check(prop('user'), settings.user, USER_PATTERN.test(settings.user),
       'Use a user name or uid, optionally with ":group" or ":gid", e.g. "1000:1000" or "nginx".');
   }
-  if (settings.stopTimeout !== undefined && !settings.stopTimeout.isUnresolved()) {
+  if (settings.stopTimeout?.isUnresolved() && settings.stopTimeout.unitLabel() !== 'seconds') {
+    // Written to the template in seconds: aws-cdk-lib converts a token only when it was given in seconds.
+    validator.report(prop('stopTimeout'), `a token in ${settings.stopTimeout.unitLabel()}`,
+      'A duration from a token (e.g. a parameter) must be given in seconds, e.g. Duration.seconds(param.valueAsNumber).');
+  } else if (settings.stopTimeout !== undefined && !settings.stopTimeout.isUnresolved()) {
     const seconds = settings.stopTimeout.toSeconds({ integral: false });
     const max = options.fargate ? 120 : 86_400;
     validator.check(prop('stopTimeout'), settings.stopTimeout.toHumanString(), Number.isInteger(seconds) && seconds >= 0 && seconds <= max,

@@ -245,6 +245,13 @@ describe('checkContainerSettings', () => {
     })).toEqual([]);
   });
 
+  test('fails when stopTimeout is a token in another unit than seconds (it cannot be converted before deployment)', () => {
+    const minutes = Token.asNumber(Lazy.number({ produce: () => 1 }));
+    expect(problemsOf({ stopTimeout: Duration.minutes(minutes) })).toEqual([
+      ['stopTimeout', '"a token in minutes"', 'A duration from a token (e.g. a parameter) must be given in seconds, e.g. Duration.seconds(param.valueAsNumber).'],
+    ]);
+  });
+
   test('property: every setting is accepted exactly when ECS (and Fargate) accept it, never with another error', () => {
     const ulimitName = fc.constantFrom(...Object.values(ecs.UlimitName));
     const limit = fc.oneof(fc.integer({ min: -2, max: 2_000_000 }), fc.constant(0.5));

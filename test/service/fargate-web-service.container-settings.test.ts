@@ -4,7 +4,7 @@
  * start order) and its container-level CPU and memory, checked with Fargate's
  * limits and the task size.
  */
-import { App, Duration, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, testCluster } from './cluster';
@@ -158,6 +158,40 @@ describe('FargateWebService container settings', () => {
     expect(error.problems.map(p => [p.prop, p.received, p.fix])).toEqual([
       ['containerMemoryReservationMiB', '512', 'The reservation must not exceed containerMemoryLimitMiB (256): lower it, or raise the limit.'],
     ]);
+  });
+
+  test('tokens: strings, numbers and a stop timeout in seconds pass end to end; a stop timeout token in minutes is refused', () => {
+    // GIVEN CloudFormation parameters
+    const { stack, web } = (() => {
+      const s = new Stack(new App(), 'TestStack');
+      const cluster = testCluster(s);
+      const text = new CfnParameter(s, 'Text').valueAsString;
+      const number = new CfnParameter(s, 'Number', { type: 'Number' }).valueAsNumber;
+      const w = new FargateWebService(s, 'Web', {
+        cluster,
+        image: IMAGE,
+        workingDirectory: text,
+        user: text,
+        entryPoint: [text],
+        stopTimeout: Duration.seconds(number),
+        containerCpu: number,
+        containerMemoryLimitMiB: number,
+        containerMemoryReservationMiB: number,
+        ulimits: [{ name: ecs.UlimitName.NOFILE, softLimit: number, hardLimit: number }],
+      });
+      return { stack: s, web: w };
+    })();
+    // THEN they reach the template as references
+    const container = containersOf(Template.fromStack(stack)).web;
+    expect(container.WorkingDirectory).toEqual({ Ref: 'Text' });
+    expect(container.StopTimeout).toEqual({ Ref: 'Number' });
+    expect(container.Memory).toEqual({ Ref: 'Number' });
+    expect(web.container.containerName).toBe('web');
+    // and a duration token in minutes is refused with our error
+    const s2 = new Stack(new App(), 'Other');
+    const minutes = new CfnParameter(s2, 'Minutes', { type: 'Number' }).valueAsNumber;
+    const error = errorOf(() => new FargateWebService(s2, 'Web', { cluster: testCluster(s2), image: IMAGE, stopTimeout: Duration.minutes(minutes) }));
+    expect(error.problems.map(p => [p.prop, p.received])).toEqual([['stopTimeout', '"a token in minutes"']]);
   });
 
   test('property: container CPU and memory are accepted exactly when they fit in the task', () => {

@@ -69,6 +69,11 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
   const groups = groupServices(selected.filter(s => !oneShot.has(s.name)), options.fargate)
     .map(group => [...group, ...initContainersOf(group, byName)]);
 
+  for (const name of Object.keys(options.webServices).filter(n => oneShot.has(n))) {
+    report(`webServices.${name}`, name, 'Other services wait for this one to complete (service_completed_successfully): it runs once and exits, ' +
+      'so it cannot serve behind the load balancer. Remove it from webServices, or wait for it with service_started.', false);
+  }
+
   const units: Unit[] = [];
   const webUnits: { unit: Unit; explicit: boolean; main: ComposeService }[] = [];
   for (const group of groups) {
@@ -79,11 +84,12 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
     ]));
     const root = group.find(s => !targets.has(s.name)) ?? group[0];
 
-    // The web container: named in webServices, or the first member publishing an HTTP port.
+    // The web container: named in webServices, or the first member publishing an HTTP port. A one-shot
+    // service runs to completion (it is not essential), so it cannot be the container the load balancer sends to.
     let web: { member: ComposeService; port: number } | undefined;
     for (const member of group) {
       const routing = options.webServices[member.name];
-      if (routing) {
+      if (routing && !oneShot.has(member.name)) {
         const port = routing.containerPort
           ?? member.ports.find(isHttpPort)?.containerPort
           ?? member.ports.find(p => p.published && p.protocol === 'tcp')?.containerPort
@@ -97,7 +103,7 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
       }
     }
     if (!web) {
-      for (const member of group) {
+      for (const member of group.filter(s => !oneShot.has(s.name))) {
         const port = member.ports.find(isHttpPort);
         if (port) {
           web = { member, port: port.containerPort };

@@ -66,8 +66,8 @@ export interface ContainerSettings {
   readonly user?: string;
 
   /**
-   * How long ECS waits after SIGTERM before it kills the container:
-   * 2 to 120 seconds on Fargate, at least 2 seconds on EC2.
+   * How long ECS waits after SIGTERM before it kills the container, in whole
+   * seconds: at most 120 on Fargate.
    *
    * @default - 30 seconds (the ECS default)
    */
@@ -184,24 +184,29 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
   for (const key of ['command', 'entryPoint'] as const) {
     const value = settings[key];
     if (value === undefined || isUnresolved(value)) continue;
-    validator.check(prop(key), value, Array.isArray(value) && value.length > 0 && value.every(v => typeof v === 'string'),
-      'Give a non-empty list of strings, e.g. ["sh", "-c", "exec my-app"].');
+    // An empty list is passed on as it is: Compose's `entrypoint: []` overrides the image's with none.
+    validator.check(prop(key), value, Array.isArray(value) && value.every(v => typeof v === 'string'),
+      'Give a list of strings, e.g. ["sh", "-c", "exec my-app"].');
   }
   if (settings.workingDirectory !== undefined && !isUnresolved(settings.workingDirectory)) {
-    validator.check(prop('workingDirectory'), settings.workingDirectory, /^\/\S*$/.test(settings.workingDirectory),
-      'Use an absolute path without spaces, e.g. "/app".');
+    validator.check(prop('workingDirectory'), settings.workingDirectory, /^\/[^\0\n\r]*$/.test(settings.workingDirectory),
+      'Use an absolute path (Docker refuses a relative one), e.g. "/app".');
   }
   if (settings.user !== undefined && !isUnresolved(settings.user)) {
     validator.check(prop('user'), settings.user, USER_PATTERN.test(settings.user),
       'Use a user name or uid, optionally with ":group" or ":gid", e.g. "1000:1000" or "nginx".');
   }
-  if (settings.stopTimeout !== undefined && !settings.stopTimeout.isUnresolved()) {
+  if (settings.stopTimeout?.isUnresolved() && settings.stopTimeout.unitLabel() !== 'seconds') {
+    // Written to the template in seconds: aws-cdk-lib converts a token only when it was given in seconds.
+    validator.report(prop('stopTimeout'), `a token in ${settings.stopTimeout.unitLabel()}`,
+      'A duration from a token (e.g. a parameter) must be given in seconds, e.g. Duration.seconds(param.valueAsNumber).');
+  } else if (settings.stopTimeout !== undefined && !settings.stopTimeout.isUnresolved()) {
     const seconds = settings.stopTimeout.toSeconds({ integral: false });
     const max = options.fargate ? 120 : 86_400;
-    validator.check(prop('stopTimeout'), settings.stopTimeout.toHumanString(), Number.isInteger(seconds) && seconds >= 2 && seconds <= max,
+    validator.check(prop('stopTimeout'), settings.stopTimeout.toHumanString(), Number.isInteger(seconds) && seconds >= 0 && seconds <= max,
       options.fargate
-        ? 'Use a whole number of seconds from 2 to 120 (Fargate\'s range), e.g. Duration.seconds(30).'
-        : 'Use a whole number of seconds, at least 2, e.g. Duration.seconds(30).');
+        ? 'Use a whole number of seconds up to 120 (Fargate\'s maximum), e.g. Duration.seconds(30).'
+        : 'Use a whole number of seconds up to one day, e.g. Duration.seconds(30).');
   }
   if (options.fargate) {
     const refused = (settings.capabilitiesAdd ?? []).filter(c => !FARGATE_ADDABLE_CAPABILITIES.includes(c));
@@ -217,12 +222,22 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
     }
   }
   for (const ulimit of settings.ulimits ?? []) {
-    if (!isUnresolved(ulimit.softLimit) && !isUnresolved(ulimit.hardLimit) && ulimit.softLimit > ulimit.hardLimit) {
+    const limits = [ulimit.softLimit, ulimit.hardLimit].filter(limit => !isUnresolved(limit));
+    if (!limits.every(limit => Number.isInteger(limit) && limit >= 0)) {
+      validator.report(prop('ulimits'), `${ulimit.name} ${ulimit.softLimit}/${ulimit.hardLimit}`,
+        'Use whole numbers, 0 or more, for softLimit and hardLimit.');
+    } else if (!isUnresolved(ulimit.softLimit) && !isUnresolved(ulimit.hardLimit) && ulimit.softLimit > ulimit.hardLimit) {
       validator.report(prop('ulimits'), `${ulimit.name} ${ulimit.softLimit}/${ulimit.hardLimit}`,
         'The soft limit must not exceed the hard limit: lower softLimit or raise hardLimit.');
     }
   }
+  const seen = new Set<string>();
   for (const dependency of settings.dependsOn ?? []) {
+    if (seen.has(dependency.containerName)) {
+      validator.report(prop('dependsOn'), dependency.containerName, 'Name each container once, with the one condition it must reach.');
+      continue;
+    }
+    seen.add(dependency.containerName);
     if (dependency.containerName === options.containerName) {
       validator.report(prop('dependsOn'), dependency.containerName, 'A container cannot wait for itself: name another container of the task.');
     } else if (options.containerNames !== undefined && !options.containerNames.includes(dependency.containerName)) {
@@ -231,4 +246,45 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
         'add it first (e.g. with addSidecar), or fix the name.');
     }
   }
+}
+
+/** What a container waited for (`dependsOn`) is, as far as the start order cares. */
+export interface StartDependencyTarget {
+  /** Whether the task stops when it stops. */
+  readonly essential: boolean;
+  /** Whether it has a health check; `undefined` when that is not known (e.g. a container added to the task directly). */
+  readonly hasHealthCheck?: boolean;
+}
+
+/**
+ * What is wrong with one start dependency given the container it names, as
+ * ECS sees it: a container waited for to complete (COMPLETE, SUCCESS) must not
+ * be essential, and one waited for to be healthy needs a health check.
+ *
+ * @returns the value to show and the fix, or `undefined` when the dependency is fine
+ */
+export function startDependencyProblem(dependency: ContainerStartDependency,
+  target: StartDependencyTarget): { received: string; fix: string } | undefined {
+  const condition = dependency.condition ?? ContainerStartCondition.START;
+  if ((condition === ContainerStartCondition.COMPLETE || condition === ContainerStartCondition.SUCCESS) && target.essential) {
+    return {
+      received: `${dependency.containerName} (${condition}, essential)`,
+      fix: 'A container waited for to complete must not be essential (the task stops when an essential container exits): ' +
+        'make that container non-essential, or wait for START or HEALTHY.',
+    };
+  }
+  if (condition === ContainerStartCondition.HEALTHY && target.hasHealthCheck === false) {
+    return {
+      received: `${dependency.containerName} (HEALTHY)`,
+      fix: 'That container has no health check, so it never becomes healthy: give it a healthCheck, or wait for START.',
+    };
+  }
+  return undefined;
+}
+
+/** Reports the problem of `startDependencyProblem`, if any, to `validator` under `prop`. */
+export function checkStartDependencyTarget(validator: PropValidator, prop: string, dependency: ContainerStartDependency,
+  target: StartDependencyTarget): void {
+  const problem = startDependencyProblem(dependency, target);
+  if (problem) validator.report(prop, problem.received, problem.fix);
 }

@@ -12,15 +12,20 @@ import {
 import { ISharedLoadBalancer } from './shared-load-balancer';
 import { WebLoadBalancerOptions } from './web-load-balancer-options';
 import { TaskCapacity } from '../cluster/task-capacity';
+import { ContainerSettings } from '../core/container-settings';
 
 /**
  * What a web service runs and how: its container, task size, routing on the
  * load balancer, health checks, scaling, deployments and operations.
  *
+ * The container settings of `ContainerSettings` (`command`, `entryPoint`,
+ * `workingDirectory`, `user`, `stopTimeout`, `initProcessEnabled`, `ulimits`,
+ * capabilities, `dependsOn`) apply to the web container, with Fargate's limits.
+ *
  * `FargateWebServiceProps` adds where it runs (cluster, load balancer);
  * `FargateWebServiceGroup.addService` takes these options alone.
  */
-export interface FargateWebServiceOptions {
+export interface FargateWebServiceOptions extends ContainerSettings {
   /**
    * The container image, e.g. `repo.containerImage('v1.2.3')` for an
    * `EcrRepository`: the task's execution role is granted pull access.
@@ -61,13 +66,6 @@ export interface FargateWebServiceOptions {
   readonly secrets?: { [name: string]: ecs.Secret };
 
   /**
-   * The command of the container (overrides the image's `CMD`).
-   *
-   * @default - the image's command
-   */
-  readonly command?: string[];
-
-  /**
    * A container health check (a command run inside the container). The load
    * balancer's health check (`healthCheckPath`) is separate and always on.
    *
@@ -86,6 +84,31 @@ export interface FargateWebServiceOptions {
    * @default false
    */
   readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * CPU units reserved for the web container (1024 = 1 vCPU), at most the
+   * task's `cpu`. The containers of the task share the task's CPU; a
+   * reservation keeps sidecars from starving the web container.
+   *
+   * @default - no reservation: the container shares the task's CPU with the sidecars
+   */
+  readonly containerCpu?: number;
+
+  /**
+   * Hard memory limit of the web container in MiB (it is stopped when it
+   * exceeds it): 6 MiB or more, at most the task's `memoryLimitMiB`.
+   *
+   * @default - no limit of its own: the container may use the task's memory
+   */
+  readonly containerMemoryLimitMiB?: number;
+
+  /**
+   * Memory reserved for the web container in MiB: 6 MiB or more, at most
+   * `containerMemoryLimitMiB` and the task's `memoryLimitMiB`.
+   *
+   * @default - no reservation
+   */
+  readonly containerMemoryReservationMiB?: number;
 
   // ---- sizes
 

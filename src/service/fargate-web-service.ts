@@ -20,6 +20,7 @@ import {
 import { registerServiceConnectNames } from './private/service-connect';
 import { ServiceSettings, serviceSettings } from './private/service-settings';
 import { createTargetGroup } from './private/target-group';
+import { WebContainerStartOrder, checkWebContainerSettings, webContainerOptions } from './private/web-container';
 import { ISharedLoadBalancer, SharedLoadBalancer } from './shared-load-balancer';
 import { webLoadBalancerOptions } from './web-load-balancer-options';
 import { logStreamPrefix, plainDescription, securityGroupDescription } from '../core/names';
@@ -97,6 +98,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   private readonly sharedLogStreamPrefix?: string;
   /** Names of the task's containers: ECS refuses a task definition that repeats one. */
   private readonly containerNames = new Set<string>();
+  /** The web container's `dependsOn`, added as the containers it names are. */
+  private readonly startOrder: WebContainerStartOrder;
 
   constructor(scope: Construct, id: string, props: FargateWebServiceProps) {
     super(scope, id);
@@ -105,6 +108,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     const settings = serviceSettings(props);
     const validator = new PropValidator(this, 'FargateWebService');
     checkFargateWebServiceProps(validator, this, props, settings);
+    checkWebContainerSettings(validator, props, settings);
     const capacityProviderStrategies = serviceCapacityStrategies(validator, props, props.cluster);
     validator.throwIfInvalid();
     if (settings.serviceConnect) registerServiceConnectNames(this, props, settings.serviceConnect);
@@ -143,6 +147,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     });
     this.grantPrincipal = this.taskDefinition.taskRole;
     this.container = this.addWebContainer(props, settings);
+    this.startOrder = new WebContainerStartOrder(this.container, props.dependsOn);
+    this.node.addValidation({ validate: () => this.startOrder.resolve(this.taskDefinition, [...this.containerNames]) });
 
     this.securityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
@@ -179,7 +185,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
    * Adds a sidecar container to the task (e.g. a proxy or an agent). It is
    * not essential unless `options.essential` is true, and it logs to the
    * service's log group unless `options.logging` says otherwise. An option
-   * given as `undefined` is the same as an option left out.
+   * given as `undefined` is the same as an option left out. When the web
+   * container waits for this one (`dependsOn`), the wait is added now.
    *
    * @returns the container definition
    */
@@ -190,6 +197,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     checkContainerName(validator, containerName, nameProp);
     checkContainerHealthCheck(validator, 'options.healthCheck', options.healthCheck);
     checkFargateContainerOptions(validator, options);
+    this.startOrder.checkTarget(validator, containerName,
+      { essential: options.essential ?? false, hasHealthCheck: options.healthCheck !== undefined });
     if (this.containerNames.size >= MAX_CONTAINERS) {
       validator.report('id', id, `A task definition holds at most ${MAX_CONTAINERS} containers (an ECS quota), and this one has ${MAX_CONTAINERS} already.`);
     } else if (this.taskDefinition.node.tryFindChild(id) !== undefined) {
@@ -203,7 +212,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     // The user's options first, then each default only where the option is
     // unset: spreading `options` last would let an explicit `undefined` (e.g.
     // `logging: undefined`) erase the default and drop the sidecar's logs.
-    return this.taskDefinition.addContainer(id, {
+    const sidecar = this.taskDefinition.addContainer(id, {
       ...options,
       containerName,
       essential: options.essential ?? false,
@@ -212,6 +221,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
         streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(containerName),
       }),
     });
+    this.startOrder.added(sidecar);
+    return sidecar;
   }
 
   /** Number of 5xx responses from the tasks (not from the load balancer itself); Sum over 5 minutes. */
@@ -256,7 +267,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
         : { containerPort }],
       environment: props.environment,
       secrets: props.secrets,
-      command: props.command,
+      ...webContainerOptions(this, props),
       healthCheck: props.containerHealthCheck,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
       logging: this.logDriver,

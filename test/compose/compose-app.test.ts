@@ -184,7 +184,8 @@ describe('ComposeApp on Fargate', () => {
       DockerLabels: { 'com.example.tier': 'backend' },
       ReadonlyRootFilesystem: true,
       StopTimeout: 45,
-      LinuxParameters: { InitProcessEnabled: true },
+      // Through FargateWebService's initProcessEnabled: aws-cdk-lib's LinuxParameters always renders (empty) Capabilities.
+      LinuxParameters: { InitProcessEnabled: true, Capabilities: {} },
       Cpu: 1024,
       Memory: 2048,
       MemoryReservation: 1024,
@@ -196,6 +197,18 @@ describe('ComposeApp on Fargate', () => {
     expect(api.PortMappings.map((p: any) => [p.ContainerPort, p.Name])).toEqual([[3000, 'api'], [9229, 'api-9229'], [9100, 'api-9100']]);
     expect(containerOf(template, 'migrate')).toEqual(expect.objectContaining({ Essential: false, Command: ['node', 'migrate.js'] }));
     expect(containerOf(template, 'web').DockerLabels).toEqual({ 'com.example.tier': 'frontend' });
+  });
+
+  test('a web service\'s container settings are FargateWebService props, not property overrides of the task definition', () => {
+    // GIVEN full.yaml, whose web service "api" sets entrypoint, working_dir, user, stop_grace_period, init and resources
+    const { app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
+    const api = app.webService('api')!;
+    // THEN the container definition has them (what aws-cdk-lib renders), and the task definition carries no overrides
+    expect(api.container.linuxParameters).toBeDefined();
+    expect(api.container.memoryLimitSpecified).toBe(true);
+    expect(api.container.cpu).toBe(1024);
+    const cfnTaskDefinition = api.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
+    expect((cfnTaskDefinition as unknown as { rawOverrides: object }).rawOverrides).toEqual({});
   });
 
   test('deploy.resources give the smallest Fargate size that fits; replicas set the task count; platform the architecture', () => {

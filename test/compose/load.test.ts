@@ -265,6 +265,9 @@ describe('bad input', () => {
     ['a platform ECS does not run', 'services:\n  a:\n    image: x\n    platform: windows/amd64\n', 'services.a.platform', /linux\/arm64/],
     ['replicas that are not a count', 'services:\n  a:\n    image: x\n    deploy: { replicas: -1 }\n', 'services.a.deploy.replicas', /whole number/],
     ['a memory size that does not parse', 'services:\n  a:\n    image: x\n    deploy: { resources: { limits: { memory: lots } } }\n', 'services.a.deploy.resources.limits.memory', /"512m"/],
+    ['a memory limit below the 6 MiB Docker gives a container', 'services:\n  a:\n    image: x\n    mem_limit: 4m\n', 'services.a.mem_limit', /at least 6m/],
+    ['a memory reservation above the memory limit', 'services:\n  a:\n    image: x\n    deploy: { resources: { limits: { memory: 256m }, reservations: { memory: 1g } } }\n',
+      'services.a.deploy.resources.reservations.memory', /must not exceed the memory limit \(256m\)/],
     ['a command with an unclosed quote', 'services:\n  a:\n    image: x\n    command: echo "hi\n', 'services.a.command', /Close the quote/],
   ])('fails when %s', (_, source, problemPath, fix) => {
     expect(problemsOf(source)).toEqual([expect.objectContaining({ file: 'compose.yaml', path: problemPath, line: expect.any(Number), fix: expect.stringMatching(fix) })]);

@@ -47,6 +47,32 @@ describe('planUnits', () => {
     expect(units.find(u => u.id === 'db')!.web).toEqual(expect.objectContaining({ port: 5432, pathPatterns: undefined, healthCheckPath: '/ready' }));
   });
 
+  test('a one-shot service (others wait for it to complete) is never the web container, even when it publishes an HTTP port', () => {
+    // GIVEN a worker that waits for a migration publishing port 80 (it once became the web container, non-essential,
+    // so the load balancer sent requests to a container that exits)
+    const source = 'services:\n  worker:\n    image: x\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n' +
+      '  migrate:\n    image: y\n    ports: ["80:80"]\n';
+    // THEN the unit is the worker's, without a web container
+    const { units, problems } = plan(source);
+    expect(problems).toEqual([]);
+    expect(summary(units)).toEqual([{ id: 'worker', members: ['worker', 'migrate'], web: undefined }]);
+  });
+
+  test('fails when webServices names a one-shot service', () => {
+    const source = 'services:\n  worker:\n    image: x\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n' +
+      '  migrate:\n    image: y\n    expose: ["8080"]\n';
+    const { units, problems } = plan(source, { webServices: { migrate: {} } });
+    expect(problems).toEqual([{
+      file: undefined,
+      line: undefined,
+      path: 'webServices.migrate',
+      received: 'migrate',
+      fix: 'Other services wait for this one to complete (service_completed_successfully): it runs once and exits, ' +
+        'so it cannot serve behind the load balancer. Remove it from webServices, or wait for it with service_started.',
+    }]);
+    expect(units[0].web).toBeUndefined();
+  });
+
   test('published ports that are not served through the load balancer are listed', () => {
     const { units } = plan('full.yaml');
     expect(units[1].internalPublishedPorts.map(p => `${p.service}:${p.port.containerPort}`)).toEqual(['api:9229']);

@@ -23,6 +23,14 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     environment: options.environment,
     secrets: options.secrets,
     command: options.command,
+    entryPoint: options.entryPoint,
+    workingDirectory: options.workingDirectory,
+    user: options.user,
+    stopTimeout: options.stopTimeout,
+    initProcessEnabled: main.init,
+    containerCpu: options.cpu,
+    containerMemoryLimitMiB: options.memoryLimitMiB,
+    containerMemoryReservationMiB: options.memoryReservationMiB,
     containerHealthCheck: options.healthCheck,
     readonlyRootFilesystem: options.readonlyRootFilesystem,
     cpu: unit.size!.cpu,
@@ -44,22 +52,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     assignPublicIp: context.props.assignPublicIp,
   });
   const container = webService.container;
-  // FargateWebService has no props for these container settings: set them on the container definition (the first one).
-  const cfnTaskDefinition = webService.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition;
-  const overrides: Record<string, unknown> = {
-    EntryPoint: options.entryPoint,
-    WorkingDirectory: options.workingDirectory,
-    User: options.user,
-    StopTimeout: options.stopTimeout?.toSeconds(),
-    Cpu: options.cpu,
-    Memory: options.memoryLimitMiB,
-    MemoryReservation: options.memoryReservationMiB,
-    Essential: options.essential === false ? false : undefined,
-    LinuxParameters: main.init ? { InitProcessEnabled: true } : undefined,
-  };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value !== undefined) cfnTaskDefinition.addPropertyOverride(`ContainerDefinitions.0.${key}`, value);
-  }
+  // The web container is always essential, as the plan never makes a one-shot service (others wait for it to complete) the web container.
   for (const [name, value] of Object.entries(options.dockerLabels ?? {})) container.addDockerLabel(name, value);
   // The web port is the service's own port mapping; its other ports are mapped too (reachable by IP inside the app).
   const extraPorts = portMappings(main, unit).filter(p => !(p.containerPort === web.port && p.protocol !== ecs.Protocol.UDP));

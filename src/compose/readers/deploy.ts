@@ -44,11 +44,31 @@ export function readResources(reader: ComposeReader, ctx: ServiceContext, spec: 
     if (mib === undefined) reader.problem(valuePath, raw, 'Give a size such as "512m", "1g" or "1.5gb" (units b, k, m, g; 1024-based).');
     return mib;
   };
+  const limitPath = limits.memory !== undefined && limits.memory !== null ? `${deployPath}.resources.limits.memory` : `${ctx.base}.mem_limit`;
+  const reservationPath = reservations.memory !== undefined && reservations.memory !== null
+    ? `${deployPath}.resources.reservations.memory` : `${ctx.base}.mem_reservation`;
+  const memoryLimitMiB = memory(limits.memory, `${deployPath}.resources.limits.memory`) ?? memory(spec.mem_limit, `${ctx.base}.mem_limit`);
+  const memoryReservationMiB = memory(reservations.memory, `${deployPath}.resources.reservations.memory`)
+    ?? memory(spec.mem_reservation, `${ctx.base}.mem_reservation`);
+  // ECS: Docker gives a container at least 6 MiB, and a reservation above the limit is refused.
+  for (const [mib, valuePath] of [[memoryLimitMiB, limitPath], [memoryReservationMiB, reservationPath]] as const) {
+    if (mib !== undefined && mib < MIN_CONTAINER_MEMORY_MIB) {
+      reader.problem(valuePath, `${mib}m`, `Give at least ${MIN_CONTAINER_MEMORY_MIB}m: Docker gives a container no less, and ECS refuses less.`);
+    }
+  }
+  if (memoryLimitMiB !== undefined && memoryReservationMiB !== undefined && memoryReservationMiB > memoryLimitMiB
+    && memoryLimitMiB >= MIN_CONTAINER_MEMORY_MIB) {
+    reader.problem(reservationPath, `${memoryReservationMiB}m`,
+      `The memory reservation must not exceed the memory limit (${memoryLimitMiB}m): lower the reservation, or raise the limit.`);
+  }
   return {
     replicas,
     cpuLimit: cpu(limits.cpus, `${deployPath}.resources.limits.cpus`) ?? cpu(spec.cpus, `${ctx.base}.cpus`),
     cpuReservation: cpu(reservations.cpus, `${deployPath}.resources.reservations.cpus`),
-    memoryLimitMiB: memory(limits.memory, `${deployPath}.resources.limits.memory`) ?? memory(spec.mem_limit, `${ctx.base}.mem_limit`),
-    memoryReservationMiB: memory(reservations.memory, `${deployPath}.resources.reservations.memory`) ?? memory(spec.mem_reservation, `${ctx.base}.mem_reservation`),
+    memoryLimitMiB,
+    memoryReservationMiB,
   };
 }
+
+/** The least memory Docker (20.10 and later) gives a container, in MiB. */
+const MIN_CONTAINER_MEMORY_MIB = 6;

@@ -16,7 +16,7 @@ import { NEW_PROJECT_CONTEXT } from './context';
 import { buildKitApp } from './kit-app';
 import { MonthlyCostReport } from '../lib';
 
-interface Item { description: string; monthlyUsd: number }
+interface Item { description: string; monthlyUsd: number; basis?: string }
 
 const sizes = option('sizes', '1,10').split(',').map(Number);
 

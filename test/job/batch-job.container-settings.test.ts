@@ -104,10 +104,8 @@ describe('BatchJob container settings', () => {
       dependsOn: [{ containerName: 'job' }],
       workingDirectory: 'relative/dir',
       user: 'two words',
-      stopTimeout: Duration.seconds(1),
-      command: [],
     }));
-    expect(error.problems.map(p => p.prop)).toEqual(['command', 'workingDirectory', 'user', 'stopTimeout', 'dependsOn']);
+    expect(error.problems.map(p => p.prop)).toEqual(['workingDirectory', 'user', 'dependsOn']);
   });
 
   test('fails when an added container\'s settings are beyond Fargate\'s limits, naming the container', () => {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
+import type { WebServiceInput } from './web-service-input';
 import { serviceConnectPortName } from '../../core/names';
 import { PropValidator, isUnresolved } from '../../core/validation';
-import type { WebServiceInput } from './web-service-input';
 
 /** The Service Connect port mapping name (also the Cloud Map discovery name) and client DNS name of a service. */
 export interface ServiceConnectNames {

@@ -236,13 +236,13 @@ export function checkTaskSubnets(validator: PropValidator, vpc: ec2.IVpc, given:
         'VPC a NAT gateway (EcsCluster: natGateways: 1), or use the bridge network mode (the default), where tasks share the network of ' +
         'their instance and need no subnet of their own.'
       : selection.subnetType === ec2.SubnetType.PRIVATE_WITH_EGRESS && !given
-      ? 'set assignPublicIp: true to run the tasks in public subnets (they need no NAT gateway and still accept traffic only from ' +
+        ? 'set assignPublicIp: true to run the tasks in public subnets (they need no NAT gateway and still accept traffic only from ' +
         'the load balancer), set taskSubnets to subnets whose tasks reach ECR, S3 and CloudWatch Logs (e.g. isolated subnets with VPC ' +
         'endpoints), or give the VPC a NAT gateway (EcsCluster: natGateways: 1).'
-      : selection.subnetType === ec2.SubnetType.PUBLIC && !given
-        ? 'set taskSubnets to subnets the tasks can reach ECR, S3 and CloudWatch Logs from (with assignPublicIp: false: private ' +
+        : selection.subnetType === ec2.SubnetType.PUBLIC && !given
+          ? 'set taskSubnets to subnets the tasks can reach ECR, S3 and CloudWatch Logs from (with assignPublicIp: false: private ' +
           'subnets with a NAT gateway, or isolated subnets with VPC endpoints), or add public subnets to the VPC.'
-        : 'choose a subnet type the VPC has.';
+          : 'choose a subnet type the VPC has.';
     validator.report('taskSubnets', received, `The VPC ${vpc.node.path} has no subnets of this type (${has}): ${fix}`);
   } else if (selection.subnetGroupName !== undefined && !isUnresolved(selection.subnetGroupName)) {
     // aws-cdk-lib's own naming: a subnet group's name is its subnets' construct id without "Subnet<n>".

@@ -1,6 +1,7 @@
 import {
   Annotations,
   Duration,
+  Validations,
   aws_cloudwatch as cloudwatch,
   aws_ec2 as ec2,
   aws_ecs as ecs,
@@ -260,6 +261,13 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
       readOnly: from.readOnly ?? false,
     })));
     acknowledgeEnvironment(this.taskDefinition, props.environment);
+    if (settings.networkMode === ecs.NetworkMode.AWS_VPC) {
+      Validations.of(this.taskDefinition).acknowledge({
+        id: 'AwsSolutions-ECS2',
+        reason: 'aws-cdk-lib sets AWS_REGION (the stack\'s region, not a secret) in every container of an EC2 task in awsvpc mode; ' +
+          'the service\'s own variables are non-secret configuration, and secrets go through `secrets`.',
+      });
+    }
     return container;
   }
 
@@ -310,21 +318,19 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
    * (the ephemeral ports, or the fixed `hostPort`).
    */
   private useInstanceConnections(): void {
-    if (this.ec2Capacities.length === 0) return;
     const securityGroups = this.ec2Capacities.flatMap(c => c.connections.securityGroups);
-    if (securityGroups.length === 0) {
+    const ports = this.settings.hostPort ? `port ${this.settings.hostPort}` : 'ports 32768-65535';
+    if (securityGroups.length > 0) {
+      Object.defineProperty(this.service, 'connections', {
+        value: new ec2.Connections({ securityGroups, defaultPort: this.settings.hostPort ? ec2.Port.tcp(this.settings.hostPort) : EPHEMERAL_PORTS }),
+        writable: false,
+      });
+    } else if (this.service.connections.securityGroups.length === 0) {
       Annotations.of(this).addWarningV2('cdk-ecs-kit:Ec2WebService.instancesNotOpened',
-        `The service's EC2 capacities (${this.ec2Capacities.map(c => c.node.path).join(', ')}) have no security groups the kit knows, ` +
-        `so the load balancer cannot be allowed to reach the tasks on the instances: import them with their securityGroups ` +
-        `(Ec2Capacity.fromCapacityProviderAttributes), or allow the load balancer's security group in on ports ${
-          this.settings.hostPort ? this.settings.hostPort : '32768-65535'} yourself.`);
-      return;
+        `The kit knows no security group of the instances the tasks run on, so the load balancer cannot be allowed to reach them on ${ports}: ` +
+        'use capacities the kit knows (an EcsCluster\'s, or imported with Ec2Capacity.fromCapacityProviderAttributes and their ' +
+        'securityGroups), or allow it yourself, e.g. autoScalingGroup.connections.allowFrom(service.loadBalancer, ec2.Port.tcpRange(32768, 65535)).');
     }
-    const port = this.settings.hostPort ? ec2.Port.tcp(this.settings.hostPort) : EPHEMERAL_PORTS;
-    Object.defineProperty(this.service, 'connections', {
-      value: new ec2.Connections({ securityGroups, defaultPort: port }),
-      writable: false,
-    });
   }
 
   /** Checks a sidecar's port mappings against the ports the task's containers take; returns the ports it takes. */

@@ -15,8 +15,13 @@ interface InstanceSize {
 
 /** Burstable sizes (t3, t3a, t4g; t2 has 1 vCPU up to small). */
 const BURSTABLE: Record<string, [number, number]> = {
-  'nano': [2, 512], 'micro': [2, 1024], 'small': [2, 2048], 'medium': [2, 4096],
-  'large': [2, 8192], 'xlarge': [4, 16384], '2xlarge': [8, 32768],
+  'nano': [2, 512],
+  'micro': [2, 1024],
+  'small': [2, 2048],
+  'medium': [2, 4096],
+  'large': [2, 8192],
+  'xlarge': [4, 16384],
+  '2xlarge': [8, 32768],
 };
 
 /** GiB of memory per vCPU of the general families: compute, general purpose, memory optimized. */

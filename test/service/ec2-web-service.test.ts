@@ -250,7 +250,7 @@ describe('Ec2WebService refuses bad input', () => {
 
   test('fails when Fargate-only props come along (a FargateWebService\'s options spread in)', () => {
     const fargateOptions = { assignPublicIp: true, ephemeralStorageGiB: 30 };
-    const error = errorOf(() => serviceStack({ ...fargateOptions }));
+    const error = errorOf(() => serviceStack(fargateOptions as unknown as Partial<Ec2WebServiceProps>));
     expect(error.problems.map(p => p.prop)).toEqual(['assignPublicIp', 'ephemeralStorageGiB']);
   });
 

@@ -11,7 +11,7 @@ import { App, Stack, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE } from './cluster';
-import { Ec2WebService, Ec2WebServiceProps, EcsCluster, EcsKitValidationError, TaskCapacity } from '../../src';
+import { Ec2WebService, Ec2WebServiceProps, EcsCluster, EcsKitValidationError, JobContainerLink, JobMountPoint, JobVolume, TaskCapacity } from '../../src';
 
 /** Mostly `valid` (or left out), sometimes `wild`. */
 function mostly<T>(valid: fc.Arbitrary<T>, wild: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
@@ -31,10 +31,10 @@ const props = fc.record({
   cpu: mostly(fc.constantFrom(128, 256, 1000, 2048), fc.constantFrom(0, 1, 4096, 0.5)),
   memoryLimitMiB: mostly(fc.constantFrom(128, 500, 1024, 1900), fc.constantFrom(0, 5, 2049, 4096, 10.5)),
   memoryReservationMiB: mostly(fc.constantFrom(64, 256, 512), fc.constantFrom(3, 3000)),
-  volumes: mostly(fc.constant([{ name: 'html', sourcePath: '/ecs/html' }]), fc.constant([{ name: 'bad name', sourcePath: 'relative' }])),
-  mountPoints: mostly(fc.constant([{ sourceVolume: 'html', containerPath: '/usr/share/nginx/html' }]),
+  volumes: mostly<JobVolume[]>(fc.constant([{ name: 'html', sourcePath: '/ecs/html' }]), fc.constant([{ name: 'bad name', sourcePath: 'relative' }])),
+  mountPoints: mostly<JobMountPoint[]>(fc.constant([{ sourceVolume: 'html', containerPath: '/usr/share/nginx/html' }]),
     fc.constant([{ sourceVolume: 'other', containerPath: 'x' }])),
-  links: mostly(fc.constant([{ containerName: 'content', alias: 'cms' }]), fc.constant([{ containerName: 'web' }])),
+  links: mostly<JobContainerLink[]>(fc.constant([{ containerName: 'content', alias: 'cms' }]), fc.constant([{ containerName: 'web' }])),
   fargateCapacity: fc.boolean(),
   minCapacity: mostly(fc.integer({ min: 0, max: 5 }), fc.integer({ min: -2, max: 6000 })),
   maxCapacity: mostly(fc.integer({ min: 1, max: 20 }), fc.integer({ min: -1, max: 0 })),

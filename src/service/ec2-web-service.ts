@@ -44,9 +44,14 @@ const EPHEMERAL_PORTS = ec2.Port.tcpRange(32768, 65535);
  * web container; the same load balancer, health check, scaling, deployment and
  * logging defaults as a `FargateWebService`.
  *
+ * @exampleMetadata nofixture
  * @example
+ * import { Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+ * import { Ec2WebService, EcsCluster } from 'cdk-ecs-kit';
+ *
+ * declare const stack: Stack;
  * declare const cluster: EcsCluster;
- * new Ec2WebService(this, 'Web', {
+ * new Ec2WebService(stack, 'Web', {
  *   cluster,
  *   image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable'),
  *   cpu: 1000,

@@ -1,9 +1,6 @@
 import {
   Duration,
-  RemovalPolicy,
-  Validations,
   aws_cloudwatch as cloudwatch,
-  aws_cloudwatch_actions as cloudwatchActions,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
@@ -14,16 +11,18 @@ import { Construct } from 'constructs';
 import { FargateWebServiceProps } from './fargate-web-service-props';
 import { markAsService } from './private/checks';
 import { serviceCapacityStrategies } from './private/fargate-capacity';
-import {
-  MAX_CONTAINERS, checkContainerHealthCheck, checkContainerName, checkFargateContainerOptions, checkFargateWebServiceProps,
-} from './private/fargate-web-service-checks';
+import { checkFargateContainerOptions, checkFargateWebServiceProps } from './private/fargate-web-service-checks';
 import { registerServiceConnectNames } from './private/service-connect';
 import { ServiceSettings, serviceSettings } from './private/service-settings';
 import { createTargetGroup } from './private/target-group';
 import { WebContainerStartOrder, checkWebContainerSettings, webContainerOptions } from './private/web-container';
-import { ISharedLoadBalancer, SharedLoadBalancer } from './shared-load-balancer';
-import { webLoadBalancerOptions } from './web-load-balancer-options';
-import { logStreamPrefix, plainDescription, securityGroupDescription } from '../core/names';
+import { checkSidecarOptions, checkSidecarRoom } from './private/web-service-checks';
+import {
+  ServiceLogging, acknowledgeEnvironment, buildWithExecuteCommand, configureScaling, createAlarms, routeToService,
+  serviceLoadBalancer, serviceLogging, sidecarContainerOptions,
+} from './private/web-service-parts';
+import { ISharedLoadBalancer } from './shared-load-balancer';
+import { securityGroupDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**
@@ -93,9 +92,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   public readonly connections: ec2.Connections;
   public readonly grantPrincipal: iam.IPrincipal;
 
-  private readonly logDriver: ecs.LogDriver;
-  /** The service's id when its log group is shared: the prefix of all its log streams. */
-  private readonly sharedLogStreamPrefix?: string;
+  /** Where the containers log. */
+  private readonly logging: ServiceLogging;
   /** Names of the task's containers: ECS refuses a task definition that repeats one. */
   private readonly containerNames = new Set<string>();
   /** The web container's `dependsOn`, added as the containers it names are. */
@@ -103,7 +101,7 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
 
   constructor(scope: Construct, id: string, props: FargateWebServiceProps) {
     super(scope, id);
-    markAsService(this);
+    markAsService(this, 'FargateWebService');
 
     const settings = serviceSettings(props);
     const validator = new PropValidator(this, 'FargateWebService');
@@ -114,26 +112,12 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     if (settings.serviceConnect) registerServiceConnectNames(this, props, settings.serviceConnect);
 
     const vpc = props.cluster.vpc;
-    this.sharedLoadBalancer = props.loadBalancer ?? new SharedLoadBalancer(this, 'LoadBalancer', {
-      ...webLoadBalancerOptions(props),
-      vpc,
-    });
+    this.sharedLoadBalancer = serviceLoadBalancer(this, props);
     this.loadBalancer = this.sharedLoadBalancer.loadBalancer;
     this.listener = this.sharedLoadBalancer.listener;
 
-    this.logGroup = props.logGroup ?? new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    // In a shared log group, the service's id tells its log streams apart from those of the other services
-    // (made a valid log stream name part: ids may hold ":" and "*", which log stream names refuse).
-    this.sharedLogStreamPrefix = props.logGroup ? logStreamPrefix(id) : undefined;
-    // Log stream names are <prefix>/<container name>/<task id>, at most 512 characters: logStreamPrefix
-    // keeps a prefix from a 255-character container name within that.
-    this.logDriver = ecs.LogDrivers.awsLogs({
-      logGroup: this.logGroup,
-      streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(settings.containerName),
-    });
+    this.logging = serviceLogging(this, id, props, settings.containerName);
+    this.logGroup = this.logging.logGroup;
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: settings.cpu,
@@ -161,24 +145,14 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
 
     this.targetGroup = createTargetGroup(this, props, vpc, settings.containerPort,
       this.service.loadBalancerTarget({ containerName: settings.containerName, containerPort: settings.containerPort }));
-    this.listenerRule = this.sharedLoadBalancer.addTargetGroup(this, 'ListenerRule', {
-      targetGroup: this.targetGroup,
-      hostHeaders: props.hostHeaders,
-      pathPatterns: props.pathPatterns,
-      priority: props.priority,
-    });
-    this.url = serviceUrl(this.sharedLoadBalancer.url, props.hostHeaders, props.pathPatterns);
+    const route = routeToService(this, props, this.sharedLoadBalancer, this.targetGroup);
+    this.listenerRule = route.listenerRule;
+    this.url = route.url;
 
     // Scaling is part of the service from the start, not an afterthought.
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: settings.minCapacity, maxCapacity: settings.maxCapacity });
-    this.configureScaling(props);
-    const target5xxAlarm = this.createAlarms(props, settings.enableAlarms);
-    const rollbackAlarms = [...props.deploymentAlarms ?? [], ...(props.rollbackOnTarget5xx && target5xxAlarm ? [target5xxAlarm] : [])];
-    if (rollbackAlarms.length > 0) {
-      this.service.enableDeploymentAlarms(rollbackAlarms.map(alarm => alarm.alarmName), {
-        behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM,
-      });
-    }
+    configureScaling(this.scaling, props, this.targetGroup);
+    createAlarms(this, this.service, props, settings.enableAlarms, this.alarms);
   }
 
   /**
@@ -192,35 +166,14 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
    */
   public addSidecar(id: string, options: ecs.ContainerDefinitionOptions): ecs.ContainerDefinition {
     const validator = new PropValidator(this, 'FargateWebService.addSidecar');
-    const containerName = options.containerName ?? id;
-    const nameProp = options.containerName !== undefined ? 'options.containerName' : 'id';
-    checkContainerName(validator, containerName, nameProp);
-    checkContainerHealthCheck(validator, 'options.healthCheck', options.healthCheck);
+    const name = checkSidecarOptions(validator, id, options);
     checkFargateContainerOptions(validator, options);
-    this.startOrder.checkTarget(validator, containerName,
+    this.startOrder.checkTarget(validator, name.containerName,
       { essential: options.essential ?? false, hasHealthCheck: options.healthCheck !== undefined });
-    if (this.containerNames.size >= MAX_CONTAINERS) {
-      validator.report('id', id, `A task definition holds at most ${MAX_CONTAINERS} containers (an ECS quota), and this one has ${MAX_CONTAINERS} already.`);
-    } else if (this.taskDefinition.node.tryFindChild(id) !== undefined) {
-      validator.report('id', id, 'Each container needs its own id: this one is already used in the task definition.');
-    } else if (this.containerNames.has(containerName)) {
-      validator.report(nameProp, containerName,
-        'ECS refuses a task definition with two containers of the same name: give the sidecar another containerName.');
-    }
+    checkSidecarRoom(validator, this.taskDefinition, this.containerNames, id, name);
     validator.throwIfInvalid();
-    this.containerNames.add(containerName);
-    // The user's options first, then each default only where the option is
-    // unset: spreading `options` last would let an explicit `undefined` (e.g.
-    // `logging: undefined`) erase the default and drop the sidecar's logs.
-    const sidecar = this.taskDefinition.addContainer(id, {
-      ...options,
-      containerName,
-      essential: options.essential ?? false,
-      logging: options.logging ?? ecs.LogDrivers.awsLogs({
-        logGroup: this.logGroup,
-        streamPrefix: this.sharedLogStreamPrefix ?? logStreamPrefix(containerName),
-      }),
-    });
+    this.containerNames.add(name.containerName);
+    const sidecar = this.taskDefinition.addContainer(id, sidecarContainerOptions(options, name.containerName, this.logging));
     this.startOrder.added(sidecar);
     return sidecar;
   }
@@ -270,28 +223,18 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       ...webContainerOptions(this, props),
       healthCheck: props.containerHealthCheck,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
-      logging: this.logDriver,
+      logging: this.logging.logDriver,
     });
     this.containerNames.add(containerName);
-    if (props.environment && Object.keys(props.environment).length > 0) {
-      Validations.of(this.taskDefinition).acknowledge({
-        id: 'AwsSolutions-ECS2',
-        reason: 'The environment variables were passed as `environment`: non-secret configuration; secrets go through `secrets`.',
-      });
-    }
+    acknowledgeEnvironment(this.taskDefinition, props.environment);
     return container;
   }
 
   /** The ECS service (`Resource`), in `securityGroup`, with its deployment, capacity and Service Connect settings. */
   private createService(props: FargateWebServiceProps, settings: ServiceSettings,
     capacityProviderStrategies: ecs.CapacityProviderStrategy[] | undefined): ecs.FargateService {
-    // ECS Exec: aws-cdk-lib adds its statements to the task role while it builds the service; they go into
-    // a policy of their own (a child of the task role, which the service depends on), the only place where
-    // their wildcard finding is acknowledged: statements the user adds to the task role keep their findings.
-    const executeCommandPolicy = props.enableExecuteCommand ? new iam.Policy(this.taskDefinition.taskRole, 'ExecuteCommand') : undefined;
-    if (executeCommandPolicy) this.taskDefinition.taskRole.attachInlinePolicy(executeCommandPolicy);
     const { minHealthyPercent, maxHealthyPercent, assignPublicIp, serviceConnect, containerPort } = settings;
-    const service = withTaskRoleStatementsIn(this.taskDefinition, executeCommandPolicy, () => new ecs.FargateService(this, 'Resource', {
+    const service = buildWithExecuteCommand(this.taskDefinition, props.enableExecuteCommand, () => new ecs.FargateService(this, 'Resource', {
       cluster: props.cluster,
       taskDefinition: this.taskDefinition,
       serviceName: props.serviceName,
@@ -318,124 +261,6 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
       // (aws-cdk-lib adds that association to the cluster at synthesis, so depend on the whole cluster).
       service.node.addDependency(props.cluster);
     }
-    if (executeCommandPolicy) {
-      Validations.of(executeCommandPolicy).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Added by aws-cdk-lib for ECS Exec (enableExecuteCommand): the ssmmessages channel actions do not support ' +
-          'resource-level permissions, and the session-logging actions (logs:DescribeLogGroups, CreateLogStream, ' +
-          'DescribeLogStreams, PutLogEvents) are granted on "*" because the log destination is chosen by the cluster.',
-      });
-    }
     return service;
-  }
-
-  /** Target tracking on CPU, and on memory and requests per task when their targets are given. */
-  private configureScaling(props: FargateWebServiceProps): void {
-    const cooldowns = {
-      scaleInCooldown: props.scaleInCooldown ?? Duration.minutes(5),
-      scaleOutCooldown: props.scaleOutCooldown ?? Duration.minutes(1),
-    };
-    this.scaling.scaleOnCpuUtilization('CpuScaling', {
-      targetUtilizationPercent: props.targetCpuUtilizationPercent ?? 70,
-      ...cooldowns,
-    });
-    if (props.targetMemoryUtilizationPercent !== undefined) {
-      this.scaling.scaleOnMemoryUtilization('MemoryScaling', {
-        targetUtilizationPercent: props.targetMemoryUtilizationPercent,
-        ...cooldowns,
-      });
-    }
-    if (props.targetRequestsPerTarget !== undefined) {
-      this.scaling.scaleOnRequestCount('RequestScaling', {
-        requestsPerTarget: props.targetRequestsPerTarget,
-        targetGroup: this.targetGroup,
-        ...cooldowns,
-      });
-    }
-  }
-
-  /**
-   * The alarms of `enableAlarms` (and the target 5xx alarm of `rollbackOnTarget5xx`), into `alarms`.
-   *
-   * @returns the target 5xx alarm, if there is one
-   */
-  private createAlarms(props: FargateWebServiceProps, enableAlarms: boolean): cloudwatch.Alarm | undefined {
-    let target5xxAlarm: cloudwatch.Alarm | undefined;
-    if (enableAlarms || props.rollbackOnTarget5xx) {
-      target5xxAlarm = new cloudwatch.Alarm(this, 'Target5xxAlarm', {
-        alarmDescription: alarmDescription(this, '10 or more 5xx responses from the tasks within 5 minutes'),
-        metric: this.metricTarget5xxCount({ period: Duration.minutes(5) }),
-        threshold: 10,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      this.alarms.push(target5xxAlarm);
-    }
-    if (enableAlarms) {
-      this.alarms.push(
-        new cloudwatch.Alarm(this, 'UnhealthyHostsAlarm', {
-          alarmDescription: alarmDescription(this, 'at least one task failed the load balancer health check for 3 minutes'),
-          metric: this.metricUnhealthyHostCount({ period: Duration.minutes(1) }),
-          threshold: 1,
-          evaluationPeriods: 3,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        }),
-        new cloudwatch.Alarm(this, 'CpuAlarm', {
-          alarmDescription: alarmDescription(this, 'average CPU utilization at or above 90% for 5 minutes'),
-          metric: this.metricCpuUtilization({ period: Duration.minutes(1) }),
-          threshold: 90,
-          evaluationPeriods: 5,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        }),
-        new cloudwatch.Alarm(this, 'MemoryAlarm', {
-          alarmDescription: alarmDescription(this, 'average memory utilization at or above 90% for 5 minutes'),
-          metric: this.metricMemoryUtilization({ period: Duration.minutes(1) }),
-          threshold: 90,
-          evaluationPeriods: 5,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        }),
-      );
-      if (props.alarmTopic) {
-        const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-        for (const alarm of this.alarms) {
-          alarm.addAlarmAction(action);
-          alarm.addOkAction(action);
-        }
-      }
-    }
-    return target5xxAlarm;
-  }
-}
-
-/** The service's URL: the load balancer's, or its first host header, plus the fixed part of its first path pattern. */
-function serviceUrl(loadBalancerUrl: string, hostHeaders?: string[], pathPatterns?: string[]): string {
-  const protocol = loadBalancerUrl.startsWith('https://') ? 'https' : 'http';
-  const host = hostHeaders?.[0];
-  const base = host !== undefined && !isUnresolved(host) && !/[*?]/.test(host) ? `${protocol}://${host}` : loadBalancerUrl;
-  const path = pathPatterns?.[0];
-  if (path === undefined || isUnresolved(path)) return base;
-  const fixed = path.split(/[*?]/)[0];
-  return `${base}${fixed.startsWith('/') ? fixed : `/${fixed}`}`;
-}
-
-/** An alarm description with the construct path (any characters, any length) made to fit CloudWatch's 1024 characters. */
-function alarmDescription(scope: Construct, what: string): string {
-  return plainDescription(`${scope.node.path}: ${what}`, 1024);
-}
-
-/**
- * Builds with the task definition's `addToTaskRolePolicy` writing into `policy` (when given):
- * the statements aws-cdk-lib adds to the task role while building a service land in that policy.
- */
-function withTaskRoleStatementsIn<T>(taskDefinition: ecs.TaskDefinition, policy: iam.Policy | undefined, build: () => T): T {
-  if (!policy) return build();
-  taskDefinition.addToTaskRolePolicy = (statement: iam.PolicyStatement) => policy.addStatements(statement);
-  try {
-    return build();
-  } finally {
-    // Back to the class's method for every later call.
-    Reflect.deleteProperty(taskDefinition, 'addToTaskRolePolicy');
   }
 }

@@ -9,3 +9,6 @@ export * from './backend-service';
 export * from './backend-service-props';
 export * from './queue-worker-service';
 export * from './queue-worker-service-props';
+export * from './ec2-web-service';
+export * from './ec2-web-service-props';
+export * from './web-service-options';

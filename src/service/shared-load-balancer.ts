@@ -14,7 +14,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { enableAccessLogs } from './private/access-logs';
-import { isIpv6Cidr, isService, isWorldCidr } from './private/checks';
+import { isIpv6Cidr, isService, isWorldCidr, serviceConstructName } from './private/checks';
 import { ListenerTargets } from './private/listener-targets';
 import { checkLoadBalancerSubnets, checkSharedLoadBalancerAttributes, checkWebLoadBalancerOptions, vpcCidrIfKnown, vpcCidrOf } from './private/load-balancer-checks';
 import { SharedLoadBalancerAttributes, SharedLoadBalancerProps, SharedLoadBalancerTargetOptions } from './shared-load-balancer-props';
@@ -287,10 +287,10 @@ export class SharedLoadBalancer extends SharedLoadBalancerBase {
   constructor(scope: Construct, id: string, props: SharedLoadBalancerProps) {
     super(scope, id);
 
-    // A FargateWebService creating its own load balancer passes its own props through:
+    // A web service creating its own load balancer passes its own props through:
     // problems and warnings are reported under the service, where the user wrote them.
     const owner: IConstruct = isService(scope) ? scope : this;
-    const constructName = isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer';
+    const constructName = serviceConstructName(scope) ?? 'SharedLoadBalancer';
     const internetFacing = props.internetFacing ?? true;
 
     const validator = new PropValidator(owner, constructName);

@@ -3,20 +3,28 @@ import { IConstruct } from 'constructs';
 import { PropValidator, isUnresolved } from '../../core/validation';
 
 /**
- * Marks a construct as a FargateWebService, so that the load balancer it owns
- * and the listener rules it adds report problems (and warnings) under the
- * service's name and path: that is where the user typed the value.
+ * Marks a construct as a web service (a FargateWebService or an
+ * Ec2WebService), so that the load balancer it owns and the listener rules it
+ * adds report problems (and warnings) under the service's name and path: that
+ * is where the user typed the value.
  */
 const SERVICE_MARKER = Symbol.for('cdk-ecs-kit.FargateWebService');
 
-/** Marks `scope` as a FargateWebService. */
-export function markAsService(scope: IConstruct): void {
-  Object.defineProperty(scope, SERVICE_MARKER, { value: true });
+/** Marks `scope` as a web service, named `constructName` in messages. */
+export function markAsService(scope: IConstruct, constructName: string): void {
+  Object.defineProperty(scope, SERVICE_MARKER, { value: constructName });
 }
 
-/** Whether `scope` is a FargateWebService. */
+/** Whether `scope` is a web service. */
 export function isService(scope: IConstruct): boolean {
-  return (scope as any)[SERVICE_MARKER] === true;
+  return serviceConstructName(scope) !== undefined;
+}
+
+/** The construct name of a web service (`FargateWebService`, `Ec2WebService`), `undefined` for any other construct. */
+export function serviceConstructName(scope: IConstruct): string | undefined {
+  const name: unknown = (scope as any)[SERVICE_MARKER];
+  // (A copy of the library from before the name was stored marked services with `true`.)
+  return name === true ? 'FargateWebService' : typeof name === 'string' ? name : undefined;
 }
 
 /** Whether a duration is unresolved or a whole number of seconds in [min, max]. */

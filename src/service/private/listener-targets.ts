@@ -1,6 +1,6 @@
 import { Annotations, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { isService } from './checks';
+import { serviceConstructName } from './checks';
 import {
   RuleConditions, RuleOverlap, automaticPriority, bandOf, compareRules, freePriority, isAnalyzable, ruleConditions, specificityScore,
 } from './listener-priorities';
@@ -75,7 +75,7 @@ export class ListenerTargets {
 
   /** Attaches a target group (see `ISharedLoadBalancer.addTargetGroup`). */
   public attach(scope: Construct, id: string, options: SharedLoadBalancerTargetOptions): elbv2.ApplicationListenerRule | undefined {
-    const validator = new PropValidator(scope, isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer.addTargetGroup');
+    const validator = new PropValidator(scope, serviceConstructName(scope) ?? 'SharedLoadBalancer.addTargetGroup');
     checkTargetConditions(validator, options);
     const hasConditions = (options.hostHeaders?.length ?? 0) + (options.pathPatterns?.length ?? 0) > 0;
     const spread = 'Spread the services over several load balancers (a FargateWebServiceGroup adds them as needed).';
@@ -205,7 +205,7 @@ export class ListenerTargets {
           `${other.priority}${this.suggestion(other.priority + 1, rule.conditions, other.priority + 1, CATCH_ALL_PRIORITY - 1)}.`);
       } else if (relation === RuleOverlap.PARTIAL && !rule.explicit && !other.explicit) {
         const [first, second] = rule.priority < other.priority ? [rule, other] : [other, rule];
-        Annotations.of(scope).addWarningV2(`cdk-ecs-kit:${isService(scope) ? 'FargateWebService' : 'SharedLoadBalancer'}.overlappingRules`,
+        Annotations.of(scope).addWarningV2(`cdk-ecs-kit:${serviceConstructName(scope) ?? 'SharedLoadBalancer'}.overlappingRules`,
           `Some requests match both ${self} and ${them}: they go to '${first.owner}' (automatic priority ${first.priority}, before ` +
           `${second.priority}), though neither rule is more specific than the other. If '${second.owner}' should receive them, ` +
           'give the two services explicit priorities in the order you want (lower is evaluated first).');

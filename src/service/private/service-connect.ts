@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
+import type { WebServiceInput } from './web-service-input';
 import { serviceConnectPortName } from '../../core/names';
 import { PropValidator, isUnresolved } from '../../core/validation';
-import type { FargateWebServiceProps } from '../fargate-web-service-props';
 
 /** The Service Connect port mapping name (also the Cloud Map discovery name) and client DNS name of a service. */
 export interface ServiceConnectNames {
@@ -24,7 +24,7 @@ export function serviceConnectNames(dnsName: string | undefined, containerName: 
 /** The Service Connect names taken in each namespace (the namespace object, or the cluster for its default one). */
 const SERVICE_CONNECT_NAMES = new WeakMap<object, Map<string, string>>();
 
-function serviceConnectScope(props: FargateWebServiceProps): object | undefined {
+function serviceConnectScope(props: WebServiceInput): object | undefined {
   return props.serviceConnectNamespace ?? props.cluster.defaultCloudMapNamespace;
 }
 
@@ -37,7 +37,7 @@ function serviceConnectKeys(names: ServiceConnectNames): string[] {
  * second fails to deploy (Cloud Map names are unique in a namespace).
  */
 export function checkServiceConnectNames(
-  validator: PropValidator, scope: Construct, props: FargateWebServiceProps, names: ServiceConnectNames,
+  validator: PropValidator, scope: Construct, props: WebServiceInput, names: ServiceConnectNames,
 ): void {
   const namespace = serviceConnectScope(props);
   const taken = namespace ? SERVICE_CONNECT_NAMES.get(namespace) : undefined;
@@ -53,7 +53,7 @@ export function checkServiceConnectNames(
   }
 }
 
-export function registerServiceConnectNames(scope: Construct, props: FargateWebServiceProps, names: ServiceConnectNames): void {
+export function registerServiceConnectNames(scope: Construct, props: WebServiceInput, names: ServiceConnectNames): void {
   const namespace = serviceConnectScope(props);
   if (!namespace) return;
   const taken = SERVICE_CONNECT_NAMES.get(namespace) ?? new Map<string, string>();

@@ -1,18 +1,20 @@
 import { Duration, Tokenization, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { FargateWebServiceProps } from '../fargate-web-service-props';
+import type { WebServiceOptions } from '../web-service-options';
 
 /**
- * The target group of a FargateWebService (`TargetGroup` in `scope`): IP
- * targets on the container port, with the service's health check,
- * deregistration delay, stickiness and slow start.
+ * The target group of a web service (`TargetGroup` in `scope`): IP targets
+ * (awsvpc tasks) or instance targets (bridge-mode tasks on their host ports)
+ * on the container port, with the service's health check, deregistration
+ * delay, stickiness and slow start.
  */
 export function createTargetGroup(
   scope: Construct,
-  props: FargateWebServiceProps,
+  props: WebServiceOptions,
   vpc: ec2.IVpc,
   containerPort: number,
   target: elbv2.IApplicationLoadBalancerTarget,
+  targetType: elbv2.TargetType = elbv2.TargetType.IP,
 ): elbv2.ApplicationTargetGroup {
   // aws-cdk-lib checks the slow start and stickiness durations and compares the health check
   // interval with the timeout at synthesis, which values from tokens cannot pass: those are
@@ -22,7 +24,7 @@ export function createTargetGroup(
   const healthCheckTimesKnown = !interval.isUnresolved() && !timeout.isUnresolved();
   const targetGroup = new elbv2.ApplicationTargetGroup(scope, 'TargetGroup', {
     vpc,
-    targetType: elbv2.TargetType.IP,
+    targetType,
     protocol: elbv2.ApplicationProtocol.HTTP,
     port: containerPort,
     targets: [target],

@@ -1,6 +1,6 @@
 import { aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { checkSeconds } from './checks';
-import { checkContainerHealthCheck, checkContainerName } from './fargate-web-service-checks';
+import { checkContainerHealthCheck, checkContainerName } from './web-service-checks';
 import type { IEc2Capacity } from '../../cluster/ec2-capacity';
 import { TaskCapacity, TaskCompute } from '../../cluster/task-capacity';
 import { checkTaskCluster, resolveTaskCapacity } from '../../cluster/task-capacity-resolution';

@@ -54,7 +54,7 @@ interface PendingStartDependency {
  *
  * @example
  * import { TimeZone, aws_sns_subscriptions as subscriptions } from 'aws-cdk-lib';
- * import { BatchJob, JobSchedule, TaskCapacity } from 'cdk-ecs-kit';
+ * import { BatchJob, JobSchedule } from 'cdk-ecs-kit';
  *
  * declare const cluster: EcsCluster;
  * const job = new BatchJob(this, 'NightlyReport', {

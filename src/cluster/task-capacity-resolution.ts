@@ -39,6 +39,17 @@ export interface TaskCapacityRules {
 }
 
 /**
+ * The EC2 capacities long-running services (web, backend, worker, Compose)
+ * use by default: the on-demand ones without GPUs (GPU instances cost more,
+ * Spot ones stop tasks at two minutes' notice), or all of them when there are
+ * none of that kind.
+ */
+export function serviceEc2Capacities(all: IEc2Capacity[]): IEc2Capacity[] {
+  const plain = all.filter(c => !c.spot && !c.gpu);
+  return plain.length > 0 ? plain : all;
+}
+
+/**
  * The cluster as constructs that place tasks need it: one whose capacity the
  * kit can know. That is an `IEcsCluster` (an `EcsCluster`, or one imported with
  * `EcsCluster.fromClusterAttributes`/`fromClusterArn`) or an aws-cdk-lib

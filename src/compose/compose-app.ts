@@ -23,9 +23,8 @@ import { acknowledgeEnvironment, acknowledgeImagePull, createTaskDefinition } fr
 import { ComposeAppContext, CreatedUnit, deploymentLimits } from './private/unit';
 import { createFileSystem, mountVolumes } from './private/volumes';
 import { attachEc2WebUnit, createFargateWebUnit } from './private/web-units';
-import type { IEc2Capacity } from '../cluster/ec2-capacity';
 import { TaskCapacity, TaskCompute } from '../cluster/task-capacity';
-import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity } from '../cluster/task-capacity-resolution';
+import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity, serviceEc2Capacities } from '../cluster/task-capacity-resolution';
 import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 import type { FargateWebService } from '../service/fargate-web-service';
@@ -115,7 +114,7 @@ export class ComposeApp extends Construct {
         prop: 'taskCapacity',
         computes: [TaskCompute.FARGATE, TaskCompute.EC2],
         fallback: TaskCapacity.fargate(),
-        chooseEc2: defaultEc2Capacities,
+        chooseEc2: serviceEc2Capacities,
       })
       : undefined;
     validator.throwIfInvalid();
@@ -406,16 +405,6 @@ export class ComposeApp extends Construct {
     acknowledgeImagePull(this.context, unit, taskDefinition);
     return created;
   }
-}
-
-/**
- * The EC2 capacities long-running services use by default: the on-demand ones
- * without GPUs (GPU instances cost more, Spot ones stop tasks at two minutes'
- * notice), or all of them when there are none of that kind.
- */
-function defaultEc2Capacities(all: IEc2Capacity[]): IEc2Capacity[] {
-  const plain = all.filter(c => !c.spot && !c.gpu);
-  return plain.length > 0 ? plain : all;
 }
 
 function quoteList(names: string[]): string {

@@ -43,8 +43,8 @@ export interface Ec2WebServiceProps extends WebServiceOptions, ContainerSettings
    * for a strategy written out. Fargate cannot run the service's EC2 task definition.
    *
    * @default - the cluster's `defaultTaskCapacity` when it is EC2, otherwise
-   * `TaskCapacity.ec2()`: the cluster's EC2 capacities without GPUs (weight 1
-   * each), or all of them when every one has GPUs
+   * `TaskCapacity.ec2()`: the cluster's on-demand EC2 capacities without GPUs
+   * (weight 1 each), or all of them when it has none of that kind
    */
   readonly taskCapacity?: TaskCapacity;
 

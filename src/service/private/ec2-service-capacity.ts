@@ -1,6 +1,6 @@
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { TaskCapacity, TaskCompute } from '../../cluster/task-capacity';
-import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity } from '../../cluster/task-capacity-resolution';
+import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity, serviceEc2Capacities } from '../../cluster/task-capacity-resolution';
 import { PropValidator } from '../../core/validation';
 
 /**
@@ -21,11 +21,7 @@ export function ec2ServiceCapacity(validator: PropValidator, cluster: ecs.IClust
     prop: 'taskCapacity',
     computes: [TaskCompute.EC2],
     fallback: TaskCapacity.ec2(),
-    // GPU instances cost more, and a web service needs none.
-    chooseEc2: all => {
-      const withoutGpus = all.filter(c => !c.gpu);
-      return withoutGpus.length > 0 ? withoutGpus : all;
-    },
+    chooseEc2: serviceEc2Capacities,
   });
   // aws-cdk-lib's Ec2Service refuses a cluster without EC2 capacity only at synthesis, advising addCapacity(),
   // which an EcsCluster does not have.

@@ -3,7 +3,7 @@ import { checkSeconds } from './checks';
 import { checkContainerHealthCheck, checkContainerName } from './web-service-checks';
 import type { IEc2Capacity } from '../../cluster/ec2-capacity';
 import { TaskCapacity, TaskCompute } from '../../cluster/task-capacity';
-import { checkTaskCluster, resolveTaskCapacity } from '../../cluster/task-capacity-resolution';
+import { checkTaskCluster, resolveTaskCapacity, serviceEc2Capacities } from '../../cluster/task-capacity-resolution';
 import { checkContainerSettings } from '../../core/container-settings';
 import { checkLogGroupOptions } from '../../core/log-group-checks';
 import { PropValidator, enumMember, isUnresolved } from '../../core/validation';
@@ -72,11 +72,7 @@ export function taskServiceSettings(validator: PropValidator, props: ContainerSe
     prop: 'taskCapacity',
     computes: [TaskCompute.FARGATE, TaskCompute.EC2],
     fallback: TaskCapacity.fargate(),
-    // A long-running service: on-demand instances without GPUs when the cluster has some.
-    chooseEc2: all => {
-      const plain = all.filter(c => !c.spot && !c.gpu);
-      return plain.length > 0 ? plain : all;
-    },
+    chooseEc2: serviceEc2Capacities,
   });
   if (!capacity) return undefined;
   const fargate = capacity.compute === TaskCompute.FARGATE;

@@ -234,5 +234,7 @@ addBenchTask('bench:phases', 'phases.ts',
   'Time the phases of the reference app\'s synthesis: the kit, the same features with aws-cdk-lib, aws-cdk-lib\'s defaults');
 addBenchTask('bench:findings', 'findings.ts',
   'Validate the reference app three ways with the tests\' validators (built-in validation, cdk-nag); print findings per rule');
+addBenchTask('bench:packs', 'packs.ts',
+  'Count cdk-nag\'s AwsSolutions, NIST 800-53 R5, HIPAA and PCI DSS findings on kit-created resources of every example; print a Markdown table');
 
 project.synth();

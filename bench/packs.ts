@@ -9,7 +9,8 @@
  *
  * Counted: findings on resources the kit creates, i.e. whose construct path
  * lies under an instance of a construct class exported by cdk-ecs-kit (the
- * examples import `../../src`, the classes this script loads). Findings on the
+ * examples import `../../src`, the classes this script loads), plus the
+ * `EcrAuthorizationToken` policy the kit adds under a grantee's role. Findings on the
  * examples' own resources (outside every kit construct) are counted apart.
  * Only the packs' findings are counted, not aws-cdk-lib's built-in validation,
  * which the examples' tests hold at 0. Acknowledged findings are not in the
@@ -25,6 +26,7 @@ import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import * as kit from '../src';
+import { AUTHORIZATION_TOKEN_POLICY_ID } from '../src/registry/authorization-token';
 import { Finding, readFindings } from '../test/helpers/validators';
 
 const examplesDir = path.resolve(__dirname, '..', 'examples');
@@ -39,7 +41,13 @@ const packs: { label: string; create: (app: App) => IPolicyValidationPlugin }[] 
 /** Every construct class cdk-ecs-kit exports: a construct under one of them is kit-created. */
 const kitClasses = Object.values(kit as Record<string, unknown>).filter((value): value is new (...args: any[]) => Construct =>
   typeof value === 'function' && value.prototype instanceof Construct);
-const isKitConstruct = (construct: IConstruct) => kitClasses.some(cls => construct instanceof cls);
+/**
+ * A kit construct, or the one resource the kit places under a construct of its
+ * user: the `EcrAuthorizationToken` policy a repository's grants attach to the
+ * grantee's role (the role's own default policy stays the user's).
+ */
+const isKitConstruct = (construct: IConstruct) => kitClasses.some(cls => construct instanceof cls)
+  || construct.node.id === AUTHORIZATION_TOKEN_POLICY_ID;
 
 /** One example's findings under one pack, split by who created the resource. */
 interface Count {
@@ -89,8 +97,8 @@ function countFindings(example: string, pack: typeof packs[number]): Count {
   return { kit: findings.filter(kitCreated), other: findings.filter(finding => !kitCreated(finding)) };
 }
 
-/** A rule id without the finding's detail (`NIST.800.53.R5-IAMNoInlinePolicy[…]`). */
-const ruleOf = (id: string) => id.replace(/\[.*$/, '');
+/** A rule id without its pack's prefix (`NIST.800.53.R5-`) or the finding's detail (`[…]`). */
+const ruleOf = (id: string) => id.replace(/\[.*$/, '').replace(/^[^-]+-/, '');
 
 const examples = listExamples(process.argv.slice(2));
 const counts = examples.map(example => packs.map(pack => {
@@ -109,7 +117,7 @@ const lines = [
   ...examples.map((example, e) => `| ${example} | ${counts[e].map(cell).join(' | ')} |`),
   `| **total** | ${packs.map((_, i) => `**${sum(i, 'kit')}**${sum(i, 'other') > 0 ? ` (+${sum(i, 'other')})` : ''}`).join(' | ')} |`,
   '',
-  'Rules per pack on kit-created resources, all examples together (findings; examples where the rule fires):',
+  'Rules per pack on kit-created resources, all examples together, without the pack\'s prefix (findings; examples where the rule fires):',
   '',
 ];
 packs.forEach((pack, i) => {

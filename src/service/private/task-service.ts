@@ -4,11 +4,11 @@ import {
   Validations,
   aws_ec2 as ec2,
   aws_ecs as ecs,
-  aws_iam as iam,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { TaskServiceSettings } from './task-service-checks';
+import { buildWithExecuteCommand } from './web-service-parts';
 import { TaskCompute } from '../../cluster/task-capacity';
 import { addStartDependencies, containerDefinitionSettings } from '../../core/container-settings';
 import { logStreamPrefix, securityGroupDescription } from '../../core/names';
@@ -92,8 +92,6 @@ export function buildTaskService(scope: Construct, props: ContainerServiceProps,
     allowAllOutbound: true,
   }) : undefined;
 
-  const executeCommandPolicy = props.enableExecuteCommand ? new iam.Policy(taskDefinition.taskRole, 'ExecuteCommand') : undefined;
-  if (executeCommandPolicy) taskDefinition.taskRole.attachInlinePolicy(executeCommandPolicy);
   const common = {
     cluster: props.cluster,
     taskDefinition,
@@ -112,7 +110,7 @@ export function buildTaskService(scope: Construct, props: ContainerServiceProps,
     securityGroups: [securityGroup!],
     vpcSubnets: props.taskSubnets ?? { subnetType: settings.assignPublicIp ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
   } : {};
-  const service: ecs.BaseService = withTaskRoleStatementsIn(taskDefinition, executeCommandPolicy, () => (fargate
+  const service: ecs.BaseService = buildWithExecuteCommand(taskDefinition, props.enableExecuteCommand, () => (fargate
     ? new ecs.FargateService(scope, 'Resource', {
       ...common,
       ...network,
@@ -130,13 +128,7 @@ export function buildTaskService(scope: Construct, props: ContainerServiceProps,
     // (aws-cdk-lib adds the association to the cluster at synthesis: depend on the whole cluster).
     service.node.addDependency(props.cluster);
   }
-  if (executeCommandPolicy) {
-    Validations.of(executeCommandPolicy).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Added by aws-cdk-lib for ECS Exec (enableExecuteCommand): the ssmmessages channel actions do not support ' +
-        'resource-level permissions, and the session-logging actions are granted on "*" because the log destination is chosen by the cluster.',
-    });
-  }
+
 
   const connections = securityGroup
     ? service.connections
@@ -188,18 +180,3 @@ function startOrderProblems(container: ecs.ContainerDefinition, props: Container
 
 /** Containers whose start order was added (validation may run more than once). */
 const STARTED = new WeakSet<ecs.ContainerDefinition>();
-
-/**
- * Builds with the task definition's `addToTaskRolePolicy` writing into `policy` (when given):
- * the ECS Exec statements aws-cdk-lib adds while building a service land in that policy,
- * the only place their wildcard finding is acknowledged.
- */
-function withTaskRoleStatementsIn<T>(taskDefinition: ecs.TaskDefinition, policy: iam.Policy | undefined, build: () => T): T {
-  if (!policy) return build();
-  taskDefinition.addToTaskRolePolicy = (statement: iam.PolicyStatement) => policy.addStatements(statement);
-  try {
-    return build();
-  } finally {
-    Reflect.deleteProperty(taskDefinition, 'addToTaskRolePolicy');
-  }
-}

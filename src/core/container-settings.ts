@@ -1,5 +1,6 @@
 import { Duration, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { hardeningOf } from './hardening';
 import { PropValidator, isUnresolved } from './validation';
 
 /**
@@ -61,9 +62,28 @@ export interface ContainerSettings {
    * The user the container runs as: `user`, `user:group`, `uid`, `uid:gid`,
    * `user:gid` or `uid:group`.
    *
-   * @default - the image's USER (root when the image names none)
+   * @default - the image's USER (root when the image names none); in the hardened profile, `1000:1000`
    */
   readonly user?: string;
+
+  /**
+   * Mount the container's root file system read-only: the container writes
+   * only to its `scratchVolumes` (and to the task's other volumes).
+   *
+   * @default false; true in the hardened profile
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * Absolute paths in the container that stay writable: each gets an empty
+   * volume of the task's own (Fargate ephemeral storage, or Docker's volume
+   * area on EC2), deleted with the task. For a non-root `user`, the path
+   * should exist in the image owned by that user (ECS then copies its
+   * contents and permissions into the volume).
+   *
+   * @default - none; in the hardened profile, with a read-only root file system, `['/tmp']`
+   */
+  readonly scratchVolumes?: string[];
 
   /**
    * How long ECS waits after SIGTERM before it kills the container, in whole
@@ -124,7 +144,11 @@ export interface ContainerDefinitionSettings {
   readonly stopTimeout?: Duration;
   readonly ulimits?: ecs.Ulimit[];
   readonly linuxParameters?: ecs.LinuxParameters;
+  readonly readonlyRootFilesystem?: boolean;
 }
+
+/** The user of containers in the hardened profile when none is given: not root, and not a system account of common images. */
+export const HARDENED_DEFAULT_USER = '1000:1000';
 
 /**
  * The container options the settings map to; Linux parameters (init process,
@@ -145,11 +169,38 @@ export function containerDefinitionSettings(scope: Construct, containerId: strin
     command: settings.command,
     entryPoint: settings.entryPoint,
     workingDirectory: settings.workingDirectory,
-    user: settings.user,
+    user: settings.user ?? (hardeningOf(scope) ? HARDENED_DEFAULT_USER : undefined),
+    readonlyRootFilesystem: readonlyRootFilesystem(scope, settings),
     stopTimeout: settings.stopTimeout,
     ulimits: settings.ulimits && settings.ulimits.length > 0 ? settings.ulimits : undefined,
     linuxParameters,
   };
+}
+
+function readonlyRootFilesystem(scope: Construct, settings: ContainerSettings): boolean | undefined {
+  return settings.readonlyRootFilesystem ?? (hardeningOf(scope) ? true : undefined);
+}
+
+/**
+ * The writable paths of a container: its `scratchVolumes`, or `/tmp` for a
+ * read-only root file system in the hardened profile.
+ */
+export function scratchVolumePaths(scope: Construct, settings: ContainerSettings): string[] {
+  if (settings.scratchVolumes !== undefined) return settings.scratchVolumes;
+  return hardeningOf(scope) && readonlyRootFilesystem(scope, settings) ? ['/tmp'] : [];
+}
+
+/**
+ * Adds the container's scratch volumes (see `scratchVolumePaths`) to its task
+ * definition, one volume per path, named after the container: `<container>-scratch-<n>`.
+ * `scope` is the construct whose profile applies (the one that called `containerDefinitionSettings`).
+ */
+export function addScratchVolumes(scope: Construct, container: ecs.ContainerDefinition, settings: ContainerSettings): void {
+  scratchVolumePaths(scope, settings).forEach((containerPath, i) => {
+    const sourceVolume = `${container.containerName}-scratch-${i + 1}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
+    container.taskDefinition.addVolume({ name: sourceVolume });
+    container.addMountPoints({ sourceVolume, containerPath, readOnly: false });
+  });
 }
 
 const CONDITIONS: Record<ContainerStartCondition, ecs.ContainerDependencyCondition> = {
@@ -207,6 +258,15 @@ export function checkContainerSettings(validator: PropValidator, settings: Conta
       options.fargate
         ? 'Use a whole number of seconds up to 120 (Fargate\'s maximum), e.g. Duration.seconds(30).'
         : 'Use a whole number of seconds up to one day, e.g. Duration.seconds(30).');
+  }
+  if (settings.scratchVolumes !== undefined && !isUnresolved(settings.scratchVolumes)) {
+    const paths = settings.scratchVolumes.filter(path => !isUnresolved(path));
+    const bad = paths.filter(path => !/^\/[^\0\n\r]*$/.test(path) || path === '/');
+    if (bad.length > 0) {
+      validator.report(prop('scratchVolumes'), bad, 'Use absolute paths below the root, e.g. ["/tmp", "/var/cache/app"].');
+    }
+    const repeated = paths.filter((path, i) => paths.indexOf(path) !== i);
+    if (repeated.length > 0) validator.report(prop('scratchVolumes'), repeated, 'Name each path once.');
   }
   if (options.fargate) {
     const refused = (settings.capabilitiesAdd ?? []).filter(c => !FARGATE_ADDABLE_CAPABILITIES.includes(c));

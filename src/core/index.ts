@@ -1,2 +1,3 @@
 export * from './errors';
 export { ContainerSettings, ContainerStartCondition, ContainerStartDependency } from './container-settings';
+export { Hardening, HardeningOptions } from './hardening';

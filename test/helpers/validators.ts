@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, AppProps, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import { validateNestedTemplates } from './nested-validation';
 import { Finding, formatFindings, readFindings } from './validation-report';
 import { EcsKitValidationError } from '../../src/core/errors';
@@ -32,6 +32,23 @@ export function createTestApp(props: AppProps = {}): App {
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
+}
+
+/**
+ * An App in the kit's hardened profile (`Hardening.CONTEXT_KEY` in its
+ * context) validated as a regulated user's CI does: built-in CloudFormation
+ * validation as errors, plus cdk-nag's AwsSolutions, NIST 800-53 R5, HIPAA
+ * Security and PCI DSS 3.2.1 packs.
+ */
+export function createHardenedTestApp(props: AppProps = {}): App {
+  const app = createTestApp({ ...props, context: { 'cdk-ecs-kit:hardened': true, ...props.context } });
+  Validations.of(app).addPlugins(new NIST80053R5Checks(app), new HIPAASecurityChecks(app), new PCIDSS321Checks(app));
+  return app;
+}
+
+/** A stack in a fresh hardened test app (see `createHardenedTestApp`). */
+export function createHardenedTestStack(id = 'TestStack', env?: { account: string; region: string }): Stack {
+  return new Stack(createHardenedTestApp(), id, { env });
 }
 
 /** A stack in a fresh validated test app. Environment-agnostic unless `env` is given. */

@@ -16,7 +16,9 @@
  * which the examples' tests hold at 0. Acknowledged findings are not in the
  * report; the kit acknowledges only AwsSolutions rules today.
  *
- * Pass example names to measure only those: `npm run bench:packs -- low-cost`.
+ * Pass example names to measure only those: `npm run bench:packs -- low-cost`;
+ * `--hardened` measures the examples in the hardened profile (as
+ * test/examples/hardened-examples.test.ts builds them).
  * Not a test, and not timed.
  */
 import * as fs from 'fs';
@@ -24,10 +26,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, IPolicyValidationPlugin, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { Construct, IConstruct } from 'constructs';
-import * as kit from '../src';
-import { AUTHORIZATION_TOKEN_POLICY_ID } from '../src/registry/authorization-token';
-import { Finding, readFindings } from '../test/helpers/validators';
+import { hardenedExampleContext } from '../test/helpers/hardened-examples';
+import { FindingsByCreator, findingsByCreator } from '../test/helpers/kit-findings';
+import { readFindings } from '../test/helpers/validators';
 
 const examplesDir = path.resolve(__dirname, '..', 'examples');
 
@@ -38,22 +39,8 @@ const packs: { label: string; create: (app: App) => IPolicyValidationPlugin }[] 
   { label: 'PCI DSS 3.2.1', create: app => new PCIDSS321Checks(app) },
 ];
 
-/** Every construct class cdk-ecs-kit exports: a construct under one of them is kit-created. */
-const kitClasses = Object.values(kit as Record<string, unknown>).filter((value): value is new (...args: any[]) => Construct =>
-  typeof value === 'function' && value.prototype instanceof Construct);
-/**
- * A kit construct, or the one resource the kit places under a construct of its
- * user: the `EcrAuthorizationToken` policy a repository's grants attach to the
- * grantee's role (the role's own default policy stays the user's).
- */
-const isKitConstruct = (construct: IConstruct) => kitClasses.some(cls => construct instanceof cls)
-  || construct.node.id === AUTHORIZATION_TOKEN_POLICY_ID;
-
 /** One example's findings under one pack, split by who created the resource. */
-interface Count {
-  readonly kit: Finding[];
-  readonly other: Finding[];
-}
+type Count = FindingsByCreator;
 
 function listExamples(only: string[]): string[] {
   const all = fs.readdirSync(examplesDir)
@@ -66,7 +53,8 @@ function listExamples(only: string[]): string[] {
 
 function countFindings(example: string, pack: typeof packs[number]): Count {
   const cdkJson = JSON.parse(fs.readFileSync(path.join(examplesDir, example, 'cdk.json'), 'utf-8'));
-  const app = new App({ context: cdkJson.context, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ecs-kit-packs-')) });
+  const context = hardened ? hardenedExampleContext(example, cdkJson.context) : cdkJson.context;
+  const app = new App({ context, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ecs-kit-packs-')) });
   const plugin = pack.create(app);
   Validations.of(app).addPlugins(plugin);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -88,19 +76,17 @@ function countFindings(example: string, pack: typeof packs[number]): Count {
   const findings = readFindings(reportFile).filter(finding => finding.plugin === plugin.name);
   fs.rmSync(app.outdir, { recursive: true, force: true });
 
-  const byPath = new Map(app.node.findAll().map(construct => [construct.node.path, construct]));
-  const kitCreated = (finding: Finding) => {
-    const construct = byPath.get(finding.constructPath.replace(/^\//, ''));
-    if (!construct) throw new Error(`${example}: no construct at ${finding.constructPath} (${finding.ruleId})`);
-    return construct.node.scopes.some(isKitConstruct);
-  };
-  return { kit: findings.filter(kitCreated), other: findings.filter(finding => !kitCreated(finding)) };
+  return findingsByCreator(app, findings);
 }
 
 /** A rule id without its pack's prefix (`NIST.800.53.R5-`) or the finding's detail (`[…]`). */
 const ruleOf = (id: string) => id.replace(/\[.*$/, '').replace(/^[^-]+-/, '');
 
-const examples = listExamples(process.argv.slice(2));
+const args = process.argv.slice(2);
+/** `--hardened`: the examples in the hardened profile, with a web ACL and fargate-web-app's domain (as the hardened examples test). */
+const hardened = args.includes('--hardened');
+const profile = hardened ? 'the hardened profile' : 'the default profile';
+const examples = listExamples(args.filter(arg => arg !== '--hardened'));
 const counts = examples.map(example => packs.map(pack => {
   process.stderr.write(`${example} × ${pack.label}…\n`);
   return countFindings(example, pack);
@@ -110,7 +96,7 @@ const cdkNagVersion: string = JSON.parse(fs.readFileSync(require.resolve('cdk-na
 const cell = ({ kit: k, other }: Count) => `${k.length}${other.length > 0 ? ` (+${other.length})` : ''}`;
 const sum = (i: number, side: keyof Count) => counts.reduce((total, row) => total + row[i][side].length, 0);
 const lines = [
-  `Unacknowledged findings of cdk-nag ${cdkNagVersion}'s packs on resources the kit creates, per example, in the default profile; in brackets, findings on the example's own resources (outside every kit construct).`,
+  `Unacknowledged findings of cdk-nag ${cdkNagVersion}'s packs on resources the kit creates, per example, in ${profile}; in brackets, findings on the example's own resources (outside every kit construct).`,
   '',
   `| example | ${packs.map(p => p.label).join(' | ')} |`,
   `| --- |${packs.map(() => ' ---: |').join('')}`,

@@ -1,6 +1,6 @@
 import { Aws, RemovalPolicy, Stack, aws_iam as iam, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { PropValidator } from './validation';
+import { PropValidator, enumMemberName, isUnresolved } from './validation';
 
 // The hardened profile is read from the construct tree at construction time,
 // the way a feature flag is: `Hardening.enable(scope)` (or the context key in
@@ -57,8 +57,9 @@ export interface HardeningOptions {
  */
 export class Hardening {
   /**
-   * The context key that turns the profile on (value `true`), e.g. in cdk.json
-   * or with `cdk synth -c cdk-ecs-kit:hardened=true`.
+   * The context key that turns the profile on: `true` (e.g. in cdk.json, or
+   * `cdk synth -c cdk-ecs-kit:hardened=true`), or in cdk.json an object with
+   * the options that are plain values: `{ "webAclArn": "arn:…", "logRetention": 731 }`.
    */
   public static readonly CONTEXT_KEY = 'cdk-ecs-kit:hardened';
 
@@ -75,12 +76,7 @@ export class Hardening {
         `The kit construct ${early.node.path} was created before the profile was enabled, and keeps the default profile: ` +
         'call Hardening.enable(scope) before creating the constructs it should cover.');
     }
-    if (options.logRetention !== undefined && typeof options.logRetention === 'number' && options.logRetention > 0
-      && options.logRetention < logs.RetentionDays.ONE_YEAR) {
-      validator.report('logRetention', options.logRetention,
-        'The hardened profile keeps logs for at least a year: use logs.RetentionDays.ONE_YEAR or longer ' +
-        '(or give a shorter retention to one construct\'s own prop).');
-    }
+    checkRetention(validator, 'logRetention', options.logRetention);
     validator.throwIfInvalid();
     enabledScopes.set(scope, options);
   }
@@ -93,6 +89,16 @@ export class Hardening {
   private constructor() {}
 }
 
+/** The profile's retention: one CloudWatch Logs accepts, finite, at least a year. */
+function checkRetention(validator: PropValidator, prop: string, retention: unknown): void {
+  if (retention === undefined || isUnresolved(retention)) return;
+  const valid = typeof retention === 'number' && enumMemberName(logs.RetentionDays, retention) !== undefined
+    && retention >= logs.RetentionDays.ONE_YEAR && retention !== logs.RetentionDays.INFINITE;
+  validator.check(prop, retention, valid,
+    'The hardened profile keeps logs for at least a year, and logs must expire: use one of logs.RetentionDays from ' +
+    'ONE_YEAR (365) to TEN_YEARS (3653), e.g. 731 (give a shorter retention to one construct\'s own prop instead).');
+}
+
 const enabledScopes = new WeakMap<IConstruct, HardeningOptions>();
 /** Constructs that asked for the profile: enabling it above them afterwards would be silently ignored. */
 const profileReaders = new WeakSet<IConstruct>();
@@ -103,7 +109,18 @@ function findProfile(scope: IConstruct): HardeningOptions | undefined {
     if (options) return options;
   }
   const context = scope.node.tryGetContext(Hardening.CONTEXT_KEY);
-  return context === true || context === 'true' ? {} : undefined;
+  if (context === true || context === 'true') return {};
+  if (typeof context === 'object' && context !== null && !Array.isArray(context)) {
+    // The JSON form (cdk.json): the options that are plain values.
+    const validator = new PropValidator(scope, 'Hardening');
+    checkRetention(validator, `context "${Hardening.CONTEXT_KEY}".logRetention`, context.logRetention);
+    validator.check(`context "${Hardening.CONTEXT_KEY}".webAclArn`, context.webAclArn,
+      context.webAclArn === undefined || typeof context.webAclArn === 'string',
+      'Give the ARN of a regional AWS WAF web ACL, e.g. "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/my-acl/…".');
+    validator.throwIfInvalid();
+    return { webAclArn: context.webAclArn, logRetention: context.logRetention };
+  }
+  return undefined;
 }
 
 /** The hardened profile as a kit construct applies it. */

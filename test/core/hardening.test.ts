@@ -83,3 +83,10 @@ describe('useManagedPolicies', () => {
     expect(Object.keys(template.findResources('AWS::IAM::ManagedPolicy'))).toEqual([expect.stringMatching(/^RolePolicy[0-9A-F]{8}$/)]);
   });
 });
+
+test('the context key takes the options that are plain values', () => {
+  const stack = new Stack(new App({ context: { [Hardening.CONTEXT_KEY]: { webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/1', logRetention: 731 } } }), 'S');
+  const profile = hardeningOf(new s3.Bucket(stack, 'B'))!;
+  expect(profile.webAclArn).toBe('arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/1');
+  expect(profile.logRetention).toBe(731);
+});

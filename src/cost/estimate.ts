@@ -156,16 +156,24 @@ const PROPERTY_PRICED = [
 /**
  * The estimate of a stack together with those of its nested stacks: their
  * items are added with the nested stack's logical id in front
- * (`Services1NestedStackResource/WebService`), their notes once each.
+ * (`Services1NestedStackResource/WebService`), their notes once each, and a
+ * web ACL given by the same literal ARN once in all.
  */
 export function withNestedEstimates(parent: StackCostEstimate, nested: { [logicalId: string]: StackCostEstimate }): StackCostEstimate {
   const items = [...parent.items];
   const notes = [...parent.notes];
   for (const [logicalId, estimate] of Object.entries(nested)) {
-    items.push(...estimate.items.map(item => ({ ...item, logicalId: `${logicalId}/${item.logicalId}` })));
+    items.push(...estimate.items
+      .filter(item => !isSharedWebAclLine(item) || !items.some(seen => isSharedWebAclLine(seen) && seen.description === item.description))
+      .map(item => ({ ...item, logicalId: `${logicalId}/${item.logicalId}` })));
     notes.push(...estimate.notes.filter(note => !notes.includes(note)));
   }
   return { ...parent, items, notes, monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)) };
+}
+
+/** The line of a web ACL given by its ARN: the same ARN gives the same description. */
+function isSharedWebAclLine(item: CostLineItem): boolean {
+  return item.resourceType === 'AWS::WAFv2::WebACLAssociation';
 }
 
 function priceLoadBalancer(logicalId: string, props: Record<string, unknown>, items: CostLineItem[]): void {

@@ -3,7 +3,7 @@ import {
   App, Stack, Validations, aws_ec2 as ec2, aws_elasticloadbalancingv2 as elbv2, aws_kms as kms, aws_logs as logs, aws_s3 as s3, aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { EcsCluster, MonthlyCostReport } from '../../src';
-import { StackCostEstimate, estimateMonthlyCost, formatCostTable } from '../../src/cost/estimate';
+import { StackCostEstimate, estimateMonthlyCost, formatCostTable, withNestedEstimates } from '../../src/cost/estimate';
 
 /** What the hardened profile's controls cost, priced from the template whatever construct created them. */
 
@@ -243,5 +243,25 @@ describe('MonthlyCostReport prices the hardened profile\'s controls from plain a
       expect.stringMatching(/^1 log group\(s\) keep their events 365 days \(Logs[0-9A-F]{8}\): .* about 12× the logs of one month/),
       expect.stringMatching(/^AccessLogs[0-9A-F]{8} writes its server access logs to the bucket ServerAccessLogs[0-9A-F]{8}: S3 storage/),
     ]);
+  });
+});
+
+describe('a web ACL shared by nested stacks', () => {
+  test('is priced once when its literal ARN is the same; an ARN from a parameter is priced in each stack', () => {
+    // GIVEN the parent and two nested stacks associating the same literal ARN, and a nested one with a parameter
+    const association = (arn: unknown) => ({
+      Resources: { Waf: { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { ResourceArn: { Ref: 'Alb' }, WebACLArn: arn } } },
+    });
+    const parent = estimateMonthlyCost(association(ACL_ARN), 'Parent', 'us-east-1');
+    // WHEN
+    const estimate = withNestedEstimates(parent, {
+      A: estimateMonthlyCost(association(ACL_ARN), 'A', 'us-east-1'),
+      B: estimateMonthlyCost(association(ACL_ARN), 'B', 'us-east-1'),
+      C: estimateMonthlyCost(association({ Ref: 'WebAclArn' }), 'C', 'us-east-1'),
+    });
+    // THEN
+    expect(estimate.items.map(i => i.logicalId)).toEqual(['Waf', 'C/Waf']);
+    expect(estimate.monthlyUsd).toBe(10);
+    expect(estimate.notes).toEqual([REQUESTS_NOTE]);
   });
 });

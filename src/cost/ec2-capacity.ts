@@ -83,7 +83,35 @@ export function priceAutoScalingGroup(
     monthlyUsd: monthlyUsd(count * size.hourUsd),
     ...derived ? { basis: INSTANCES_FOR_MINIMUM_TASKS } : {},
   });
+  priceDetailedMonitoring(logicalId, launchTemplate, count, derived, items, notes);
   if (spot) notes.push(`${logicalId} runs on Spot: expect ${PRICE.spotDiscountRange} less than the On-Demand price shown.`);
+}
+
+/**
+ * EC2 detailed monitoring, when the group's launch template turns it on
+ * (`Monitoring.Enabled`): 7 metrics per instance at the custom-metric price, for
+ * the instances the group's line counts (with its `basis` when that count is derived).
+ */
+function priceDetailedMonitoring(
+  logicalId: string, launchTemplate: Record<string, unknown> | undefined, instances: number, derived: boolean,
+  items: CostLineItem[], notes: string[],
+): void {
+  const enabled = pathOf(launchTemplate, 'Properties', 'LaunchTemplateData', 'Monitoring', 'Enabled');
+  const perInstance = PRICE.detailedMonitoringMetricsPerInstance * PRICE.customMetricMonth;
+  const monthly = Math.round(instances * perInstance * 100) / 100;
+  if (enabled === true || enabled === 'true') {
+    items.push({
+      logicalId,
+      resourceType: 'AWS::AutoScaling::AutoScalingGroup',
+      description: `EC2 detailed monitoring of ${instances} instance(s) (${PRICE.detailedMonitoringMetricsPerInstance} metrics × ` +
+        `$${PRICE.customMetricMonth.toFixed(2)} each${derived ? `, ${INSTANCES_FOR_MINIMUM_TASKS}` : ''})`,
+      monthlyUsd: monthly,
+      ...derived ? { basis: INSTANCES_FOR_MINIMUM_TASKS } : {},
+    });
+  } else if (enabled !== undefined && enabled !== false && enabled !== 'false') {
+    notes.push(unknownNote(logicalId, 'the detailed monitoring of its launch template', enabled,
+      `if it is on, it adds $${monthly.toFixed(2)} a month`));
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
 import { INSTANCES_FOR_MINIMUM_TASKS, UNAVAILABLE_MEMORY_SHARE, priceAutoScalingGroup } from './ec2-capacity';
 import type { Template } from './nested-templates';
 import { HOURS_PER_MONTH, PRICE, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE } from './prices';
+import { logRetentionNotes, priceWebAcl, priceWebAclAssociation, serverAccessLogNotes, wafRequestsNote } from './security-controls';
 import { capacityProviderStrategyOf, ec2TaskDemands, minimumTaskCount, runsOnFargate, taskSize } from './services';
-import { arrayOf, assumed, numberOf, objectOf, pathOf, propertyOf, resourceOf, shown, stringOf, unknownNote } from './template-values';
+import { arrayOf, assumed, isIntrinsic, numberOf, objectOf, pathOf, propertyOf, resourceOf, shown, stringOf, unknownNote } from './template-values';
 
 /** One priced line of a stack's monthly cost. */
 export interface CostLineItem {
@@ -52,8 +53,11 @@ const EXCLUDED = [
 /**
  * Prices what a template creates that costs money every month whether or not it
  * is used: NAT gateways, load balancers, public IPv4 addresses, interface VPC
- * endpoints, KMS keys, the EC2 instances kept running (MinSize, or the instances
- * the services' minimum tasks need: `priceAutoScalingGroup`) and the Fargate tasks kept running.
+ * endpoints, KMS keys, AWS WAF web ACLs (`priceWebAcl`, `priceWebAclAssociation`),
+ * the EC2 instances kept running (MinSize, or the instances the services' minimum
+ * tasks need: `priceAutoScalingGroup`) and their detailed monitoring, and the Fargate
+ * tasks kept running. Usage-based charges that the template's security controls add
+ * (WAF requests, a year's log retention, server access log buckets) get notes.
  *
  * Never throws, whatever the template holds: a value that is not a literal
  * (an intrinsic such as `Fn::If`, a parameter, a value of the wrong shape) is
@@ -64,6 +68,7 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
   const items: CostLineItem[] = [];
   const notes: string[] = [];
   const demands = ec2TaskDemands(resources);
+  const webAclArns = new Set<string>();
   const hourly = (logicalId: string, resourceType: string, description: string, perHour: number) =>
     items.push({ logicalId, resourceType, description, monthlyUsd: round(perHour * HOURS_PER_MONTH) });
 
@@ -100,6 +105,12 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
         }
         break;
       }
+      case 'AWS::WAFv2::WebACL':
+        priceWebAcl(logicalId, rawProps, items, notes);
+        break;
+      case 'AWS::WAFv2::WebACLAssociation':
+        priceWebAclAssociation(logicalId, props, resources, webAclArns, items, notes);
+        break;
       case 'AWS::AutoScaling::AutoScalingGroup':
         priceAutoScalingGroup(logicalId, props, resources, demands.byGroup.get(logicalId) ?? [], items, notes);
         break;
@@ -114,6 +125,7 @@ export function estimateMonthlyCost(template: Template, stack: string, region?: 
     }
   }
 
+  notes.push(...wafRequestsNote(items), ...logRetentionNotes(resources), ...serverAccessLogNotes(resources));
   if (region !== undefined && region !== PRICES_REGION) {
     notes.push(`Priced with ${PRICES_REGION} list prices: prices in ${region} differ.`);
   } else if (region === undefined) {
@@ -138,27 +150,30 @@ const PROPERTY_PRICED = [
   'AWS::EC2::VPCEndpoint',
   'AWS::AutoScaling::AutoScalingGroup',
   'AWS::ECS::Service',
+  'AWS::WAFv2::WebACLAssociation',
 ];
-
-/** An intrinsic function or a reference: an object whose only key is `Ref`, `Condition` or `Fn::…`. */
-function isIntrinsic(value: unknown): boolean {
-  const keys = Object.keys(objectOf(value) ?? {});
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
-}
 
 /**
  * The estimate of a stack together with those of its nested stacks: their
  * items are added with the nested stack's logical id in front
- * (`Services1NestedStackResource/WebService`), their notes once each.
+ * (`Services1NestedStackResource/WebService`), their notes once each, and a
+ * web ACL given by the same literal ARN once in all.
  */
 export function withNestedEstimates(parent: StackCostEstimate, nested: { [logicalId: string]: StackCostEstimate }): StackCostEstimate {
   const items = [...parent.items];
   const notes = [...parent.notes];
   for (const [logicalId, estimate] of Object.entries(nested)) {
-    items.push(...estimate.items.map(item => ({ ...item, logicalId: `${logicalId}/${item.logicalId}` })));
+    items.push(...estimate.items
+      .filter(item => !isSharedWebAclLine(item) || !items.some(seen => isSharedWebAclLine(seen) && seen.description === item.description))
+      .map(item => ({ ...item, logicalId: `${logicalId}/${item.logicalId}` })));
     notes.push(...estimate.notes.filter(note => !notes.includes(note)));
   }
   return { ...parent, items, notes, monthlyUsd: round(items.reduce((sum, item) => sum + item.monthlyUsd, 0)) };
+}
+
+/** The line of a web ACL given by its ARN: the same ARN gives the same description. */
+function isSharedWebAclLine(item: CostLineItem): boolean {
+  return item.resourceType === 'AWS::WAFv2::WebACLAssociation';
 }
 
 function priceLoadBalancer(logicalId: string, props: Record<string, unknown>, items: CostLineItem[]): void {

@@ -19,12 +19,14 @@ export interface MonthlyCostReportProps {
 /**
  * Estimates, at synthesis, the fixed monthly cost of every stack of the app —
  * NAT gateways, load balancers, public IPv4 addresses, interface VPC endpoints,
- * KMS keys, the EC2 instances kept running (an Auto Scaling group's minimum, or
- * the instances its services' minimum tasks need: such lines have
- * `basis: 'instances for minimum tasks'`) and the Fargate tasks kept running — prints
- * a table per stack (its nested stacks included) and writes
- * `<outdir>/<stack>.cost.json`. Usage-based charges (EFS, log ingestion, data
- * processing, LCUs) are excluded and listed as such.
+ * KMS keys, AWS WAF web ACLs, the EC2 instances kept running (an Auto Scaling
+ * group's minimum, or the instances its services' minimum tasks need: such lines have
+ * `basis: 'instances for minimum tasks'`) and their detailed monitoring, and the
+ * Fargate tasks kept running — prints a table per stack (its nested stacks included)
+ * and writes `<outdir>/<stack>.cost.json`. Usage-based charges (EFS, log ingestion
+ * and storage, data processing, LCUs, KMS and WAF requests) are excluded and listed
+ * as such; log groups kept a year or more and buckets that receive server access
+ * logs get a note.
  *
  * Opt in with one line; it never fails synthesis:
  *

@@ -1,14 +1,16 @@
 /**
  * List prices used by the monthly cost report: us-east-1 (N. Virginia), Linux,
  * on-demand, USD, as published on the AWS pricing pages (Amazon VPC, Elastic Load
- * Balancing, Amazon EC2 On-Demand, AWS Fargate, AWS KMS) on the date below. Other Regions
- * are estimated with these prices, and the report says so.
+ * Balancing, Amazon EC2 On-Demand, AWS Fargate, AWS KMS, AWS WAF, Amazon CloudWatch,
+ * Amazon S3) on the date below. Other Regions are estimated with these prices, and
+ * the report says so.
  *
  * Update the numbers and `PRICES_AS_OF` together.
  */
 export const PRICES_AS_OF = '2026-11-01';
 export const PRICES_REGION = 'us-east-1';
-export const PRICES_SOURCE = 'AWS public pricing pages (VPC, Elastic Load Balancing, EC2 On-Demand, Fargate, KMS), us-east-1 list prices';
+export const PRICES_SOURCE = 'AWS public pricing pages (VPC, Elastic Load Balancing, EC2 On-Demand, Fargate, KMS, WAF, CloudWatch, S3), ' +
+  'us-east-1 list prices';
 
 /** Hours in an average month (8760 / 12), the convention of the AWS pricing calculator. */
 export const HOURS_PER_MONTH = 730;
@@ -26,6 +28,26 @@ export const PRICE = {
   interfaceEndpointAzHour: 0.01,
   /** A customer managed KMS key, per month (its requests are usage-based and excluded). */
   kmsKeyMonth: 1.0,
+  /**
+   * AWS WAF (pricing page, 2026-11-01): a web ACL per month, and each rule or
+   * rule group it holds per month; requests (per million) are usage-based and
+   * only named in a note. AWS Managed Rules with their own subscription fee
+   * (Bot Control, account takeover and account creation fraud prevention) are noted, not priced.
+   */
+  wafWebAclMonth: 5.0,
+  wafRuleMonth: 1.0,
+  wafMillionRequests: 0.6,
+  /**
+   * Amazon CloudWatch (pricing page, 2026-11-01): EC2 detailed monitoring sends
+   * 7 metrics per instance, each charged as a custom metric ($0.30 a metric-month,
+   * first 10,000 metrics) — $2.10 per instance a month, the pricing page's own example.
+   */
+  detailedMonitoringMetricsPerInstance: 7,
+  customMetricMonth: 0.3,
+  /** CloudWatch Logs storage (archived, compressed), per GB-month: usage-based, only named in a note. */
+  logStorageGbMonth: 0.03,
+  /** Amazon S3 Standard storage, first 50 TB, per GB-month (pricing page, 2026-11-01): usage-based, only named in a note. */
+  s3StandardGbMonth: 0.023,
   fargate: {
     X86_64: { vcpuHour: 0.04048, gbHour: 0.004445 },
     ARM64: { vcpuHour: 0.03238, gbHour: 0.00356 },

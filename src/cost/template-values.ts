@@ -22,6 +22,12 @@ export function pathOf(value: unknown, ...keys: string[]): unknown {
   return keys.reduce<unknown>((current, key) => propertyOf(current, key), value);
 }
 
+/** An intrinsic function or a reference: an object whose only key is `Ref`, `Condition` or `Fn::…`. */
+export function isIntrinsic(value: unknown): boolean {
+  const keys = Object.keys(objectOf(value) ?? {});
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
+}
+
 /** A JSON array, or undefined. */
 export function arrayOf(value: unknown): unknown[] | undefined {
   return Array.isArray(value) ? value : undefined;

@@ -307,6 +307,7 @@ describe('never throws, whatever the template holds', () => {
         Properties: {
           LaunchTemplateData: {
             InstanceType: 't3.medium',
+            Monitoring: { Enabled: true },
             UserData: { 'Fn::Base64': { 'Fn::Join': ['', ['echo ECS_CLUSTER=', { Ref: 'Cluster' }, '\nECS_RESERVED_MEMORY=128\n']] } },
           },
         },
@@ -366,6 +367,15 @@ describe('never throws, whatever the template holds', () => {
         Type: 'AWS::ApplicationAutoScaling::ScalableTarget',
         Properties: { MinCapacity: 1, ResourceId: { 'Fn::Join': ['', ['service/', { Ref: 'Cluster' }, '/', { 'Fn::GetAtt': ['Api', 'Name'] }]] } },
       },
+      Acl: {
+        Type: 'AWS::WAFv2::WebACL',
+        Properties: { Rules: [{ Name: 'bots', Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesBotControlRuleSet' } } }] },
+      },
+      AclAssociation: { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { ResourceArn: { Ref: 'Alb' }, WebACLArn: { 'Fn::GetAtt': ['Acl', 'Arn'] } } },
+      SharedAcl: { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { ResourceArn: { Ref: 'Nlb' }, WebACLArn: 'arn:aws:wafv2:us-east-1:1:regional/webacl/x/y' } },
+      Logs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } },
+      AccessLogs: { Type: 'AWS::S3::Bucket', Properties: { LoggingConfiguration: { DestinationBucketName: { Ref: 'ServerAccessLogs' } } } },
+      ServerAccessLogs: { Type: 'AWS::S3::Bucket', Properties: {} },
       Nested: {
         Type: 'AWS::CloudFormation::Stack',
         Properties: { TemplateURL: { 'Fn::Join': ['', ['https://s3/', 'abc.json']] } },
@@ -394,7 +404,7 @@ describe('never throws, whatever the template holds', () => {
     else parent[at[at.length - 1]] = value;
   }
 
-  const ids = fc.constantFrom('Td', 'Lt', 'Asg', 'Provider', 'Cluster', 'Ec2Td', 'Api', 'Missing', 'toString', 'constructor', '__proto__');
+  const ids = fc.constantFrom('Td', 'Lt', 'Asg', 'Provider', 'Cluster', 'Ec2Td', 'Api', 'Acl', 'ServerAccessLogs', 'Missing', 'toString', 'constructor', '__proto__');
   /** Values a template may hold where a literal is expected: intrinsics, parameters, literals of any type, nothing. */
   const anything: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(tie => ({
     value: fc.oneof(

@@ -322,7 +322,8 @@ export interface BatchJobProps extends JobContainerOptions {
 
   /**
    * What the failure alarm does when it goes off (with `enableFailureAlarm`).
-   * `[]` for no action.
+   * `[]` for no action: cdk-nag's NIST 800-53 and HIPAA packs then report the
+   * alarm (CloudWatchAlarmAction), a finding that stays yours.
    *
    * @default - notify the failure topic (`[new SnsAction(failureTopic)]`)
    */

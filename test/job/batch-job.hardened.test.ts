@@ -1,4 +1,4 @@
-import { App, Stack, aws_ecs as ecs, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack, aws_ecs as ecs, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_sns as sns, aws_ssm as ssm } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUSYBOX, spotCluster } from './helpers';
 import { BatchJob, BatchJobProps, Ec2BatchJob, EcsCluster, JobSchedule, TaskCapacity } from '../../src';
@@ -51,6 +51,24 @@ describe('BatchJob in the hardened profile: no finding of the four packs', () =>
     const { findings } = synthesizeWithValidators(stack.node.root as App);
     expectNoFindings(jobFindings(findings));
     expect(findings.filter(f => f.constructPath.startsWith(`${job.node.path}/`))).toEqual([]);
+  });
+});
+
+describe('BatchJob in the hardened profile: the user\'s own choices keep their findings', () => {
+  test('failureAlarmActions: [] leaves the alarm without an action, and the packs report it on the alarm', () => {
+    // GIVEN
+    const stack = createHardenedTestStack();
+    // WHEN
+    const job = new BatchJob(stack, 'Job', {
+      cluster: spotCluster(stack), image: BUSYBOX, taskCapacity: TaskCapacity.fargate(), enableFailureAlarm: true, failureAlarmActions: [],
+    });
+    // THEN
+    const { findings } = synthesizeWithValidators(stack.node.root as App);
+    const ofJob = jobFindings(findings).filter(f => f.constructPath.startsWith(`${job.node.path}/`));
+    expect(ofJob.map(f => [f.ruleId, f.constructPath])).toEqual([
+      ['NIST.800.53.R5-CloudWatchAlarmAction', `${job.failureAlarm!.node.path}/Resource`],
+      ['HIPAA.Security-CloudWatchAlarmAction', `${job.failureAlarm!.node.path}/Resource`],
+    ]);
   });
 });
 
@@ -141,6 +159,18 @@ describe('BatchJob in the hardened profile: defaults', () => {
 });
 
 describe('BatchJob: encryptionKey', () => {
+  test('accepts a key imported from a token', () => {
+    // GIVEN
+    const stack = new Stack();
+    const arn = new CfnParameter(stack, 'KeyArn').valueAsString;
+    // WHEN
+    jobIn(stack, { encryptionKey: kms.Key.fromKeyArn(stack, 'Key', arn) });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { Ref: 'KeyArn' } });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { Ref: 'KeyArn' } });
+  });
+
   test('encrypts the log groups and the failure topic with the given key, which CloudWatch Logs may use', () => {
     // GIVEN
     const stack = new Stack();

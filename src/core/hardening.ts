@@ -177,7 +177,7 @@ export function stackKey(scope: IConstruct): kms.IKey {
  * log group's ARN in the encryption context), and CloudWatch alarms publish to
  * topics encrypted with it.
  */
-export function allowLogsAndAlarms(key: kms.Key): void {
+export function allowLogsAndAlarms(key: kms.IKey): void {
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'CloudWatchLogsOfThisAccount',
     principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],

@@ -1,4 +1,4 @@
-import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
+import { Duration, aws_cloudwatch as cloudwatch, aws_ec2 as ec2, aws_ecs as ecs, aws_kms as kms, aws_logs as logs, aws_sns as sns } from 'aws-cdk-lib';
 import { JobSchedule } from './job-schedule';
 import { TaskCapacity } from '../cluster/task-capacity';
 import { ContainerSettings } from '../core/container-settings';
@@ -306,9 +306,10 @@ export interface BatchJobProps extends JobContainerOptions {
    * `sns.Topic` with a `masterKey`) and, for the failure alarm's default action,
    * let CloudWatch publish.
    *
-   * @default - a new topic, encrypted with a new KMS key and refusing non-TLS
-   * publishers; CloudWatch alarms and EventBridge rules of this account may
-   * publish to it (the key policy lets them use the key)
+   * @default - a new topic, encrypted with `encryptionKey` (or, without it, a
+   * new KMS key on which only AWS services may hold grants) and refusing
+   * non-TLS publishers; CloudWatch alarms and EventBridge rules of this
+   * account may publish to it (the key policy lets them use the key)
    */
   readonly failureTopic?: sns.ITopic;
 
@@ -321,7 +322,8 @@ export interface BatchJobProps extends JobContainerOptions {
 
   /**
    * What the failure alarm does when it goes off (with `enableFailureAlarm`).
-   * `[]` for no action.
+   * `[]` for no action: cdk-nag's NIST 800-53 and HIPAA packs then report the
+   * alarm (CloudWatchAlarmAction), a finding that stays yours.
    *
    * @default - notify the failure topic (`[new SnsAction(failureTopic)]`)
    */
@@ -332,7 +334,21 @@ export interface BatchJobProps extends JobContainerOptions {
    * Both log groups are retained when the stack is deleted, so logs must expire:
    * `logs.RetentionDays.INFINITE` is refused.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH; in the hardened profile, the profile's (a year unless it says otherwise)
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The customer managed KMS key of the job's log groups (container logs and
+   * execution logs) and of the failure topic it creates (when `failureTopic`
+   * is not given). The job adds to its key policy what CloudWatch Logs (the
+   * account's log groups of the region), CloudWatch alarms and EventBridge
+   * rules (publishing to the topic) need; on an imported key it cannot, so
+   * that key's policy must already allow them.
+   *
+   * @default - log groups encrypted by CloudWatch Logs' own key, and a failure
+   * topic key of the job's own (`failureTopicKey`); in the hardened profile,
+   * the profile's key (one per stack) for both
+   */
+  readonly encryptionKey?: kms.IKey;
 }

@@ -1,6 +1,7 @@
 import {
   Annotations,
   Duration,
+  Lazy,
   RemovalPolicy,
   Validations,
   aws_cloudwatch as cloudwatch,
@@ -25,7 +26,9 @@ import { scheduleStarts } from './job-schedule-start';
 import { createJobStateMachine, jobRunStates, notifyFailures } from './job-state-machine';
 import type { IEc2Capacity } from '../cluster/ec2-capacity';
 import { TaskCompute } from '../cluster/task-capacity';
-import { addStartDependencies, containerDefinitionSettings, ContainerStartDependency } from '../core/container-settings';
+import { addScratchVolumes, addStartDependencies, containerDefinitionSettings, ContainerStartDependency } from '../core/container-settings';
+import { allowLogsAndAlarms, logGroupSecurity } from '../core/hardening';
+import { useManagedPolicies } from '../core/managed-policies';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 const FIX_RUN_ECS_TASK_POLICY = '@aws-cdk/aws-stepfunctions-tasks:fixRunEcsTaskPolicy';
@@ -120,8 +123,8 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
 
   /** The state machine that runs the job (the main child, id `Resource`). */
   public readonly stateMachine: sfn.StateMachine;
-  /** The kit's policy with the state machine's own statements, on its role. */
-  private readonly orchestrationPolicy: iam.Policy;
+  /** The kit's managed policy with the state machine's own statements, on its role. */
+  private readonly orchestrationPolicy: iam.ManagedPolicy;
 
   /** ARN of the state machine: start a run with `aws stepfunctions start-execution`. */
   public readonly stateMachineArn: string;
@@ -132,7 +135,10 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
   /** The topic failed and timed-out runs publish to. */
   public readonly failureTopic: sns.ITopic;
 
-  /** The KMS key of the failure topic, when this construct created the topic. */
+  /**
+   * The KMS key this construct created for its failure topic: when it created
+   * the topic and neither `encryptionKey` nor the hardened profile gave a key.
+   */
   public readonly failureTopicKey?: kms.Key;
 
   /** The log group of the containers (awslogs, stream prefix `batch`). */
@@ -199,9 +205,18 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
     validator.throwIfInvalid();
     this.capacityProviderStrategies = capacity!.strategies ?? [];
 
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
-    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', { retention: logRetention, removalPolicy: RemovalPolicy.RETAIN });
+    // The job's own props win; the hardened profile brings its key and a year's retention.
+    // The same key encrypts the failure topic the job creates.
+    const logSecurity = logGroupSecurity(this, props, logs.RetentionDays.ONE_MONTH);
+    // A key of the user's: its policy is told that CloudWatch Logs may use it (a no-op on an imported key).
+    if (props.encryptionKey) allowLogsAndAlarms(props.encryptionKey);
+    const logGroupProps: logs.LogGroupProps = {
+      retention: logSecurity.retention,
+      encryptionKey: logSecurity.encryptionKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+    this.logGroup = new logs.LogGroup(this, 'Logs', logGroupProps);
+    this.executionLogGroup = new logs.LogGroup(this, 'ExecutionLogs', logGroupProps);
 
     const volumes = (props.volumes ?? []).map(v => (v.sourcePath !== undefined
       ? { name: v.name, host: { sourcePath: v.sourcePath } }
@@ -209,6 +224,9 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
     this.taskDefinition = this.fargateSize
       ? new ecs.FargateTaskDefinition(this, 'TaskDefinition', { cpu: this.fargateSize.cpu, memoryLimitMiB: this.fargateSize.memoryMiB, volumes })
       : new ecs.Ec2TaskDefinition(this, 'TaskDefinition', { networkMode: this.networkMode, volumes });
+    // The roles' statements (the image pull and log permissions, the user's grants) go into customer managed policies.
+    useManagedPolicies(this.taskDefinition.obtainExecutionRole() as iam.Role);
+    useManagedPolicies(this.taskDefinition.taskRole as iam.Role);
     this.container = this.createContainer('Container', mainName, props, true, true);
 
     // --- The state machine (job-state-machine.ts) -----------------------------------
@@ -253,9 +271,9 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
     if (props.failureTopic) {
       this.failureTopic = props.failureTopic;
     } else {
-      const created = createFailureTopic(this);
+      const created = createFailureTopic(this, logSecurity.encryptionKey);
       this.failureTopic = created.topic;
-      this.failureTopicKey = created.key;
+      this.failureTopicKey = created.createdKey;
     }
     notifyFailures(this, run, this.failureTopic);
     const { stateMachine, orchestrationPolicy } = createJobStateMachine(this, run, this.executionLogGroup, this.failureTopic, fargate);
@@ -358,12 +376,13 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
       environment: options.environment,
       secrets: options.secrets,
       cpu: taskSized ? undefined : options.cpu,
-      memoryLimitMiB: taskSized ? undefined : options.memoryLimitMiB,
+      memoryLimitMiB: taskSized ? this.mainContainerMemoryLimit() : options.memoryLimitMiB,
       memoryReservationMiB: options.memoryReservationMiB,
       gpuCount: options.gpuCount,
       essential,
       logging: ecs.LogDrivers.awsLogs({ logGroup: this.logGroup, streamPrefix: 'batch' }),
     });
+    addScratchVolumes(this, container, options);
     container.addMountPoints(...(options.mountPoints ?? []).map(m => ({
       sourceVolume: m.sourceVolume, containerPath: m.containerPath, readOnly: m.readOnly ?? false,
     })));
@@ -390,6 +409,23 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
       return !target;
     });
     return container;
+  }
+
+  /**
+   * The hard memory limit of the main container on Fargate: the task's memory
+   * (a container-level limit, which compliance rules such as AWS Config's
+   * ecs-task-definition-memory-hard-limit ask for, that changes nothing for a
+   * container alone in its task). ECS refuses containers whose reserved memory
+   * adds up to more than the task's, and a container without a reservation
+   * reserves its limit: so no limit when an added container reserves memory
+   * (read at synthesis, so containers added later count).
+   */
+  private mainContainerMemoryLimit(): number {
+    return Lazy.number({
+      produce: () => ([...this.containersByName.values()].some(c => c !== this.container && c.memoryLimitSpecified)
+        ? undefined
+        : this.fargateSize!.memoryMiB),
+    });
   }
 
   /** GPUs on capacity without GPU instances: an error where the capacity is known, a warning otherwise. */

@@ -15,8 +15,12 @@ import { ArnFormat, Stack, aws_iam as iam, aws_kms as kms, aws_sns as sns } from
  * key statement is scoped by the encryption context SNS passes (the topic ARN,
  * within this account and region) instead, and `aws:SourceAccount` only where
  * present; its topic statement is scoped to the account's rules as usual.
+ *
+ * The key statements are the same for every job, so jobs that share a key
+ * (the hardened profile's) add them once. On an imported key they are not
+ * added: its policy must allow the same.
  */
-export function allowServicesToPublish(topic: sns.Topic, key: kms.Key): void {
+export function allowServicesToPublish(topic: sns.Topic, key: kms.IKey): void {
   const stack = Stack.of(topic);
   const alarms = stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
   const rules = stack.formatArn({ service: 'events', resource: 'rule', resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
@@ -55,5 +59,23 @@ export function allowServicesToPublish(topic: sns.Topic, key: kms.Key): void {
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
     conditions: { StringEquals: { 'aws:SourceAccount': stack.account }, ArnLike: { 'aws:SourceArn': rules } },
+  }));
+}
+
+/**
+ * Nobody may create a grant on the job's own topic key except on behalf of an
+ * AWS service (`kms:GrantIsForAWSResource`): SNS, Step Functions and
+ * CloudWatch use the key through the key policy and IAM, never through
+ * grants, so a grant a principal creates directly could only hand the key's
+ * use to someone outside them.
+ */
+export function limitGrantsToAwsServices(key: kms.Key): void {
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'GrantsOnlyForAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { Bool: { 'kms:GrantIsForAWSResource': 'false' } },
   }));
 }

@@ -9,7 +9,7 @@ import {
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { allowServicesToPublish } from './failure-topic-policies';
+import { allowServicesToPublish, limitGrantsToAwsServices } from './failure-topic-policies';
 import { plainDescription } from '../core/names';
 
 // How a batch job signals failed runs: its encrypted failure topic, the metric of
@@ -21,31 +21,35 @@ function metricNamespace(constructName: string): string {
   return `cdk-ecs-kit/${constructName}`;
 }
 
-/** The failure topic the job creates when none is given, and its key. */
+/** The failure topic the job creates when none is given, and the key it created for it. */
 export interface CreatedFailureTopic {
   readonly topic: sns.Topic;
-  readonly key: kms.Key;
+  /** The topic's own key, when no key was given. */
+  readonly createdKey?: kms.Key;
 }
 
 /**
- * The job's own failure topic (`FailureTopic` in `scope`), encrypted with a key
- * of its own (`FailureTopicKey`, rotated) and SSL-only; CloudWatch alarms and
- * EventBridge rules of the account may publish to it.
+ * The job's own failure topic (`FailureTopic` in `scope`), SSL-only, encrypted
+ * with `key` or else a key of its own (`FailureTopicKey`, rotated, that AWS
+ * services alone may hold grants on); CloudWatch alarms and EventBridge rules
+ * of the account may publish to it.
  */
-export function createFailureTopic(scope: Construct): CreatedFailureTopic {
-  const key = new kms.Key(scope, 'FailureTopicKey', {
+export function createFailureTopic(scope: Construct, key?: kms.IKey): CreatedFailureTopic {
+  const createdKey = key ? undefined : new kms.Key(scope, 'FailureTopicKey', {
     description: plainDescription(`Encrypts the failure notifications of the batch job ${scope.node.path}`, 8192),
     enableKeyRotation: true,
     // SNS messages are transient: the key protects nothing once the topic is gone.
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  if (createdKey) limitGrantsToAwsServices(createdKey);
+  const masterKey = key ?? createdKey!;
   const topic = new sns.Topic(scope, 'FailureTopic', {
     displayName: plainDescription(`Failed runs of ${scope.node.path}`, 100),
-    masterKey: key,
+    masterKey,
     enforceSSL: true,
   });
-  allowServicesToPublish(topic, key);
-  return { topic, key };
+  allowServicesToPublish(topic, masterKey);
+  return { topic, createdKey };
 }
 
 /**

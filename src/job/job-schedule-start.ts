@@ -8,6 +8,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { JobSchedule } from './job-schedule';
+import { useManagedPolicies } from '../core/managed-policies';
 import { plainDescription } from '../core/names';
 
 // How a batch job starts on its JobSchedule: an EventBridge Scheduler schedule
@@ -17,7 +18,7 @@ import { plainDescription } from '../core/names';
 /**
  * Starts the state machine on `schedule`: an EventBridge Scheduler schedule
  * (`Schedule` in `scope`) whose role (`ScheduleRole`) only the scheduler of
- * this account can assume. Warns about the schedule's daylight-saving conflicts.
+ * this account can assume, with its statement in a customer managed policy. Warns about the schedule's daylight-saving conflicts.
  */
 export function scheduleStarts(scope: Construct, stateMachine: sfn.IStateMachine, schedule: JobSchedule, constructName: string): scheduler.Schedule {
   const scheduleRole = new iam.Role(scope, 'ScheduleRole', {
@@ -26,6 +27,7 @@ export function scheduleStarts(scope: Construct, stateMachine: sfn.IStateMachine
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
     }),
   });
+  useManagedPolicies(scheduleRole);
   const created = new scheduler.Schedule(scope, 'Schedule', {
     description: plainDescription(`Starts the batch job ${scope.node.path}`, 512),
     schedule: scheduler.ScheduleExpression.expression(schedule._render(scope), schedule.timeZone),

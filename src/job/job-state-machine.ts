@@ -10,6 +10,7 @@ import {
   aws_stepfunctions_tasks as tasks,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { useManagedPolicies } from '../core/managed-policies';
 import { plainDescription } from '../core/names';
 
 // The Step Functions side of a batch job: the states that run the task (RunTask
@@ -158,8 +159,8 @@ export function notifyFailures(scope: Construct, run: sfn.Parallel | sfn.Map, fa
 /** The job's state machine, and the kit's policy on its role. */
 export interface CreatedJobStateMachine {
   readonly stateMachine: sfn.StateMachine;
-  /** The kit's policy with the state machine's own statements (where its findings are acknowledged). */
-  readonly orchestrationPolicy: iam.Policy;
+  /** The kit's managed policy with the state machine's own statements (where its findings are acknowledged). */
+  readonly orchestrationPolicy: iam.ManagedPolicy;
 }
 
 /**
@@ -183,23 +184,25 @@ export function createJobStateMachine(scope: Construct, definition: sfn.IChainab
   return { stateMachine, orchestrationPolicy };
 }
 
-/** Construct id of the kit's policy with the state machine's own statements, a child of its role. */
+/** Construct id of the kit's managed policy with the state machine's own statements, a child of its role. */
 const ORCHESTRATION_POLICY_ID = 'Orchestration';
 
-/** State machines whose construction is over: their statements go to the role's default policy. */
+/** State machines whose construction is over: their statements go to the role's own managed policies (`useManagedPolicies`). */
 const sealedStateMachines = new WeakSet<sfn.StateMachine>();
 
 /**
  * The job's state machine. The statements aws-cdk-lib adds while constructing it (ECS RunTask
- * and its sync polling, iam:PassRole, sns:Publish, X-Ray, log delivery) go into a policy of the
- * kit's own, a child of the role, where their wildcard findings are acknowledged; after
- * `sealKitStatements`, `addToRolePolicy` (the user's statements) goes to the role's default policy.
+ * and its sync polling, iam:PassRole, sns:Publish, X-Ray, log delivery) go into a customer managed
+ * policy of the kit's own (`Orchestration`), a child of the role, where their wildcard findings are
+ * acknowledged; after `sealKitStatements`, `addToRolePolicy` (the user's statements) goes to the
+ * role's other managed policies (`Policy`, … of `useManagedPolicies`), where findings stay the user's.
  */
 class JobStateMachine extends sfn.StateMachine {
   /** Ends the kit's statements, and returns the kit's policy. */
-  public sealKitStatements(): iam.Policy {
+  public sealKitStatements(): iam.ManagedPolicy {
     sealedStateMachines.add(this);
-    return this.role.node.findChild(ORCHESTRATION_POLICY_ID) as iam.Policy;
+    useManagedPolicies(this.role as iam.Role);
+    return this.role.node.findChild(ORCHESTRATION_POLICY_ID) as iam.ManagedPolicy;
   }
 
   public addToRolePolicy(statement: iam.PolicyStatement): void {
@@ -208,8 +211,8 @@ class JobStateMachine extends sfn.StateMachine {
       return;
     }
     // Called from the base constructor: no field of this class is set yet, the role is.
-    const existing = this.role.node.tryFindChild(ORCHESTRATION_POLICY_ID) as iam.Policy | undefined;
-    const policy = existing ?? new iam.Policy(this.role as iam.Role, ORCHESTRATION_POLICY_ID, { roles: [this.role] });
+    const existing = this.role.node.tryFindChild(ORCHESTRATION_POLICY_ID) as iam.ManagedPolicy | undefined;
+    const policy = existing ?? new iam.ManagedPolicy(this.role as iam.Role, ORCHESTRATION_POLICY_ID, { roles: [this.role] });
     policy.addStatements(statement);
   }
 }

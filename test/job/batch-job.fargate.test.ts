@@ -44,8 +44,8 @@ describe('BatchJob on Fargate: template', () => {
       NetworkMode: 'awsvpc',
       Cpu: '256',
       Memory: '512',
-      // The task's size is the task definition's: the main container has none of its own.
-      ContainerDefinitions: [Match.objectLike({ Name: 'job', Essential: true, Cpu: Match.absent(), Memory: Match.absent() })],
+      // The task's size is the task definition's; the main container's hard memory limit is the task's memory.
+      ContainerDefinitions: [Match.objectLike({ Name: 'job', Essential: true, Cpu: Match.absent(), Memory: 512 })],
     });
     const args = runTaskArguments(template);
     expect(args.LaunchType).toBeUndefined();

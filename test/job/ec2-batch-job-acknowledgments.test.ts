@@ -15,14 +15,18 @@ describe('Ec2BatchJob: the orchestration acknowledgment stays on the kit\'s poli
     // THEN
     const { findings } = synthesizeWithValidators(stack.node.root as App);
     expect(findings.filter(f => f.ruleId === WILDCARD).map(f => f.constructPath))
-      .toEqual([`${job.stateMachine.role.node.path}/DefaultPolicy/Resource`]);
+      .toEqual([`${job.stateMachine.role.node.path}/Policy/Resource`]);
     expectNoFindings(findings.filter(f => f.ruleId !== WILDCARD));
     // The kit's statements (RunTask polling, X-Ray, log delivery) sit in the kit's policy, acknowledged there only.
-    const orchestration = job.stateMachine.role.node.findChild('Orchestration') as iam.Policy;
+    const orchestration = job.stateMachine.role.node.findChild('Orchestration') as iam.ManagedPolicy;
     expect(JSON.stringify(orchestration.document.toJSON())).toContain('ecs:StopTask');
     expect(JSON.stringify(orchestration.node.metadata)).toContain(WILDCARD);
-    const defaultPolicy = job.stateMachine.role.node.findChild('DefaultPolicy') as iam.Policy;
-    expect(JSON.stringify(defaultPolicy.document.toJSON())).not.toContain('ecs:');
+    // The user's statement sits in the role's own managed policy (useManagedPolicies), not in the kit's.
+    expect(job.stateMachine.role.node.tryFindChild('DefaultPolicy')).toBeUndefined();
+    const userPolicy = job.stateMachine.role.node.findChild('Policy') as iam.ManagedPolicy;
+    expect(JSON.stringify(userPolicy.document.toJSON())).toContain('s3:GetObject');
+    expect(JSON.stringify(userPolicy.document.toJSON())).not.toContain('ecs:');
+    expect(JSON.stringify(userPolicy.node.metadata)).not.toContain(WILDCARD);
     expect(JSON.stringify(job.stateMachine.node.metadata)).not.toContain(WILDCARD);
     expect(JSON.stringify(job.stateMachine.role.node.metadata)).not.toContain(WILDCARD);
   });

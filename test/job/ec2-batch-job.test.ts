@@ -69,11 +69,11 @@ describe('Ec2BatchJob defaults', () => {
     const job = jobIn(stack);
     const template = validTemplate(stack);
     expect(job.taskRole).toBe(job.taskDefinition.taskRole);
-    const policies = template.findResources('AWS::IAM::Policy', {
+    const policies = template.findResources('AWS::IAM::ManagedPolicy', {
       Properties: { Roles: [{ Ref: stack.getLogicalId(job.taskDefinition.taskRole.node.defaultChild as iam.CfnRole) }] },
     });
     expect(Object.keys(policies)).toHaveLength(0);
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [{ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobLogs'), 'Arn'] } }] },
       Roles: [{ Ref: Match.stringLikeRegexp('^JobTaskDefinitionExecutionRole') }],
     });
@@ -173,14 +173,14 @@ describe('Ec2BatchJob defaults', () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([{ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: topicId } }]),
       },
       Roles: [{ Ref: Match.stringLikeRegexp('^JobRole') }],
     });
     // The key grant (scoped to the key, no wildcard) goes through the role's own policy.
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           { Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobFailureTopicKey'), 'Arn'] } },
@@ -257,7 +257,7 @@ describe('Ec2BatchJob defaults', () => {
     const stack = createTestStack();
     jobIn(stack);
     const template = validTemplate(stack);
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           { Action: 'ecs:RunTask', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('^JobTaskDefinition') } },
@@ -388,7 +388,7 @@ describe('Ec2BatchJob options', () => {
         Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })],
       },
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [{ Action: 'states:StartExecution', Effect: 'Allow', Resource: { Ref: machineId } }] },
       Roles: [{ Ref: Match.stringLikeRegexp('^JobScheduleRole') }],
     });
@@ -546,7 +546,7 @@ describe('Ec2BatchJob as a grantee and a network peer', () => {
     // THEN
     expect(job.grantPrincipal).toBe(job.taskRole);
     expect(grant.principalStatements).toHaveLength(1);
-    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', {
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', {
       Properties: { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) } },
     });
     expect(Object.values(policies).map((p: any) => p.Properties.Roles)).toEqual([[{ Ref: logicalId(stack, job.taskRole) }]]);

@@ -1,4 +1,4 @@
-import { Aws, Duration, RemovalPolicy, Validations, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { acknowledgeInCompliancePacks } from './pack-acknowledgments';
 
@@ -103,13 +103,12 @@ function logRequestsTo(source: s3.Bucket, target: s3.Bucket): void {
     resources: [target.arnForObjects('*')],
     conditions: {
       ArnLike: { 'aws:SourceArn': source.bucketArn },
-      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+      StringEquals: { 'aws:SourceAccount': Stack.of(target).account },
     },
   }));
+  // The statement names the source bucket, so the source cannot wait for it: S3 delivers logs once both exist.
   // A key of this app gets the statement; an imported key's policy must already allow the service (as aws-cdk-lib does).
   target.encryptionKey?.grantEncryptDecrypt(new iam.ServicePrincipal(S3_LOGGING_SERVICE));
-  // S3 checks that it can deliver when logging is turned on.
-  source.node.addDependency(target.policy!);
 }
 
 /** Expires log objects after the retention (if any), and noncurrent versions 30 days later when versioned. */

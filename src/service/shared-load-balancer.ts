@@ -18,8 +18,8 @@ import { createAccessLogsBuckets } from './private/access-log-buckets';
 import { enableAccessLogs } from './private/access-logs';
 import { isIpv6Cidr, isService, isWorldCidr, serviceConstructName } from './private/checks';
 import { ListenerTargets } from './private/listener-targets';
-import { acknowledgeInCompliancePacks } from './private/pack-acknowledgments';
 import { checkLoadBalancerSubnets, checkSharedLoadBalancerAttributes, checkWebLoadBalancerOptions, vpcCidrIfKnown, vpcCidrOf } from './private/load-balancer-checks';
+import { acknowledgeInCompliancePacks } from './private/pack-acknowledgments';
 import { SharedLoadBalancerAttributes, SharedLoadBalancerProps, SharedLoadBalancerTargetOptions } from './shared-load-balancer-props';
 import { hardeningOf } from '../core/hardening';
 import { securityGroupDescription } from '../core/names';
@@ -189,7 +189,14 @@ function profileRetention(retention: logs.RetentionDays): Duration | undefined {
  * - Listener ports open only to `ingressCidrs`; the load balancer's security
  *   group sends traffic only to the services attached to it.
  * - Access logs to an encrypted, TLS-only bucket whose logs expire.
+ * - Invalid header fields dropped.
  * - Requests no rule matches get a 404 until a service attaches without conditions.
+ *
+ * In the hardened profile (`Hardening.enable`) the load balancer is also
+ * protected from deletion, associated with the profile's AWS WAF web ACL (when
+ * it has one), its access-log bucket is versioned and logs its own requests to
+ * a second, KMS-encrypted bucket, and access logs are kept as long as the
+ * profile's `logRetention`; each is also a prop.
  *
  * @exampleMetadata nofixture
  * @example

@@ -235,6 +235,8 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
       // One bucket for the group: every load balancer writes under the same prefix (file names carry its name).
       accessLogsBucket: this.props.accessLogsBucket ?? first?.accessLogsBucket,
       accessLogsRetention: first ? undefined : this.props.accessLogsRetention,
+      accessLogsBucketVersioned: first ? undefined : this.props.accessLogsBucketVersioned,
+      accessLogsBucketLogging: first ? undefined : this.props.accessLogsBucketLogging,
     });
     this.sharedLoadBalancers.push(loadBalancer);
     return loadBalancer;

@@ -1,7 +1,6 @@
 import {
   Annotations,
   Duration,
-  RemovalPolicy,
   Stack,
   Validations,
   aws_certificatemanager as acm,
@@ -10,14 +9,19 @@ import {
   aws_elasticloadbalancingv2 as elbv2,
   aws_route53 as route53,
   aws_route53_targets as route53targets,
+  aws_logs as logs,
   aws_s3 as s3,
+  aws_wafv2 as wafv2,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
+import { createAccessLogsBuckets } from './private/access-log-buckets';
 import { enableAccessLogs } from './private/access-logs';
 import { isIpv6Cidr, isService, isWorldCidr, serviceConstructName } from './private/checks';
 import { ListenerTargets } from './private/listener-targets';
 import { checkLoadBalancerSubnets, checkSharedLoadBalancerAttributes, checkWebLoadBalancerOptions, vpcCidrIfKnown, vpcCidrOf } from './private/load-balancer-checks';
+import { acknowledgeInCompliancePacks } from './private/pack-acknowledgments';
 import { SharedLoadBalancerAttributes, SharedLoadBalancerProps, SharedLoadBalancerTargetOptions } from './shared-load-balancer-props';
+import { hardeningOf } from '../core/hardening';
 import { securityGroupDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -166,6 +170,13 @@ abstract class SharedLoadBalancerBase extends Construct implements ISharedLoadBa
 
 const HTTP_PORT = 80;
 const HTTPS_PORT = 443;
+/** How long the kit's access-log bucket keeps logs by default, outside the hardened profile. */
+const DEFAULT_ACCESS_LOG_DAYS = 90;
+
+/** The hardened profile's log retention as an access-log expiry (`undefined`: never expire). */
+function profileRetention(retention: logs.RetentionDays): Duration | undefined {
+  return retention === logs.RetentionDays.INFINITE ? undefined : Duration.days(retention);
+}
 
 /**
  * One Application Load Balancer that many `FargateWebService`s share, each
@@ -178,7 +189,14 @@ const HTTPS_PORT = 443;
  * - Listener ports open only to `ingressCidrs`; the load balancer's security
  *   group sends traffic only to the services attached to it.
  * - Access logs to an encrypted, TLS-only bucket whose logs expire.
+ * - Invalid header fields dropped.
  * - Requests no rule matches get a 404 until a service attaches without conditions.
+ *
+ * In the hardened profile (`Hardening.enable`) the load balancer is also
+ * protected from deletion, associated with the profile's AWS WAF web ACL (when
+ * it has one), its access-log bucket is versioned and logs its own requests to
+ * a second, KMS-encrypted bucket, and access logs are kept as long as the
+ * profile's `logRetention`; each is also a prop.
  *
  * @exampleMetadata nofixture
  * @example
@@ -275,6 +293,15 @@ export class SharedLoadBalancer extends SharedLoadBalancerBase {
   /** The bucket that receives the access logs. */
   public readonly accessLogsBucket: s3.IBucket;
 
+  /**
+   * The bucket that receives the S3 server access logs of `accessLogsBucket`,
+   * when this construct created both (`accessLogsBucketLogging`).
+   */
+  public readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /** The association of the load balancer with the AWS WAF web ACL of `webAclArn`, if any. */
+  public readonly webAclAssociation?: wafv2.CfnWebACLAssociation;
+
   /** The Route 53 alias record for `domainName`, when a hosted zone was given. */
   public readonly aliasRecord?: route53.ARecord;
 
@@ -293,8 +320,10 @@ export class SharedLoadBalancer extends SharedLoadBalancerBase {
     const constructName = serviceConstructName(scope) ?? 'SharedLoadBalancer';
     const internetFacing = props.internetFacing ?? true;
 
+    const profile = hardeningOf(this);
+
     const validator = new PropValidator(owner, constructName);
-    checkWebLoadBalancerOptions(validator, props);
+    checkWebLoadBalancerOptions(validator, props, Stack.of(this).region);
     checkLoadBalancerSubnets(validator, props.vpc, internetFacing, props.loadBalancerSubnets);
     const vpcCidr = props.ingressCidrs === undefined && !internetFacing ? vpcCidrOf(validator, props.vpc) : undefined;
     const ingressCidrs = props.ingressCidrs ?? (internetFacing ? ['0.0.0.0/0'] : vpcCidr!);
@@ -313,13 +342,39 @@ export class SharedLoadBalancer extends SharedLoadBalancerBase {
       internetFacing,
       vpcSubnets: props.loadBalancerSubnets,
       securityGroup: this.securityGroup,
-      dropInvalidHeaderFields: true,
+      dropInvalidHeaderFields: props.dropInvalidHeaderFields ?? true,
+      deletionProtection: props.deletionProtection ?? profile !== undefined,
     });
     this.loadBalancer = loadBalancer;
     this.connections = loadBalancer.connections;
 
-    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(props.accessLogsRetention ?? Duration.days(90));
+    if (props.accessLogsBucket) {
+      // A bucket given is used as it is: its versioning, logging and lifecycle are its owner's.
+      this.accessLogsBucket = props.accessLogsBucket;
+    } else {
+      const buckets = createAccessLogsBuckets(this, {
+        retention: props.accessLogsRetention ?? (profile ? profileRetention(profile.logRetention) : Duration.days(DEFAULT_ACCESS_LOG_DAYS)),
+        versioned: props.accessLogsBucketVersioned ?? profile !== undefined,
+        serverAccessLogs: props.accessLogsBucketLogging ?? profile !== undefined,
+        serverAccessLogsKey: profile?.encryptionKey(),
+      });
+      this.accessLogsBucket = buckets.accessLogs;
+      this.serverAccessLogsBucket = buckets.serverAccessLogs;
+    }
     enableAccessLogs(this, loadBalancer, this.accessLogsBucket, props.accessLogsPrefix);
+
+    const webAclArn = props.webAclArn ?? profile?.webAclArn;
+    if (webAclArn !== undefined) {
+      this.webAclAssociation = new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+        resourceArn: loadBalancer.loadBalancerArn,
+        webAclArn,
+      });
+    } else if (profile) {
+      Annotations.of(owner).addWarningV2(`cdk-ecs-kit:${constructName}.noWebAcl`,
+        'No AWS WAF web ACL filters the requests to this load balancer (cdk-nag\'s ALBWAFEnabled rule reports it): give webAclArn ' +
+        '(a regional web ACL of this Region), or Hardening.enable(scope, { webAclArn }) for every load balancer of the kit. ' +
+        'AWS WAF bills $5 a month per web ACL, $1 per rule and $0.60 per million requests.');
+    }
 
     this.certificate = props.certificate ?? (props.domainName && props.hostedZone
       ? new acm.Certificate(this, 'Certificate', {
@@ -346,6 +401,9 @@ export class SharedLoadBalancer extends SharedLoadBalancerBase {
         open: false,
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: String(HTTPS_PORT), permanent: true }),
       });
+      acknowledgeInCompliancePacks(this.httpListener, 'ELBv2ACMCertificateRequired',
+        'This port 80 listener only redirects every request to HTTPS on port 443 (whose listener has the ACM certificate); ' +
+        'an HTTP listener cannot hold a certificate, and without it clients asking for http:// would get no answer.');
       this.listener = this.httpsListener;
     } else {
       this.httpListener = new elbv2.ApplicationListener(this, 'HttpListener', {
@@ -359,7 +417,10 @@ export class SharedLoadBalancer extends SharedLoadBalancerBase {
       Annotations.of(owner).addWarningV2(`cdk-ecs-kit:${constructName}.httpOnly`,
         'The load balancer serves plain HTTP on port 80: traffic is not encrypted. To serve HTTPS on port 443 ' +
         'with a redirect from HTTP, give `certificate` (an ACM certificate), or `domainName` with `hostedZone` to ' +
-        'have a DNS-validated certificate created.');
+        'have a DNS-validated certificate created.' + (profile
+          ? ' Until then cdk-nag\'s ALBHttpToHttpsRedirection and ELBv2ACMCertificateRequired rules report the HTTP listener ' +
+            '(the hardened profile does not acknowledge them).'
+          : ''));
     }
     // Services replace the 404 default action when they attach without conditions.
     Annotations.of(this.listener).acknowledgeWarning('@aws-cdk/aws-elbv2:listenerExistingDefaultActionReplaced',
@@ -412,28 +473,5 @@ export class SharedLoadBalancer extends SharedLoadBalancerBase {
   /** @internal */
   protected _defaultActionReplaceableFrom(scope: IConstruct): boolean {
     return Stack.of(scope) === Stack.of(this);
-  }
-
-  private createAccessLogsBucket(retention: Duration): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogs', {
-      // Elastic Load Balancing writes access logs only to SSE-S3 encrypted buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{
-        id: 'ExpireAccessLogs',
-        expiration: retention,
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket holds the load balancer\'s access logs, which already record every request; logging access ' +
-        'to it would need another log bucket, which would need one in turn. Access is TLS-only and public access is blocked.',
-    });
-    return bucket;
   }
 }

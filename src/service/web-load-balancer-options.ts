@@ -68,8 +68,10 @@ export interface WebLoadBalancerOptions {
    * same Region and use SSE-S3 encryption; when it is imported, its policy
    * must already let Elastic Load Balancing write to it.
    *
-   * @default - a new bucket: SSE-S3 encrypted, TLS-only, public access blocked,
-   * logs expire after `accessLogsRetention`, retained when the stack is deleted
+   * @default - a new bucket: SSE-S3 encrypted (the only encryption Elastic
+   * Load Balancing writes to), TLS-only, public access blocked, logs expire
+   * after `accessLogsRetention`, retained when the stack is deleted, versioned
+   * and logged per `accessLogsBucketVersioned` and `accessLogsBucketLogging`
    * (a `FargateWebServiceGroup` creates it with its first load balancer, and
    * the others share it)
    */
@@ -86,15 +88,73 @@ export interface WebLoadBalancerOptions {
    * How long access logs are kept in the bucket this construct creates: a
    * whole number of days, at least 1. Not allowed with `accessLogsBucket`.
    *
-   * @default Duration.days(90)
+   * @default Duration.days(90); in the hardened profile, its `logRetention`
+   * (a year unless set; never expire with `RetentionDays.INFINITE`)
    */
   readonly accessLogsRetention?: Duration;
+
+  /**
+   * Whether the access-log bucket this construct creates keeps every version
+   * of its objects, so that logs deleted or overwritten can be recovered.
+   * Versions made noncurrent (by deletion, or by the expiry of
+   * `accessLogsRetention`) are kept 30 more days. Not allowed with
+   * `accessLogsBucket` (a bucket given is left as it is).
+   *
+   * @default false; true in the hardened profile
+   */
+  readonly accessLogsBucketVersioned?: boolean;
+
+  /**
+   * Whether requests to the access-log bucket this construct creates are
+   * recorded by S3 server access logging, into a separate log bucket the
+   * construct also creates (`serverAccessLogsBucket`: TLS-only, public access
+   * blocked, versioned, retained when the stack is deleted, its logs expiring
+   * like the access logs; encrypted with the hardened profile's KMS key in
+   * that profile, with SSE-S3 otherwise). Not allowed with `accessLogsBucket`
+   * (a bucket given is left as it is).
+   *
+   * @default false; true in the hardened profile
+   */
+  readonly accessLogsBucketLogging?: boolean;
+
+  /**
+   * Whether the load balancer is protected from deletion. A stack holding a
+   * protected load balancer cannot be deleted (nor can an update replace the
+   * load balancer): CloudFormation fails at once on it, with an error saying
+   * deletion protection is on. Turn it off (deploy with `false`) before
+   * deleting the stack.
+   *
+   * @default false; true in the hardened profile
+   */
+  readonly deletionProtection?: boolean;
+
+  /**
+   * Whether the load balancer drops HTTP headers whose names are not valid
+   * (anything but letters, digits and hyphens) instead of passing them to the
+   * targets, which closes a family of request-smuggling and header-injection
+   * tricks. Turn it off only for clients that send such headers on purpose.
+   *
+   * @default true (in both profiles)
+   */
+  readonly dropInvalidHeaderFields?: boolean;
+
+  /**
+   * The ARN of an AWS WAF web ACL to associate with the load balancer:
+   * a regional web ACL (`arn:aws:wafv2:<region>:<account>:regional/webacl/<name>/<id>`)
+   * in the load balancer's Region. AWS WAF bills the web ACL ($5 a month),
+   * each rule ($1 a month) and the requests inspected ($0.60 per million).
+   *
+   * @default - no web ACL; in the hardened profile, its `webAclArn` when given
+   * (otherwise a warning)
+   */
+  readonly webAclArn?: string;
 }
 
 /** Every option of `WebLoadBalancerOptions`, in the order the interface declares them. */
 const WEB_LOAD_BALANCER_OPTIONS: ReadonlyArray<keyof WebLoadBalancerOptions> = [
   'internetFacing', 'loadBalancerSubnets', 'ingressCidrs', 'certificate', 'domainName', 'hostedZone',
-  'accessLogsBucket', 'accessLogsPrefix', 'accessLogsRetention',
+  'accessLogsBucket', 'accessLogsPrefix', 'accessLogsRetention', 'accessLogsBucketVersioned', 'accessLogsBucketLogging',
+  'deletionProtection', 'dropInvalidHeaderFields', 'webAclArn',
 ];
 
 /**
@@ -113,6 +173,11 @@ export function webLoadBalancerOptions(props: WebLoadBalancerOptions): WebLoadBa
     accessLogsBucket: props.accessLogsBucket,
     accessLogsPrefix: props.accessLogsPrefix,
     accessLogsRetention: props.accessLogsRetention,
+    accessLogsBucketVersioned: props.accessLogsBucketVersioned,
+    accessLogsBucketLogging: props.accessLogsBucketLogging,
+    deletionProtection: props.deletionProtection,
+    dropInvalidHeaderFields: props.dropInvalidHeaderFields,
+    webAclArn: props.webAclArn,
   };
 }
 

@@ -14,8 +14,11 @@ const HOST_HEADER = /^[A-Za-z0-9*?.-]{1,128}$/;
 const HOST_HEADER_ENDING = /\.[A-Za-z]+$/;
 const PATH_PATTERN = /^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/;
 
-/** Checks the load balancer options shared by SharedLoadBalancer and FargateWebService. */
-export function checkWebLoadBalancerOptions(validator: PropValidator, props: WebLoadBalancerOptions): void {
+/**
+ * Checks the load balancer options shared by SharedLoadBalancer and FargateWebService
+ * (`region`: the load balancer's, when known, to check a web ACL's Region).
+ */
+export function checkWebLoadBalancerOptions(validator: PropValidator, props: WebLoadBalancerOptions, region?: string): void {
   checkCidrs(validator, 'ingressCidrs', props.ingressCidrs);
   checkDomainName(validator, 'domainName', props.domainName, false);
 
@@ -54,11 +57,42 @@ export function checkWebLoadBalancerOptions(validator: PropValidator, props: Web
         'Use a whole number of days, at least Duration.days(1).');
     }
   }
+  for (const option of ['accessLogsBucketVersioned', 'accessLogsBucketLogging'] as const) {
+    if (props[option] !== undefined && props.accessLogsBucket) {
+      validator.report(option, props[option],
+        'It configures the access-log bucket this construct creates, and accessLogsBucket is given (the kit leaves a bucket ' +
+        `you give as it is): configure versioning or server access logging on your bucket, or remove ${option}.`);
+    }
+  }
+  checkWebAclArn(validator, props.webAclArn, region);
   if (props.accessLogsPrefix !== undefined && !isUnresolved(props.accessLogsPrefix)) {
     const prefix = props.accessLogsPrefix;
     validator.check('accessLogsPrefix', prefix,
       prefix.length > 0 && !prefix.startsWith('/') && !prefix.endsWith('/') && !/AWSLogs/i.test(prefix),
       'Use a key prefix without leading or trailing "/" that does not contain "AWSLogs" (Elastic Load Balancing adds that itself), e.g. "alb/web".');
+  }
+}
+
+/** A regional AWS WAF web ACL: `arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>`. */
+const REGIONAL_WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:([a-z0-9-]+):\d{12}:regional\/webacl\/[A-Za-z0-9_-]{1,128}\/[A-Za-z0-9-]{1,128}$/;
+
+/**
+ * Checks that a web ACL ARN names a regional AWS WAF web ACL (the only kind a
+ * load balancer takes) of the load balancer's Region, when both are known.
+ */
+export function checkWebAclArn(validator: PropValidator, webAclArn: string | undefined, region: string | undefined, prop = 'webAclArn'): void {
+  if (webAclArn === undefined || isUnresolved(webAclArn)) return;
+  const match = REGIONAL_WEB_ACL_ARN.exec(webAclArn);
+  if (!match) {
+    validator.report(prop, webAclArn, /:global\/webacl\//.test(webAclArn)
+      ? 'This web ACL has the CloudFront (global) scope, which only CloudFront distributions take: create a web ACL with the ' +
+        'REGIONAL scope in the load balancer\'s Region and give its ARN.'
+      : 'Give the ARN of an AWS WAF (wafv2) web ACL with the REGIONAL scope, ' +
+        'e.g. "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/my-acl/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111" (webAcl.attrArn of a wafv2.CfnWebACL).');
+  } else if (region !== undefined && !isUnresolved(region) && match[1] !== region) {
+    validator.report(prop, webAclArn,
+      `A load balancer takes a web ACL of its own Region only, and this stack deploys to ${region}: ` +
+      `create the web ACL in ${region} and give its ARN.`);
   }
 }
 

@@ -41,6 +41,10 @@ export function validateClusterProps(validator: PropValidator, props: EcsCluster
         `There is at most one NAT gateway per Availability Zone, and the VPC has ${maxAzs}: use at most ${maxAzs}, or raise maxAzs.`);
     }
   }
+  const key = props.encryptionKey as unknown;
+  if (key !== undefined && (typeof key !== 'object' || key === null || typeof (key as { keyArn?: unknown }).keyArn !== 'string')) {
+    validator.report('encryptionKey', key, 'Give a KMS key (kms.IKey), e.g. new kms.Key(...) or kms.Key.fromKeyArn(...), or leave it out.');
+  }
   checkEnum(validator, 'flowLogRetention', 'RetentionDays', logs.RetentionDays, props.flowLogRetention,
     'Use a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_MONTH.');
   checkEnum(validator, 'executeCommandLogRetention', 'RetentionDays', logs.RetentionDays, props.executeCommandLogRetention,
@@ -102,6 +106,11 @@ export function warnAboutIgnoredProps(scope: Construct, props: EcsClusterProps):
   if (props.executeCommandLogRetention !== undefined && !props.enableExecuteCommand) {
     Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.executeCommandLogRetentionIgnored',
       'executeCommandLogRetention is ignored because enableExecuteCommand is not true: enable ECS Exec, or remove it.');
+  }
+  if (props.encryptionKey !== undefined && props.vpc !== undefined && !props.enableExecuteCommand) {
+    Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.encryptionKeyIgnored',
+      'encryptionKey is ignored because the cluster creates no log group: a vpc is given (no flow logs of the cluster\'s own) ' +
+      'and enableExecuteCommand is not true. Enable ECS Exec, or remove it.');
   }
   if (props.cloudMapNamespaceType !== undefined && props.cloudMapNamespaceName === undefined) {
     Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.cloudMapNamespaceTypeIgnored',

@@ -1,6 +1,7 @@
 import {
   aws_ec2 as ec2,
   aws_ecs as ecs,
+  aws_kms as kms,
   aws_logs as logs,
   aws_servicediscovery as cloudmap,
 } from 'aws-cdk-lib';
@@ -22,7 +23,9 @@ export interface EcsClusterProps {
    * The VPC of the cluster.
    *
    * @default - a new VPC over `maxAzs` Availability Zones with public and private
-   * subnets, `natGateways` NAT gateways, flow logs and a closed default security group
+   * subnets, `natGateways` NAT gateways, flow logs and a closed default security group.
+   * Its public subnets do not assign public IPv4 addresses on launch: the cluster's
+   * EC2 capacity placed there asks for them, and Fargate tasks there need `assignPublicIp`.
    */
   readonly vpc?: ec2.IVpc;
 
@@ -47,9 +50,22 @@ export interface EcsClusterProps {
    * Retention of the new VPC's flow logs (ignored when `vpc` is given).
    * The log group is retained when the stack is deleted.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH; the profile's `logRetention` (at least
+   * `logs.RetentionDays.ONE_YEAR`) in the hardened profile
    */
   readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * The customer managed KMS key of the log groups the cluster creates: the
+   * new VPC's flow logs and the ECS Exec session logs. Its key policy must let
+   * CloudWatch Logs (`logs.<region>.amazonaws.com`) use it for the account's
+   * log groups. ECS Exec sessions themselves stay encrypted with the cluster's
+   * `executeCommandKey`.
+   *
+   * @default - flow logs encrypted by CloudWatch Logs, ECS Exec logs with
+   * `executeCommandKey`; the profile's key in the hardened profile
+   */
+  readonly encryptionKey?: kms.IKey;
 
   /**
    * EC2 capacity of the cluster; more groups can be added with `addEc2Capacity`.
@@ -95,7 +111,7 @@ export interface EcsClusterProps {
   /**
    * Retention of the ECS Exec session logs.
    *
-   * @default logs.RetentionDays.ONE_YEAR
+   * @default logs.RetentionDays.ONE_YEAR; the profile's `logRetention` in the hardened profile
    */
   readonly executeCommandLogRetention?: logs.RetentionDays;
 

@@ -28,6 +28,7 @@ import { ImportedEcsCluster } from './imported-ecs-cluster';
 import { SafeNameTags } from './name-tags';
 import { TaskCapacity, TaskCompute } from './task-capacity';
 import { resolveTaskCapacity } from './task-capacity-resolution';
+import { logGroupSecurity } from '../core/hardening';
 import { PropValidator, enumMember, isEnumMember } from '../core/validation';
 
 /**
@@ -88,7 +89,10 @@ export class EcsCluster extends Resource implements IEcsCluster {
   /** The log group of the VPC flow logs, when this construct created the VPC. */
   public readonly flowLogGroup?: logs.LogGroup;
 
-  /** The KMS key that encrypts ECS Exec sessions and their logs, when ECS Exec is enabled. */
+  /**
+   * The KMS key that encrypts ECS Exec sessions, when ECS Exec is enabled, and
+   * their logs unless `encryptionKey` (or the hardened profile) gives another key.
+   */
   public readonly executeCommandKey?: kms.Key;
 
   /** The log group of ECS Exec sessions, when ECS Exec is enabled. */
@@ -132,8 +136,11 @@ export class EcsCluster extends Resource implements IEcsCluster {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
+      const flowLogs = logGroupSecurity(this, { logRetention: props.flowLogRetention, encryptionKey: props.encryptionKey },
+        logs.RetentionDays.ONE_MONTH);
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        retention: flowLogs.retention,
+        encryptionKey: flowLogs.encryptionKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.vpc = createVpc(this, props.maxAzs ?? 2, natGateways, this.flowLogGroup);
@@ -146,9 +153,11 @@ export class EcsCluster extends Resource implements IEcsCluster {
         enableKeyRotation: true,
       });
       allowLogsToUseKey(this.executeCommandKey);
+      const sessionLogs = logGroupSecurity(this, { logRetention: props.executeCommandLogRetention, encryptionKey: props.encryptionKey },
+        logs.RetentionDays.ONE_YEAR);
       this.executeCommandLogGroup = new logs.LogGroup(this, 'ExecuteCommandLogs', {
-        retention: props.executeCommandLogRetention ?? logs.RetentionDays.ONE_YEAR,
-        encryptionKey: this.executeCommandKey,
+        retention: sessionLogs.retention,
+        encryptionKey: sessionLogs.encryptionKey ?? this.executeCommandKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       executeCommandConfiguration = {

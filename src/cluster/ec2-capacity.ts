@@ -332,13 +332,18 @@ export class ImportedEc2Capacity extends Construct implements IEc2Capacity {
   }
 }
 
-/** Construct id of the kit's policy with the ECS agent's statements, a child of the instance role. */
-const ECS_AGENT_POLICY_ID = 'EcsAgent';
+/**
+ * Construct id of the kit's managed policy with the ECS agent's statements, a child of the
+ * instance role. Not the former inline policy's `EcsAgent`: CloudFormation refuses to change
+ * the type of a resource under the same logical id, so the managed policy takes a new one
+ * (created before the inline policy is deleted, so the instances never lack the permissions).
+ */
+const ECS_AGENT_POLICY_ID = 'EcsAgentPolicy';
 
 /**
  * The container instances' role. While `withStatementsIn` runs, the statements added to it
- * (by aws-cdk-lib's cluster, for the ECS agent) go into the given policy of the kit's own;
- * otherwise into the role's default policy, as for any role.
+ * (by aws-cdk-lib's cluster, for the ECS agent) go into the given managed policy of the kit's own;
+ * otherwise into the role's own managed policies (`useManagedPolicies`): the role has no inline policy.
  */
 class InstanceRole extends iam.Role {
   private kitPolicy?: iam.ManagedPolicy;

@@ -178,8 +178,10 @@ export function validateEc2CapacityOptions(
   }
   validator.checkInteger(under(prop, 'targetCapacityPercent'), options.targetCapacityPercent, 1, 100);
   const detailedMonitoring = options.detailedMonitoring as unknown;
-  validator.check(under(prop, 'detailedMonitoring'), detailedMonitoring, detailedMonitoring === undefined || typeof detailedMonitoring === 'boolean' || isUnresolved(detailedMonitoring),
-    'Use true or false, or leave it out.');
+  // A token would be truthy, and turn monitoring on whatever it resolves to.
+  validator.check(under(prop, 'detailedMonitoring'), isUnresolved(detailedMonitoring) ? renderedAs('a token') : detailedMonitoring,
+    detailedMonitoring === undefined || typeof detailedMonitoring === 'boolean',
+    'Use a literal true or false (the launch template is written at synth time), or leave it out.');
   if (options.volumeSize && !options.volumeSize.isUnresolved()) {
     const gib = options.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
     validator.check(under(prop, 'volumeSize'), `${gib} GiB`, Number.isInteger(gib) && gib >= 1 && gib <= 16_384,

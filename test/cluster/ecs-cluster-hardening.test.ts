@@ -1,4 +1,4 @@
-import { Stack, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
+import { Lazy, Stack, aws_ec2 as ec2, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { userAutoScalingGroup } from './user-auto-scaling-group';
 import { Ec2Capacity, EcsCluster } from '../../src';
@@ -215,13 +215,17 @@ describe('EcsCluster safer defaults (issue 18, Part 1)', () => {
     expect(error.message).toMatch(/kms\.IKey/);
   });
 
-  test('fails when detailedMonitoring is not a boolean', () => {
+  test.each([
+    ['a string', 'yes'],
+    ['a token', Lazy.any({ produce: () => false })],
+  ])('fails when detailedMonitoring is %s', (_what, value) => {
     // GIVEN
     const stack = createTestStack();
     // WHEN
-    const error = errorOf(() => new EcsCluster(stack, 'Cluster', { ec2Capacity: { detailedMonitoring: 'yes' as unknown as boolean } }));
+    const error = errorOf(() => new EcsCluster(stack, 'Cluster', { ec2Capacity: { detailedMonitoring: value as unknown as boolean } }));
     // THEN
     expect(error.problems).toEqual([expect.objectContaining({ prop: 'ec2Capacity.detailedMonitoring' })]);
+    expect(error.message).toMatch(/literal true or false/);
   });
 
   test('warns that encryptionKey is ignored when the cluster creates no log group', () => {

@@ -13,6 +13,8 @@ import { derivedCapacityProviderName, isValidCapacityProviderName } from './capa
 import { Ec2CapacityOptions, resolveInstanceTypes, validateEc2CapacityOptions } from './ec2-capacity-options';
 import type { EcsCluster } from './ecs-cluster';
 import { EcsImageFamily, EcsMachineImage } from './machine-image';
+import { hardeningOf } from '../core/hardening';
+import { useManagedPolicies } from '../core/managed-policies';
 import { PropValidator } from '../core/validation';
 
 /**
@@ -151,6 +153,11 @@ export class Ec2Capacity extends Construct implements IEc2Capacity {
     const { image: machineImage, machineImageType } = image._bind(architecture);
     const spot = options.spot ?? false;
     const bottlerocket = image.family === EcsImageFamily.BOTTLEROCKET;
+    const vpcSubnets = options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    // Public subnets need not assign public IPs on launch (the cluster's own VPC does not):
+    // instances there ask for one, to reach ECS and the image registries without a NAT gateway.
+    const inPublicSubnets = cluster.vpc.selectSubnets(vpcSubnets).hasPublic;
+    const detailedMonitoring = options.detailedMonitoring ?? hardeningOf(this) !== undefined;
 
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: cluster.vpc,
@@ -159,7 +166,7 @@ export class Ec2Capacity extends Construct implements IEc2Capacity {
     });
 
     // Only what the ECS agent and SSM Session Manager need; aws-cdk-lib adds the ECS
-    // agent's permissions when the group joins the cluster.
+    // agent's permissions when the group joins the cluster. Statements go into managed policies.
     const instanceRole = new InstanceRole(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'ECS container instances: ECS agent and SSM Session Manager',
@@ -190,11 +197,13 @@ export class Ec2Capacity extends Construct implements IEc2Capacity {
       // No SSH key pair: shell access goes through SSM Session Manager.
       requireImdsv2: true,
       httpPutResponseHopLimit: 1,
+      detailedMonitoring: detailedMonitoring || undefined,
+      associatePublicIpAddress: inPublicSubnets || undefined,
     });
 
     const autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc: cluster.vpc,
-      vpcSubnets: options.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets,
       minCapacity: options.minCapacity ?? 0,
       maxCapacity: options.maxCapacity ?? 10,
       desiredCapacity: options.desiredCapacity,
@@ -236,7 +245,7 @@ export class Ec2Capacity extends Construct implements IEc2Capacity {
     });
     // aws-cdk-lib adds the ECS agent's statements to the group's role here: they go into the
     // kit's own policy, where their findings are acknowledged; the role's default policy is the user's.
-    instanceRole.withStatementsIn(new iam.Policy(instanceRole, ECS_AGENT_POLICY_ID), policy => {
+    instanceRole.withStatementsIn(new iam.ManagedPolicy(instanceRole, ECS_AGENT_POLICY_ID), policy => {
       cluster.cluster.addAsgCapacityProvider(capacityProvider, { spotInstanceDraining: spot });
       acknowledgeAgentPolicy(policy);
     });
@@ -267,14 +276,7 @@ export class Ec2Capacity extends Construct implements IEc2Capacity {
     }
 
     acknowledgeInstanceFindings(autoScalingGroup, instanceRole, options);
-    if (spot || types.length > 1) {
-      Validations.of(autoScalingGroup).acknowledge({
-        id: 'AwsSolutions-EC26',
-        reason: 'Every EBS volume is encrypted gp3 in the launch template; cdk-nag cannot follow the launch template ' +
-          'version of a mixed instances policy and reports that it could not evaluate the rule.',
-      });
-    }
-
+    if (spot || types.length > 1) acknowledgeMixedInstancesPolicy(autoScalingGroup);
 
     this.launchTemplate = launchTemplate;
     this.autoScalingGroup = autoScalingGroup;
@@ -330,18 +332,40 @@ export class ImportedEc2Capacity extends Construct implements IEc2Capacity {
   }
 }
 
-/** Construct id of the kit's policy with the ECS agent's statements, a child of the instance role. */
-const ECS_AGENT_POLICY_ID = 'EcsAgent';
+/**
+ * Construct id of the kit's managed policy with the ECS agent's statements, a child of the
+ * instance role. Not the former inline policy's `EcsAgent`: CloudFormation refuses to change
+ * the type of a resource under the same logical id, so the managed policy takes a new one
+ * (created before the inline policy is deleted, so the instances never lack the permissions).
+ */
+const ECS_AGENT_POLICY_ID = 'EcsAgentPolicy';
 
 /**
  * The container instances' role. While `withStatementsIn` runs, the statements added to it
- * (by aws-cdk-lib's cluster, for the ECS agent) go into the given policy of the kit's own;
- * otherwise into the role's default policy, as for any role.
+ * (by aws-cdk-lib's cluster, for the ECS agent) go into the given managed policy of the kit's own;
+ * otherwise into the role's own managed policies (`useManagedPolicies`): the role has no inline policy.
  */
 class InstanceRole extends iam.Role {
-  private kitPolicy?: iam.Policy;
+  private kitPolicy?: iam.ManagedPolicy;
 
-  public withStatementsIn(policy: iam.Policy, add: (policy: iam.Policy) => void): void {
+  constructor(scope: Construct, id: string, props: iam.RoleProps) {
+    super(scope, id, props);
+    // The role's statements go into customer managed policies (no inline policy), except
+    // while withStatementsIn runs. useManagedPolicies routes them through the instance's
+    // addToPrincipalPolicy, which this wraps (there is no class override to recurse into).
+    useManagedPolicies(this);
+    const toManagedPolicies = this.addToPrincipalPolicy;
+    Object.defineProperty(this, 'addToPrincipalPolicy', {
+      configurable: true,
+      value: (statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult => {
+        if (this.kitPolicy === undefined) return toManagedPolicies.call(this, statement);
+        this.kitPolicy.addStatements(statement);
+        return { statementAdded: true, policyDependable: this.kitPolicy };
+      },
+    });
+  }
+
+  public withStatementsIn(policy: iam.ManagedPolicy, add: (policy: iam.ManagedPolicy) => void): void {
     this.kitPolicy = policy;
     try {
       add(policy);
@@ -351,19 +375,13 @@ class InstanceRole extends iam.Role {
     if (policy.document.isEmpty) {
       this.node.tryRemoveChild(policy.node.id);
     } else {
-      this.attachInlinePolicy(policy);
+      policy.attachToRole(this);
     }
-  }
-
-  public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    if (this.kitPolicy === undefined) return super.addToPrincipalPolicy(statement);
-    this.kitPolicy.addStatements(statement);
-    return { statementAdded: true, policyDependable: this.kitPolicy };
   }
 }
 
 /** The ECS agent's wildcard findings, acknowledged on the kit's policy only. */
-function acknowledgeAgentPolicy(policy: iam.Policy): void {
+function acknowledgeAgentPolicy(policy: iam.ManagedPolicy): void {
   Validations.of(policy).acknowledge(
     {
       id: 'AwsSolutions-IAM5[Action::ecs:Submit*]',
@@ -376,6 +394,27 @@ function acknowledgeAgentPolicy(policy: iam.Policy): void {
         'resource type; logs:CreateLogStream/PutLogEvents are for the agent\'s task logs; ecs:Poll and ecs:StartTelemetrySession on * are ' +
         'conditioned on ecs:cluster = this cluster. This policy holds only the agent\'s statements.',
     },
+  );
+}
+
+/**
+ * What cdk-nag cannot see through a mixed instances policy (Spot, or several instance
+ * types): its rules follow an Auto Scaling group's own LaunchTemplate property only.
+ */
+function acknowledgeMixedInstancesPolicy(autoScalingGroup: autoscaling.AutoScalingGroup): void {
+  Validations.of(autoScalingGroup).acknowledge({
+    id: 'AwsSolutions-EC26',
+    reason: 'Every EBS volume is encrypted gp3 in the launch template; cdk-nag cannot follow the launch template ' +
+      'version of a mixed instances policy and reports that it could not evaluate the rule.',
+  });
+  // cdk-nag 3's EC2IMDSv2Enabled reads an Auto Scaling group's LaunchTemplate or LaunchConfigurationName and
+  // reports any other group, so a group whose launch template sits in its MixedInstancesPolicy is always non-compliant.
+  const reason = 'The group\'s launch template (in its mixed instances policy) requires IMDSv2 (HttpTokens required, hop limit 1); ' +
+    'cdk-nag\'s EC2IMDSv2Enabled rule only follows an Auto Scaling group\'s LaunchTemplate property and reports every group ' +
+    'with a mixed instances policy, whatever its launch template says.';
+  Validations.of(autoScalingGroup).acknowledge(
+    { id: 'NIST.800.53.R5-EC2IMDSv2Enabled', reason },
+    { id: 'HIPAA.Security-EC2IMDSv2Enabled', reason },
   );
 }
 

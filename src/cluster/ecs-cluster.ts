@@ -1,5 +1,4 @@
 import {
-  Annotations,
   Aspects,
   Aws,
   ArnFormat,
@@ -19,123 +18,18 @@ import {
 import { Construct } from 'constructs';
 import { AutoScalingGroupCapacity, AutoScalingGroupCapacityOptions, validateAutoScalingGroupCapacityOptions } from './auto-scaling-group-capacity';
 import { checkCapacityProviderStrategy } from './capacity-provider-checks';
+import { createVpc } from './cluster-vpc';
 import { Ec2Capacity, IEc2Capacity, prevalidated } from './ec2-capacity';
 import { Ec2CapacityContext, Ec2CapacityOptions, validateEc2CapacityOptions } from './ec2-capacity-options';
+import { validateClusterProps, validateDefaultStrategy, warnAboutIgnoredProps } from './ecs-cluster-checks';
 import { EcsClusterAttributes, IEcsCluster, markAsKitCluster } from './ecs-cluster-interface';
+import { EcsClusterProps } from './ecs-cluster-props';
 import { ImportedEcsCluster } from './imported-ecs-cluster';
 import { SafeNameTags } from './name-tags';
 import { TaskCapacity, TaskCompute } from './task-capacity';
 import { resolveTaskCapacity } from './task-capacity-resolution';
-import { PropValidator, enumMember, isEnumMember, isUnresolved, renderedAs } from '../core/validation';
-
-/**
- * Properties of an `EcsCluster`.
- */
-export interface EcsClusterProps {
-  /**
-   * Name of the cluster: 1–255 letters, digits, hyphens and underscores.
-   *
-   * @default - CloudFormation generates a unique name
-   */
-  readonly clusterName?: string;
-
-  /**
-   * The VPC of the cluster.
-   *
-   * @default - a new VPC over `maxAzs` Availability Zones with public and private
-   * subnets, `natGateways` NAT gateways, flow logs and a closed default security group
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Availability Zones of the new VPC (ignored when `vpc` is given).
-   *
-   * @default 2
-   */
-  readonly maxAzs?: number;
-
-  /**
-   * NAT gateways of the new VPC (ignored when `vpc` is given). Each costs about
-   * $32.85 a month plus its public IPv4 address ($3.65) in us-east-1, before data
-   * processing. With 0, the private subnets have no route to the internet: only
-   * Fargate tasks and EC2 capacity in public subnets can reach ECS and image registries.
-   *
-   * @default 1
-   */
-  readonly natGateways?: number;
-
-  /**
-   * Retention of the new VPC's flow logs (ignored when `vpc` is given).
-   * The log group is retained when the stack is deleted.
-   *
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly flowLogRetention?: logs.RetentionDays;
-
-  /**
-   * EC2 capacity of the cluster; more groups can be added with `addEc2Capacity`.
-   *
-   * @default - no EC2 capacity: Fargate only
-   */
-  readonly ec2Capacity?: Ec2CapacityOptions;
-
-  /**
-   * Attach the FARGATE and FARGATE_SPOT capacity providers.
-   *
-   * @default true
-   */
-  readonly enableFargateCapacityProviders?: boolean;
-
-  /**
-   * Where tasks run when a construct (or a task started outside the kit) does
-   * not say: the cluster's default capacity provider strategy. The kit's
-   * constructs use it when they are given no `taskCapacity` and can run on
-   * its kind of compute. `TaskCapacity.ec2()` without capacities means the
-   * group of the `ec2Capacity` prop.
-   *
-   * @default - none: each construct's own default (Fargate for services,
-   * the cluster's EC2 capacity for batch jobs)
-   */
-  readonly defaultTaskCapacity?: TaskCapacity;
-
-  /**
-   * CloudWatch Container Insights.
-   *
-   * @default ecs.ContainerInsights.ENABLED
-   */
-  readonly containerInsights?: ecs.ContainerInsights;
-
-  /**
-   * Allow ECS Exec (`aws ecs execute-command`) sessions, encrypted with a KMS key
-   * and logged to a log group (retained on delete). Services opt in separately.
-   *
-   * @default false
-   */
-  readonly enableExecuteCommand?: boolean;
-
-  /**
-   * Retention of the ECS Exec session logs.
-   *
-   * @default logs.RetentionDays.ONE_YEAR
-   */
-  readonly executeCommandLogRetention?: logs.RetentionDays;
-
-  /**
-   * Name of a default Cloud Map namespace used by Service Connect, so services
-   * find each other by name (e.g. `internal`).
-   *
-   * @default - no namespace
-   */
-  readonly cloudMapNamespaceName?: string;
-
-  /**
-   * Type of the default Cloud Map namespace. HTTP namespaces are enough for
-   * Service Connect and need no private hosted zone.
-   *
-   * @default cloudmap.NamespaceType.HTTP
-   */
-  readonly cloudMapNamespaceType?: cloudmap.NamespaceType;
-}
+import { logGroupSecurity } from '../core/hardening';
+import { PropValidator, enumMember, isEnumMember } from '../core/validation';
 
 /**
  * An ECS cluster with production defaults: its own VPC (or yours), EC2 capacity
@@ -195,7 +89,10 @@ export class EcsCluster extends Resource implements IEcsCluster {
   /** The log group of the VPC flow logs, when this construct created the VPC. */
   public readonly flowLogGroup?: logs.LogGroup;
 
-  /** The KMS key that encrypts ECS Exec sessions and their logs, when ECS Exec is enabled. */
+  /**
+   * The KMS key that encrypts ECS Exec sessions, when ECS Exec is enabled, and
+   * their logs unless `encryptionKey` (or the hardened profile) gives another key.
+   */
   public readonly executeCommandKey?: kms.Key;
 
   /** The log group of ECS Exec sessions, when ECS Exec is enabled. */
@@ -239,8 +136,11 @@ export class EcsCluster extends Resource implements IEcsCluster {
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
+      const flowLogs = logGroupSecurity(this, { logRetention: props.flowLogRetention, encryptionKey: props.encryptionKey },
+        logs.RetentionDays.ONE_MONTH);
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
-        retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+        retention: flowLogs.retention,
+        encryptionKey: flowLogs.encryptionKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       this.vpc = createVpc(this, props.maxAzs ?? 2, natGateways, this.flowLogGroup);
@@ -253,9 +153,11 @@ export class EcsCluster extends Resource implements IEcsCluster {
         enableKeyRotation: true,
       });
       allowLogsToUseKey(this.executeCommandKey);
+      const sessionLogs = logGroupSecurity(this, { logRetention: props.executeCommandLogRetention, encryptionKey: props.encryptionKey },
+        logs.RetentionDays.ONE_YEAR);
       this.executeCommandLogGroup = new logs.LogGroup(this, 'ExecuteCommandLogs', {
-        retention: props.executeCommandLogRetention ?? logs.RetentionDays.ONE_YEAR,
-        encryptionKey: this.executeCommandKey,
+        retention: sessionLogs.retention,
+        encryptionKey: sessionLogs.encryptionKey ?? this.executeCommandKey,
         removalPolicy: RemovalPolicy.RETAIN,
       });
       executeCommandConfiguration = {
@@ -466,131 +368,6 @@ export class EcsCluster extends Resource implements IEcsCluster {
   public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.cluster.metricMemoryUtilization(props);
   }
-}
-
-function validateClusterProps(validator: PropValidator, props: EcsClusterProps): void {
-  const name = props.clusterName;
-  if (name !== undefined && !isUnresolved(name)) {
-    validator.check('clusterName', name, typeof name === 'string' && /^[A-Za-z0-9_-]{1,255}$/.test(name),
-      'Use 1 to 255 letters, digits, hyphens and underscores, e.g. "shop-production".');
-  }
-  if (props.vpc) {
-    const vpcProps: Array<[string, unknown]> = [
-      ['maxAzs', props.maxAzs],
-      ['natGateways', props.natGateways],
-      ['flowLogRetention', enumMember('RetentionDays', logs.RetentionDays, props.flowLogRetention)],
-    ];
-    for (const [prop, value] of vpcProps.filter(([, v]) => v !== undefined)) {
-      validator.report(prop, value, 'It configures the VPC the cluster creates, but a vpc was given: configure that VPC instead, or remove it.');
-    }
-  } else {
-    // Both shape the VPC at synth time (subnets per zone, routes per NAT gateway).
-    for (const prop of ['maxAzs', 'natGateways'] as const) {
-      if (isUnresolved(props[prop])) {
-        validator.report(prop, renderedAs('a token'), 'It cannot be a token: the VPC\'s subnets and routes are laid out at synth time. Use a literal number.');
-      }
-    }
-    const maxAzs = props.maxAzs ?? 2;
-    validator.checkInteger('maxAzs', props.maxAzs, 1, 6, 'Use a whole number of Availability Zones from 1 to 6.');
-    validator.checkInteger('natGateways', props.natGateways, 0, 6, 'Use a whole number, 0 or more (each costs about $36.50 a month).');
-    const maxAzsValid = Number.isInteger(maxAzs) && maxAzs >= 1 && maxAzs <= 6;
-    if (props.natGateways !== undefined && !isUnresolved(props.natGateways) && maxAzsValid && props.natGateways > maxAzs) {
-      validator.report('natGateways', props.natGateways,
-        `There is at most one NAT gateway per Availability Zone, and the VPC has ${maxAzs}: use at most ${maxAzs}, or raise maxAzs.`);
-    }
-  }
-  checkEnum(validator, 'flowLogRetention', 'RetentionDays', logs.RetentionDays, props.flowLogRetention,
-    'Use a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_MONTH.');
-  checkEnum(validator, 'executeCommandLogRetention', 'RetentionDays', logs.RetentionDays, props.executeCommandLogRetention,
-    'Use a logs.RetentionDays value, e.g. logs.RetentionDays.ONE_YEAR.');
-  checkEnum(validator, 'containerInsights', 'ContainerInsights', ecs.ContainerInsights, props.containerInsights,
-    'Use ecs.ContainerInsights.ENABLED, ENHANCED or DISABLED.');
-  checkEnum(validator, 'cloudMapNamespaceType', 'NamespaceType', cloudmap.NamespaceType, props.cloudMapNamespaceType,
-    'Use cloudmap.NamespaceType.HTTP, DNS_PRIVATE or DNS_PUBLIC.');
-  validateNamespaceName(validator, props);
-}
-
-/** Reports a value that is not a member of its enum (tokens are skipped: CloudFormation checks them). */
-function checkEnum(validator: PropValidator, prop: string, enumName: string, enumObject: object, value: unknown, fix: string): void {
-  if (value === undefined) return;
-  validator.check(prop, enumMember(enumName, enumObject, value), isEnumMember(enumObject, value), fix);
-}
-
-/**
- * Cloud Map namespace names: HTTP namespaces take 1 to 1024 printable ASCII
- * characters without spaces; DNS namespaces a domain name of at most 253
- * characters with labels of 1 to 63 letters, digits and hyphens.
- */
-function validateNamespaceName(validator: PropValidator, props: EcsClusterProps): void {
-  const name = props.cloudMapNamespaceName;
-  if (name === undefined || isUnresolved(name)) return;
-  const type = props.cloudMapNamespaceType ?? cloudmap.NamespaceType.HTTP;
-  if (typeof name !== 'string') {
-    validator.report('cloudMapNamespaceName', name, 'Use a name such as "internal".');
-  } else if (type === cloudmap.NamespaceType.HTTP) {
-    validator.check('cloudMapNamespaceName', name, /^[!-~]{1,1024}$/.test(name),
-      'An HTTP namespace name is 1 to 1024 printable ASCII characters without spaces, e.g. "internal".');
-  } else if (type === cloudmap.NamespaceType.DNS_PRIVATE || type === cloudmap.NamespaceType.DNS_PUBLIC) {
-    const labels = name.replace(/\.$/, '').split('.');
-    validator.check('cloudMapNamespaceName', name,
-      name.length <= 253 && labels.every(label => /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(label)),
-      'A DNS namespace name is a domain name: labels of 1 to 63 letters, digits and hyphens separated by dots, e.g. "internal.local".');
-  }
-}
-
-/**
- * What the default strategy needs beyond the shared checks: EC2 providers
- * known at synth time (the strategy is the cluster's own, rendered now).
- */
-function validateDefaultStrategy(validator: PropValidator, strategy: ecs.CapacityProviderStrategy[], named: Map<string, string>,
-  capacities: IEc2Capacity[]): void {
-  // The cluster's own providers, by the name the user gave or by their reference.
-  const own = new Set([...named.keys(), ...named.values(), ...capacities.map(c => c.capacityProviderName)]);
-  for (const entry of strategy) {
-    if (isUnresolved(entry.capacityProvider) && !own.has(entry.capacityProvider)) {
-      validator.report('defaultTaskCapacity[].capacityProvider', renderedAs('a token'),
-        'The default can only name capacity providers of this cluster, known at synth time: use TaskCapacity.fargate(...), TaskCapacity.ec2(), ' +
-        'or the capacityProviderName given to ec2Capacity.');
-    }
-  }
-}
-
-/** Props that only matter with another prop, given without it: warn, so the user knows they do nothing. */
-function warnAboutIgnoredProps(scope: Construct, props: EcsClusterProps): void {
-  if (props.executeCommandLogRetention !== undefined && !props.enableExecuteCommand) {
-    Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.executeCommandLogRetentionIgnored',
-      'executeCommandLogRetention is ignored because enableExecuteCommand is not true: enable ECS Exec, or remove it.');
-  }
-  if (props.cloudMapNamespaceType !== undefined && props.cloudMapNamespaceName === undefined) {
-    Annotations.of(scope).addWarningV2('cdk-ecs-kit:EcsCluster.cloudMapNamespaceTypeIgnored',
-      'cloudMapNamespaceType is ignored because no cloudMapNamespaceName is given: name the namespace, or remove it.');
-  }
-}
-
-/**
- * A VPC whose fixed cost is the NAT gateways only: public subnets and private
- * subnets (isolated when there is no NAT gateway) in `maxAzs` zones, flow logs
- * of all traffic, and a default security group without rules.
- */
-function createVpc(scope: Construct, maxAzs: number, natGateways: number, flowLogGroup: logs.ILogGroup): ec2.Vpc {
-  const vpc = new ec2.Vpc(scope, 'Vpc', {
-    maxAzs,
-    natGateways,
-    restrictDefaultSecurityGroup: true,
-    subnetConfiguration: [
-      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
-      {
-        name: 'Private',
-        subnetType: natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED,
-        cidrMask: 20,
-      },
-    ],
-  });
-  vpc.addFlowLog('FlowLog', {
-    destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
-    trafficType: ec2.FlowLogTrafficType.ALL,
-  });
-  return vpc;
 }
 
 /** CloudWatch Logs encrypts a log group with a customer key only if the key policy lets it. */

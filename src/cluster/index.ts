@@ -1,4 +1,5 @@
 export * from './ecs-cluster';
+export { EcsClusterProps } from './ecs-cluster-props';
 export { EcsClusterAttributes, IEcsCluster } from './ecs-cluster-interface';
 export { Ec2Capacity, Ec2CapacityAttributes, Ec2CapacityProps, IEc2Capacity } from './ec2-capacity';
 export { Ec2CapacityOptions } from './ec2-capacity-options';

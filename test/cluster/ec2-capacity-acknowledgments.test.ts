@@ -18,12 +18,14 @@ describe('EC2 capacity: the ECS agent\'s acknowledgments stay on the kit\'s poli
     // THEN
     const { findings } = synthesizeWithValidators(stack.node.root as App);
     expect(findings.filter(f => f.ruleId === WILDCARD).map(f => f.constructPath))
-      .toEqual([`${capacity.instanceRole.node.path}/DefaultPolicy/Resource`]);
+      .toEqual([`${capacity.instanceRole.node.path}/Policy/Resource`]);
     expectNoFindings(findings.filter(f => f.ruleId !== WILDCARD));
     // The agent's statements sit in the kit's policy, acknowledged there, not on the role.
-    const agentPolicy = capacity.instanceRole.node.findChild('EcsAgent') as iam.Policy;
+    // The user's statement is in the role's own managed policy (the kit's roles have no inline policy).
+    const agentPolicy = capacity.instanceRole.node.findChild('EcsAgentPolicy') as iam.ManagedPolicy;
     expect(JSON.stringify(agentPolicy.document.toJSON())).toContain('ecs:DiscoverPollEndpoint');
-    expect(JSON.stringify((capacity.instanceRole.node.findChild('DefaultPolicy') as iam.Policy).document.toJSON())).not.toContain('ecs:');
+    expect(JSON.stringify((capacity.instanceRole.node.findChild('Policy') as iam.ManagedPolicy).document.toJSON())).not.toContain('ecs:');
+    expect(capacity.instanceRole.node.tryFindChild('DefaultPolicy')).toBeUndefined();
     expect(JSON.stringify(capacity.instanceRole.node.metadata)).not.toContain('AwsSolutions-IAM5');
   });
 
@@ -35,7 +37,7 @@ describe('EC2 capacity: the ECS agent\'s acknowledgments stay on the kit\'s poli
     // THEN
     validTemplate(stack);
     const role = cluster.node.findAll().find(c => c.node.id === 'InstanceRole')!;
-    expect(role.node.tryFindChild('EcsAgent')).toBeDefined();
+    expect(role.node.tryFindChild('EcsAgentPolicy')).toBeDefined();
     expect(role.node.tryFindChild('DefaultPolicy')).toBeUndefined();
   });
 });

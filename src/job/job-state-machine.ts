@@ -184,8 +184,12 @@ export function createJobStateMachine(scope: Construct, definition: sfn.IChainab
   return { stateMachine, orchestrationPolicy };
 }
 
-/** Construct id of the kit's managed policy with the state machine's own statements, a child of its role. */
-const ORCHESTRATION_POLICY_ID = 'Orchestration';
+/**
+ * Construct id of the kit's managed policy with the state machine's own statements, a child of its role.
+ * Not `Orchestration`, the id of the inline policy it replaces: CloudFormation cannot change the type of
+ * a logical id in place, and a new id is created before the old policy is deleted.
+ */
+const ORCHESTRATION_POLICY_ID = 'OrchestrationPolicy';
 
 /** State machines whose construction is over: their statements go to the role's own managed policies (`useManagedPolicies`). */
 const sealedStateMachines = new WeakSet<sfn.StateMachine>();

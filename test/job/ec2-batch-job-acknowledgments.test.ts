@@ -18,7 +18,7 @@ describe('Ec2BatchJob: the orchestration acknowledgment stays on the kit\'s poli
       .toEqual([`${job.stateMachine.role.node.path}/Policy/Resource`]);
     expectNoFindings(findings.filter(f => f.ruleId !== WILDCARD));
     // The kit's statements (RunTask polling, X-Ray, log delivery) sit in the kit's policy, acknowledged there only.
-    const orchestration = job.stateMachine.role.node.findChild('Orchestration') as iam.ManagedPolicy;
+    const orchestration = job.stateMachine.role.node.findChild('OrchestrationPolicy') as iam.ManagedPolicy;
     expect(JSON.stringify(orchestration.document.toJSON())).toContain('ecs:StopTask');
     expect(JSON.stringify(orchestration.node.metadata)).toContain(WILDCARD);
     // The user's statement sits in the role's own managed policy (useManagedPolicies), not in the kit's.
@@ -38,6 +38,6 @@ describe('Ec2BatchJob: the orchestration acknowledgment stays on the kit\'s poli
     const job = new Ec2BatchJob(stack, 'Job', { cluster: spotCluster(stack), image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:1'), memoryLimitMiB: 256 });
     // THEN
     validTemplate(stack);
-    expect(job.stateMachine.role.node.tryFindChild('Orchestration')).toBeDefined();
+    expect(job.stateMachine.role.node.tryFindChild('OrchestrationPolicy')).toBeDefined();
   });
 });

@@ -10,11 +10,16 @@ export const AUTHORIZATION_TOKEN_POLICY_ID = 'EcrAuthorizationToken';
 const AUTHORIZATION_TOKEN_ACTIONS = ['ecr:GetAuthorizationToken'];
 
 /**
- * A policy that remembers whether the principal accepted it: `attachInlinePolicy` of an
- * immutable role, of a role imported from another account or of a lazily created role
- * does not attach the policy, and then nothing of it reaches the template.
+ * A customer managed policy that remembers whether the principal accepted it.
+ *
+ * The principal decides, as it does for its inline policies: `attachInlinePolicy`
+ * of an immutable role, of a role imported from another account or of a lazily
+ * created role does not call back `attachToRole`, and then nothing of the policy
+ * may reach the template. A managed policy attaches the same way, from its side
+ * (`Roles`, `Users`, `Groups` of `AWS::IAM::ManagedPolicy`), so the principal's
+ * `attachInlinePolicy` is what tells whether it takes a policy of the kit.
  */
-class AuthorizationTokenPolicy extends iam.Policy {
+class AuthorizationTokenPolicy extends iam.ManagedPolicy {
   public attached = false;
 
   public attachToRole(role: iam.IRole): void {
@@ -42,12 +47,13 @@ function isIdentity(principal: iam.IPrincipal): principal is iam.IPrincipal & ia
  * Grants the registry login, `ecr:GetAuthorizationToken`, which ECR only supports on
  * resource `*` (the 12-hour docker login token is per registry, not per repository).
  *
- * The statement goes into a policy of the kit's own, a child of the grantee's principal
- * (so that it sits in the principal's stack, whatever stack the repository is in), and
- * cdk-nag's `AwsSolutions-IAM5[Resource::*]` is acknowledged on that policy only: the
- * principal's other policies keep their findings. A principal that takes no policy (a
- * service or account principal, an immutable or foreign role) gets the statement through
- * `iam.Grant.addToPrincipal`, without any acknowledgment.
+ * The statement goes into a customer managed policy of the kit's own (not an inline
+ * policy, which cdk-nag's NIST 800-53, HIPAA and PCI packs flag), a child of the
+ * grantee's principal (so that it sits in the principal's stack, whatever stack the
+ * repository is in), and cdk-nag's `AwsSolutions-IAM5[Resource::*]` is acknowledged on
+ * that policy only: the principal's other policies keep their findings. A principal that
+ * takes no policy (a service or account principal, an immutable or foreign role) gets the
+ * statement through `iam.Grant.addToPrincipal`, without any acknowledgment.
  *
  * Idempotent: a principal granted twice, or by several repositories, keeps one policy.
  */
@@ -60,7 +66,9 @@ export function grantAuthorizationToken(grantee: iam.IGrantable): void {
       const policy = new AuthorizationTokenPolicy(principal, AUTHORIZATION_TOKEN_POLICY_ID, {
         statements: [new iam.PolicyStatement({ actions: AUTHORIZATION_TOKEN_ACTIONS, resources: ['*'] })],
       });
-      principal.attachInlinePolicy(policy);
+      // The principal's own rule for taking a policy (see AuthorizationTokenPolicy): it calls back
+      // attachToRole/User/Group, which for a managed policy only lists the principal in the policy.
+      principal.attachInlinePolicy(policy as unknown as iam.Policy);
       if (policy.attached) {
         Validations.of(policy).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',

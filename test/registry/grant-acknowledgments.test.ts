@@ -52,7 +52,7 @@ describe('a user\'s own wildcard finding survives every kit grant', () => {
     expect(result.success).toBe(true);
     const template = expectOnlyUserFinding(stack.node.root as App, role)[stack.artifactId];
     const tokenPolicy = role.node.findChild('EcrAuthorizationToken');
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [TOKEN_STATEMENT] },
       Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as any) }],
     });
@@ -73,7 +73,7 @@ describe('a user\'s own wildcard finding survives every kit grant', () => {
     new FargateWebService(stack, 'Web', { cluster: testCluster(stack), image: repo.containerImage('v1'), executionRole: role });
     // THEN
     const template = expectOnlyUserFinding(stack.node.root as App, role)[stack.artifactId];
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
     expect(role.node.tryFindChild('EcrAuthorizationToken')).toBeDefined();
   });
 
@@ -154,7 +154,7 @@ describe('the kit\'s own findings stay acknowledged', () => {
     other.grantPullPush(role);
     // THEN
     const template = validTemplate(stack);
-    const tokenPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+    const tokenPolicies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
       .filter(p => JSON.stringify(p).includes('ecr:GetAuthorizationToken'));
     expect(tokenPolicies).toHaveLength(1);
     expect((tokenPolicies[0] as any).Properties.PolicyDocument.Statement).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
@@ -171,7 +171,7 @@ describe('the kit\'s own findings stay acknowledged', () => {
     repo.grantPull(role);
     // THEN
     const templates = expectOnlyUserFinding(app, role);
-    templates[service.artifactId].hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
+    templates[service.artifactId].hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
     expect(JSON.stringify(templates[shared.artifactId].toJSON())).not.toContain('ecr:GetAuthorizationToken');
   });
 });
@@ -185,7 +185,7 @@ describe('grantees without a policy of the kit', () => {
     // WHEN
     repo.grantPull(role);
     // THEN
-    validTemplate(stack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] }, Roles: ['ci'] });
+    validTemplate(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] }, Roles: ['ci'] });
   });
 
   test('an immutable role is left alone: no kit policy, nothing acknowledged', () => {
@@ -199,9 +199,40 @@ describe('grantees without a policy of the kit', () => {
     expect(grant.success).toBe(true); // through the repository policy, as aws-cdk-lib does
     const template = validTemplate(stack);
     template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     expect(JSON.stringify(template.toJSON())).not.toContain('ecr:GetAuthorizationToken');
     expect(stack.node.findAll().some(c => c.node.id === 'EcrAuthorizationToken')).toBe(false);
     expect(stack.node.findAll().some(c => JSON.stringify(c.node.metadata).includes(WILDCARD))).toBe(false);
+  });
+
+  test('a role imported from another account gets no kit policy (a managed policy attaches only in its own account)', () => {
+    // GIVEN
+    const stack = createTestStack('TestStack', { account: '111122223333', region: 'eu-west-1' });
+    const repo = new EcrRepository(stack, 'Repo');
+    const role = iam.Role.fromRoleArn(stack, 'Foreign', 'arn:aws:iam::444455556666:role/ci');
+    // WHEN
+    repo.grantPull(role);
+    // THEN
+    const template = validTemplate(stack);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(stack.node.findAll().some(c => c.node.id === 'EcrAuthorizationToken')).toBe(false);
+    expect(stack.node.findAll().some(c => JSON.stringify(c.node.metadata).includes(WILDCARD))).toBe(false);
+  });
+
+  test('a group gets the kit policy, attached from the policy\'s side', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const repo = new EcrRepository(stack, 'Repo');
+    const group = new iam.Group(stack, 'Developers');
+    // WHEN
+    repo.grantPull(group);
+    // THEN
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [TOKEN_STATEMENT] },
+      Groups: [{ Ref: stack.getLogicalId(group.node.defaultChild as any) }],
+    });
+    template.hasResourceProperties('AWS::IAM::Group', { ManagedPolicyArns: Match.absent() });
   });
 
   test('a user gets the kit policy too', () => {
@@ -214,7 +245,7 @@ describe('grantees without a policy of the kit', () => {
     // THEN
     const { findings } = synthesizeWithValidators(stack.node.root as App);
     expect(wildcardFindingPaths(findings)).toEqual([]);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [TOKEN_STATEMENT] },
       Users: [{ Ref: stack.getLogicalId(user.node.defaultChild as any) }],
     });

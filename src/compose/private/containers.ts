@@ -2,8 +2,8 @@
 import { Aws, Duration, aws_ecr as ecr, aws_ecs as ecs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { secretFor } from './secrets';
-import { containerDefinitionSettings, scratchVolumePaths } from '../../core/container-settings';
 import { ComposeAppContext } from './unit';
+import { containerDefinitionSettings, scratchVolumePaths } from '../../core/container-settings';
 import type { ComposeService } from '../model';
 import { portMappingName } from '../names';
 import type { Unit } from '../plan';

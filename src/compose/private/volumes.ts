@@ -66,7 +66,7 @@ export function createFileSystem(app: Construct, vpc: ec2.IVpc, selected: Compos
 }
 
 /** cdk-nag's rules that look for the file system in a backup plan of the template. */
-const AUTOMATIC_BACKUP_RULES = ['NIST.800.53.R5-EFSInBackupPlan', 'HIPAA.Security-EFSInBackupPlan', 'PCI.DSS.321-EFSInBackupPlan'];
+const AUTOMATIC_BACKUP_RULES = ['NIST.800.53.R5-EFSInBackupPlan', 'HIPAA.Security-EFSInBackupPlan'];
 
 /** A numeric `uid` or `uid:gid`. */
 const NUMERIC_USER = /^(\d+)(?::(\d+))?$/;

@@ -1,4 +1,4 @@
-import { Validations, aws_iam as iam } from 'aws-cdk-lib';
+import { Stack, Validations, aws_iam as iam } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 /**
@@ -8,6 +8,9 @@ import { Construct } from 'constructs';
 export const AUTHORIZATION_TOKEN_POLICY_ID = 'EcrAuthorizationToken';
 
 const AUTHORIZATION_TOKEN_ACTIONS = ['ecr:GetAuthorizationToken'];
+
+/** Appended to the logical ID the policy had as an inline policy (see `grantAuthorizationToken`). */
+const MANAGED_SUFFIX = 'Managed';
 
 /**
  * A customer managed policy that remembers whether the principal accepted it.
@@ -70,6 +73,11 @@ export function grantAuthorizationToken(grantee: iam.IGrantable): void {
       // attachToRole/User/Group, which for a managed policy only lists the principal in the policy.
       principal.attachInlinePolicy(policy as unknown as iam.Policy);
       if (policy.attached) {
+        // The inline policy of the same construct id had the same logical ID, and CloudFormation refuses to
+        // change a resource's type in place ("Update of resource type is not permitted"): a new logical ID
+        // makes the update create the managed policy and delete the inline one.
+        const resource = policy.node.defaultChild as iam.CfnManagedPolicy;
+        resource.overrideLogicalId(`${Stack.of(policy).getLogicalId(resource)}${MANAGED_SUFFIX}`);
         Validations.of(policy).acknowledge({
           id: 'AwsSolutions-IAM5[Resource::*]',
           reason: 'Added by cdk-ecs-kit for image pull/push: ecr:GetAuthorizationToken (the 12-hour docker login token) only supports ' +

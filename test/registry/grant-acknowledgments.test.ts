@@ -166,6 +166,19 @@ describe('the kit\'s own findings stay acknowledged', () => {
     expect((tokenPolicies[0] as any).Properties.PolicyDocument.Statement).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
   });
 
+  test('the managed policy takes a new logical ID: CloudFormation refuses to change the type of the former inline policy\'s', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    // WHEN
+    new EcrRepository(stack, 'Repo').grantPull(role);
+    // THEN
+    const template = validTemplate(stack);
+    // RoleEcrAuthorizationTokenAFB3CEC7 was the AWS::IAM::Policy of this grant before the kit's policy became a managed one.
+    expect(Object.keys(template.findResources('AWS::IAM::ManagedPolicy'))).toEqual(['RoleEcrAuthorizationTokenAFB3CEC7Managed']);
+    expect(template.toJSON().Resources.RoleEcrAuthorizationTokenAFB3CEC7).toBeUndefined();
+  });
+
   test('a role in another stack than the repository gets the kit policy in its own stack (no dependency cycle)', () => {
     // GIVEN
     const app = createTestApp();

@@ -4,6 +4,8 @@
  */
 import {
   aws_ecs as ecs,
+  aws_efs as efs,
+  aws_kms as kms,
   aws_logs as logs,
   aws_secretsmanager as secretsmanager,
   aws_servicediscovery as servicediscovery,
@@ -178,7 +180,39 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
   /**
    * How long container logs are kept. Log groups are retained on delete.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH; in the hardened profile, the profile's retention (a year unless `Hardening.enable` says more)
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The customer managed KMS key of what the app creates that holds data:
+   * the log groups of its tasks, the EFS file system of its named volumes,
+   * and the secrets it generates. The tasks' execution roles may decrypt the
+   * secrets with it. Its key policy must let CloudWatch Logs
+   * (`logs.<region>.amazonaws.com`) use it, as the kit's own key's does.
+   *
+   * The key of an EFS file system is fixed when it is created: giving a key
+   * to an app whose file system exists replaces the file system (a new,
+   * empty one; the old one is retained). Give it to new apps only, or move
+   * the data yourself.
+   *
+   * @default - AWS managed encryption (CloudWatch Logs' own, the `aws/elasticfilesystem`
+   * and `aws/secretsmanager` keys); in the hardened profile, the profile's key
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The POSIX user and group the EFS access points of the named volumes
+   * enforce: every file operation through them runs as this user, whatever
+   * user the container runs as, and each volume's directory is created owned
+   * by it (mode 750).
+   *
+   * Without one, a volume's directory is writable by every user (mode 777)
+   * and files keep the container's user: images that start as root and
+   * switch users (e.g. the official Postgres image) work unchanged.
+   *
+   * @default - none; in the hardened profile, the numeric `uid:gid` the containers that mount the
+   * volume run as (their Compose `user`, else the profile's `1000:1000`) when they all agree, else 1000:1000
+   */
+  readonly volumePosixUser?: efs.PosixUser;
 }

@@ -25,6 +25,7 @@ import { createFileSystem, mountVolumes } from './private/volumes';
 import { attachEc2WebUnit, createFargateWebUnit } from './private/web-units';
 import { TaskCapacity, TaskCompute } from '../cluster/task-capacity';
 import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity, serviceEc2Capacities } from '../cluster/task-capacity-resolution';
+import { hardeningOf, logGroupSecurity } from '../core/hardening';
 import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator, enumMemberName, isUnresolved } from '../core/validation';
 import type { FargateWebService } from '../service/fargate-web-service';
@@ -177,8 +178,16 @@ export class ComposeApp extends Construct {
       description: plainDescription(`Service Connect namespace of the Compose app ${this.node.path}`, 1024),
     });
 
+    const profile = hardeningOf(this);
+    const logSecurity = logGroupSecurity(this, props, logs.RetentionDays.ONE_MONTH);
+    const encryptionKey = props.encryptionKey ?? profile?.encryptionKey();
+
     if (selected.some(s => s.mounts.some(m => m.kind === 'volume'))) {
-      const storage = createFileSystem(this, props.cluster.vpc, selected);
+      const storage = createFileSystem(this, props.cluster.vpc, selected, {
+        encryptionKey,
+        posixUser: props.volumePosixUser,
+        hardened: profile !== undefined,
+      });
       this.fileSystem = storage.fileSystem;
       this.accessPoints = storage.accessPoints;
     }
@@ -202,6 +211,9 @@ export class ComposeApp extends Construct {
       loadBalancer: this.loadBalancer,
       fileSystem: this.fileSystem,
       accessPoints: this.accessPoints,
+      logGroupSecurity: logSecurity,
+      encryptionKey,
+      hardened: profile !== undefined,
       secretsByName: this.secretsByName,
     };
     for (const unit of plan.units) {
@@ -318,7 +330,24 @@ export class ComposeApp extends Construct {
         name !== undefined && props.logRetention !== logs.RetentionDays.INFINITE,
         'Logs must expire: choose a finite logs.RetentionDays value such as logs.RetentionDays.THREE_MONTHS.');
     }
+    this.checkVolumePosixUser(validator);
     this.checkTokens(validator);
+  }
+
+  /** EFS takes a POSIX user of numeric ids from 0 to 2^32 - 1 (tokens are passed on). */
+  private checkVolumePosixUser(validator: PropValidator): void {
+    const user = this.props.volumePosixUser;
+    if (user === undefined) return;
+    const ids: [string, string | undefined][] = [['uid', user.uid], ['gid', user.gid]];
+    for (const gid of user.secondaryGids ?? []) ids.push(['secondaryGids', gid]);
+    for (const [name, id] of ids) {
+      if (id === undefined || isUnresolved(id)) continue;
+      validator.check(`volumePosixUser.${name}`, id, /^\d{1,10}$/.test(id) && Number(id) <= 4_294_967_295,
+        'EFS access points take numeric ids from 0 to 4294967295, e.g. { uid: "1000", gid: "1000" } (not user names).');
+    }
+    if ((user.secondaryGids?.length ?? 0) > 16) {
+      validator.report('volumePosixUser.secondaryGids', user.secondaryGids!.length, 'EFS allows at most 16 secondary group ids.');
+    }
   }
 
   /** Props read at synth time cannot be unresolved tokens (values in the Compose file are checked when it is read). */

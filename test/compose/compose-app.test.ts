@@ -259,11 +259,11 @@ describe('ComposeApp on Fargate', () => {
       Volumes: [{ Name: 'db-data', EFSVolumeConfiguration: { FilesystemId: Match.anyValue(), TransitEncryption: 'ENABLED', AuthorizationConfig: { AccessPointId: stack.resolve(app.accessPoint('db-data').accessPointId), IAM: 'ENABLED' } } }],
     });
     // The read-only mount gets ClientMount only; the database also ClientWrite.
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite'] })]) },
       Roles: [stack.resolve((app.taskDefinition('db').taskRole.node.defaultChild as any).ref)],
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'elasticfilesystem:ClientMount' })]) },
       Roles: [stack.resolve((app.taskDefinition('worker').taskRole.node.defaultChild as any).ref)],
     });
@@ -423,7 +423,7 @@ describe('ComposeApp on EC2', () => {
     expect(containerOf(template, 'app').Image).toEqual({
       'Fn::Join': ['', ['111122223333.dkr.ecr.eu-west-1.', { Ref: 'AWS::URLSuffix' }, '/shop/app:v1.2.3']],
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
           Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],

@@ -20,10 +20,16 @@ function wildcardFindingPaths(findings: Finding[]): string[] {
   return findings.filter(f => f.ruleId === WILDCARD).map(f => f.constructPath);
 }
 
-/** Synthesizes with the validators and expects exactly the user's own finding on `role`'s default policy. */
+/**
+ * Synthesizes with the validators and expects exactly the user's own finding on `role`'s policy: its
+ * default policy, or for a role the kit created, the kit's managed policy `Policy` of its statements
+ * (issue 18: the kit's roles take customer managed policies, where the user's statements land too).
+ */
 function expectOnlyUserFinding(app: App, role: iam.IRole & { node: { path: string } }): Record<string, Template> {
   const { templates, findings } = synthesizeWithValidators(app);
-  expect(wildcardFindingPaths(findings)).toEqual([`${role.node.path}/DefaultPolicy/Resource`]);
+  const paths = wildcardFindingPaths(findings);
+  expect(paths).toHaveLength(1);
+  expect([`${role.node.path}/DefaultPolicy/Resource`, `${role.node.path}/Policy/Resource`]).toContain(paths[0]);
   expectNoFindings(findings.filter(f => !f.ruleId.startsWith('AwsSolutions-IAM5')));
   return templates;
 }
@@ -52,7 +58,7 @@ describe('a user\'s own wildcard finding survives every kit grant', () => {
     expect(result.success).toBe(true);
     const template = expectOnlyUserFinding(stack.node.root as App, role)[stack.artifactId];
     const tokenPolicy = role.node.findChild('EcrAuthorizationToken');
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [TOKEN_STATEMENT] },
       Roles: [{ Ref: stack.getLogicalId(role.node.defaultChild as any) }],
     });
@@ -73,7 +79,7 @@ describe('a user\'s own wildcard finding survives every kit grant', () => {
     new FargateWebService(stack, 'Web', { cluster: testCluster(stack), image: repo.containerImage('v1'), executionRole: role });
     // THEN
     const template = expectOnlyUserFinding(stack.node.root as App, role)[stack.artifactId];
-    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
     expect(role.node.tryFindChild('EcrAuthorizationToken')).toBeDefined();
   });
 
@@ -154,10 +160,23 @@ describe('the kit\'s own findings stay acknowledged', () => {
     other.grantPullPush(role);
     // THEN
     const template = validTemplate(stack);
-    const tokenPolicies = Object.values(template.findResources('AWS::IAM::Policy'))
+    const tokenPolicies = Object.values(template.findResources('AWS::IAM::ManagedPolicy'))
       .filter(p => JSON.stringify(p).includes('ecr:GetAuthorizationToken'));
     expect(tokenPolicies).toHaveLength(1);
     expect((tokenPolicies[0] as any).Properties.PolicyDocument.Statement).toEqual([{ Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' }]);
+  });
+
+  test('the managed policy takes a new logical ID: CloudFormation refuses to change the type of the former inline policy\'s', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    // WHEN
+    new EcrRepository(stack, 'Repo').grantPull(role);
+    // THEN
+    const template = validTemplate(stack);
+    // RoleEcrAuthorizationTokenAFB3CEC7 was the AWS::IAM::Policy of this grant before the kit's policy became a managed one.
+    expect(Object.keys(template.findResources('AWS::IAM::ManagedPolicy'))).toEqual(['RoleEcrAuthorizationTokenAFB3CEC7Managed']);
+    expect(template.toJSON().Resources.RoleEcrAuthorizationTokenAFB3CEC7).toBeUndefined();
   });
 
   test('a role in another stack than the repository gets the kit policy in its own stack (no dependency cycle)', () => {
@@ -171,7 +190,7 @@ describe('the kit\'s own findings stay acknowledged', () => {
     repo.grantPull(role);
     // THEN
     const templates = expectOnlyUserFinding(app, role);
-    templates[service.artifactId].hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
+    templates[service.artifactId].hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] } });
     expect(JSON.stringify(templates[shared.artifactId].toJSON())).not.toContain('ecr:GetAuthorizationToken');
   });
 });
@@ -185,7 +204,7 @@ describe('grantees without a policy of the kit', () => {
     // WHEN
     repo.grantPull(role);
     // THEN
-    validTemplate(stack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] }, Roles: ['ci'] });
+    validTemplate(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', { PolicyDocument: { Statement: [TOKEN_STATEMENT] }, Roles: ['ci'] });
   });
 
   test('an immutable role is left alone: no kit policy, nothing acknowledged', () => {
@@ -199,9 +218,40 @@ describe('grantees without a policy of the kit', () => {
     expect(grant.success).toBe(true); // through the repository policy, as aws-cdk-lib does
     const template = validTemplate(stack);
     template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
     expect(JSON.stringify(template.toJSON())).not.toContain('ecr:GetAuthorizationToken');
     expect(stack.node.findAll().some(c => c.node.id === 'EcrAuthorizationToken')).toBe(false);
     expect(stack.node.findAll().some(c => JSON.stringify(c.node.metadata).includes(WILDCARD))).toBe(false);
+  });
+
+  test('a role imported from another account gets no kit policy (a managed policy attaches only in its own account)', () => {
+    // GIVEN
+    const stack = createTestStack('TestStack', { account: '111122223333', region: 'eu-west-1' });
+    const repo = new EcrRepository(stack, 'Repo');
+    const role = iam.Role.fromRoleArn(stack, 'Foreign', 'arn:aws:iam::444455556666:role/ci');
+    // WHEN
+    repo.grantPull(role);
+    // THEN
+    const template = validTemplate(stack);
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    expect(stack.node.findAll().some(c => c.node.id === 'EcrAuthorizationToken')).toBe(false);
+    expect(stack.node.findAll().some(c => JSON.stringify(c.node.metadata).includes(WILDCARD))).toBe(false);
+  });
+
+  test('a group gets the kit policy, attached from the policy\'s side', () => {
+    // GIVEN
+    const stack = createTestStack();
+    const repo = new EcrRepository(stack, 'Repo');
+    const group = new iam.Group(stack, 'Developers');
+    // WHEN
+    repo.grantPull(group);
+    // THEN
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [TOKEN_STATEMENT] },
+      Groups: [{ Ref: stack.getLogicalId(group.node.defaultChild as any) }],
+    });
+    template.hasResourceProperties('AWS::IAM::Group', { ManagedPolicyArns: Match.absent() });
   });
 
   test('a user gets the kit policy too', () => {
@@ -214,7 +264,7 @@ describe('grantees without a policy of the kit', () => {
     // THEN
     const { findings } = synthesizeWithValidators(stack.node.root as App);
     expect(wildcardFindingPaths(findings)).toEqual([]);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [TOKEN_STATEMENT] },
       Users: [{ Ref: stack.getLogicalId(user.node.defaultChild as any) }],
     });

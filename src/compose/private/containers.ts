@@ -3,6 +3,7 @@ import { Aws, Duration, aws_ecr as ecr, aws_ecs as ecs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { secretFor } from './secrets';
 import { ComposeAppContext } from './unit';
+import { containerDefinitionSettings, scratchVolumePaths } from '../../core/container-settings';
 import type { ComposeService } from '../model';
 import { portMappingName } from '../names';
 import type { Unit } from '../plan';
@@ -33,8 +34,37 @@ function image(context: ComposeAppContext, member: ComposeService): ecs.Containe
   return ecs.ContainerImage.fromRegistry(member.image!);
 }
 
+/** The user, root file system and scratch volumes of a member's container, as the kit's `ContainerSettings` resolve them. */
+export interface MemberContainerSettings {
+  /** Compose `user`, else the hardened profile's default (`1000:1000`). */
+  readonly user?: string;
+  /** Compose `read_only`, else true in the hardened profile. */
+  readonly readonlyRootFilesystem: boolean;
+  /**
+   * The writable paths the kit adds (the hardened profile's `/tmp` of a read-only root file system),
+   * less the paths the Compose file already mounts something on (`tmpfs`, volumes).
+   */
+  readonly scratchVolumes: string[];
+}
+
+/**
+ * Compose's `user` and `read_only` are `ContainerSettings`' `user` and
+ * `readonlyRootFilesystem` (its `tmpfs` paths are mounted as the file says):
+ * the file's values win, the hardened profile gives the defaults.
+ */
+export function memberContainerSettings(context: ComposeAppContext, member: ComposeService): MemberContainerSettings {
+  const settings = { user: member.user, readonlyRootFilesystem: member.readOnly };
+  const resolved = containerDefinitionSettings(context.app, member.name, settings);
+  return {
+    user: resolved.user,
+    readonlyRootFilesystem: resolved.readonlyRootFilesystem ?? false,
+    scratchVolumes: scratchVolumePaths(context.app, settings).filter(path => !member.mounts.some(m => m.target === path)),
+  };
+}
+
 /** Container options shared by both launch types and by FargateWebService sidecars. */
 export function containerOptions(context: ComposeAppContext, member: ComposeService, unit: Unit): ecs.ContainerDefinitionOptions {
+  const settings = memberContainerSettings(context, member);
   const secrets: { [name: string]: ecs.Secret } = {};
   for (const use of member.secrets) secrets[use.variable] = ecs.Secret.fromSecretsManager(secretFor(context, use.secret));
   const environment = { ...member.environment };
@@ -52,7 +82,7 @@ export function containerOptions(context: ComposeAppContext, member: ComposeServ
     command: member.command,
     entryPoint: member.entrypoint,
     workingDirectory: member.workingDir,
-    user: member.user,
+    user: settings.user,
     dockerLabels: Object.keys(member.labels).length > 0 ? member.labels : undefined,
     healthCheck: hc ? {
       command: hc.command,
@@ -61,7 +91,7 @@ export function containerOptions(context: ComposeAppContext, member: ComposeServ
       retries: hc.retries,
       startPeriod: hc.startPeriodSeconds !== undefined ? Duration.seconds(hc.startPeriodSeconds) : undefined,
     } : undefined,
-    readonlyRootFilesystem: member.readOnly ?? false,
+    readonlyRootFilesystem: settings.readonlyRootFilesystem,
     stopTimeout: member.stopTimeoutSeconds !== undefined ? Duration.seconds(member.stopTimeoutSeconds) : undefined,
     cpu: member.cpuLimit ?? member.cpuReservation,
     memoryLimitMiB: member.memoryLimitMiB,

@@ -22,13 +22,19 @@ export function secretFor(context: ComposeAppContext, name: string): secretsmana
     const generated = new secretsmanager.Secret(context.app, id, {
       description: plainDescription(`Compose secret "${name}" of ${context.app.node.path}`, 2048),
       generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+      // The `encryptionKey` prop, else the hardened profile's: the execution roles' grantRead then includes kms:Decrypt.
+      encryptionKey: context.encryptionKey,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(generated).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason: 'A value generated for a Compose secret the application reads at start; rotating it needs an application-specific ' +
-        'rotation function (add one with secret.addRotationSchedule).',
-    });
+    const rotation = 'A value generated for a Compose secret the application reads at start; rotating it needs a rotation function ' +
+      'that knows what the value protects (e.g. the database whose password it is) and a restart of the tasks that read it. ' +
+      'The value is a plain string, not the JSON (host, user, password) Secrets Manager\'s hosted rotations expect: add a rotation ' +
+      'Lambda of your own with app.secret(name).addRotationSchedule, or pass a secret you rotate in the `secrets` prop.';
+    Validations.of(generated).acknowledge(
+      { id: 'AwsSolutions-SMG4', reason: rotation },
+      { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason: rotation },
+      { id: 'HIPAA.Security-SecretsManagerRotationEnabled', reason: rotation },
+    );
     Annotations.of(context.app).addWarningV2('cdk-ecs-kit:ComposeApp.generatedSecret',
       `Compose secret "${name}" (${context.props.composeFile.fileName}${spec.line ? `:${spec.line}` : ''}) takes its value from a local ${spec.kind}, ` +
       'which is not uploaded: a Secrets Manager secret with a generated value was created instead (retained on delete). Set your value with ' +

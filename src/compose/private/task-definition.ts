@@ -1,8 +1,10 @@
 /** The task definition of a unit that is not a Fargate web service, and what every unit's task definition acknowledges. */
-import { RemovalPolicy, Validations, aws_ecs as ecs, aws_logs as logs } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { ECR_IMAGE, containerOptions, linuxParameters, portMappings, wireContainers } from './containers';
+import { ECR_IMAGE, containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
 import { ComposeAppContext } from './unit';
+import { addScratchVolumes } from '../../core/container-settings';
+import { useManagedPolicies } from '../../core/managed-policies';
 import { logStreamPrefix } from '../../core/names';
 import type { Unit } from '../plan';
 
@@ -13,7 +15,8 @@ export function createTaskDefinition(context: ComposeAppContext, scope: Construc
   containers: Map<string, ecs.ContainerDefinition>;
 } {
   const logGroup = new logs.LogGroup(scope, 'LogGroup', {
-    retention: context.props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    retention: context.logGroupSecurity.retention,
+    encryptionKey: context.logGroupSecurity.encryptionKey,
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const taskDefinition: ecs.TaskDefinition = context.fargate
@@ -26,17 +29,22 @@ export function createTaskDefinition(context: ComposeAppContext, scope: Construc
       },
     })
     : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
+  // Before any statement reaches them (logs, image pull, secrets, EFS): customer managed policies, not inline ones.
+  useManagedPolicies(taskDefinition.taskRole as iam.Role);
+  useManagedPolicies(taskDefinition.obtainExecutionRole() as iam.Role);
 
   const containers = new Map<string, ecs.ContainerDefinition>();
   for (const member of unit.members) {
     const options = containerOptions(context, member, unit);
     const parameters = linuxParameters(context, scope, member);
-    containers.set(member.name, taskDefinition.addContainer(member.name, {
+    const container = taskDefinition.addContainer(member.name, {
       ...options,
       linuxParameters: parameters,
       portMappings: portMappings(member, unit),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix(member.name) }),
-    }));
+    });
+    addScratchVolumes(context.app, container, { scratchVolumes: memberContainerSettings(context, member).scratchVolumes });
+    containers.set(member.name, container);
   }
   wireContainers(context, unit, containers);
   return { logGroup, taskDefinition, containers };

@@ -6,12 +6,14 @@ import {
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_efs as efs,
+  aws_kms as kms,
   aws_logs as logs,
   aws_secretsmanager as secretsmanager,
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { TaskCapacity } from '../../cluster/task-capacity';
+import type { LogGroupSecurity } from '../../core/hardening';
 import type { FargateWebService } from '../../service/fargate-web-service';
 import type { ISharedLoadBalancer } from '../../service/shared-load-balancer';
 import type { ComposeAppProps } from '../compose-app-props';
@@ -32,6 +34,12 @@ export interface ComposeAppContext {
   readonly fileSystem?: efs.FileSystem;
   /** The access point of each named volume. */
   readonly accessPoints: ReadonlyMap<string, efs.AccessPoint>;
+  /** The retention and key of the log groups the app creates (props, else the hardened profile, else the defaults). */
+  readonly logGroupSecurity: LogGroupSecurity;
+  /** The key of the file system and the generated secrets: `encryptionKey`, else the hardened profile's; `undefined` for AWS managed keys. */
+  readonly encryptionKey?: kms.IKey;
+  /** Whether the hardened profile covers the app (container defaults, volume POSIX users). */
+  readonly hardened: boolean;
   /** The secret of each Compose secret used so far; filled by `secretFor`. */
   readonly secretsByName: Map<string, secretsmanager.ISecret>;
 }

@@ -1,11 +1,12 @@
 /** Units whose main container serves HTTP: a FargateWebService on Fargate, a target group of the load balancer on EC2. */
 import { Annotations, Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { containerOptions, linuxParameters, portMappings, wireContainers } from './containers';
+import { containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
 import { serviceConnectServices } from './service-connect';
 import { acknowledgeEnvironment, acknowledgeImagePull } from './task-definition';
 import { ComposeAppContext, CreatedUnit, deploymentLimits } from './unit';
 import { mountVolumes } from './volumes';
+import { addScratchVolumes } from '../../core/container-settings';
 import { FargateWebService } from '../../service/fargate-web-service';
 import { serviceDnsName } from '../names';
 import type { Unit } from '../plan';
@@ -33,6 +34,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     containerMemoryReservationMiB: options.memoryReservationMiB,
     containerHealthCheck: options.healthCheck,
     readonlyRootFilesystem: options.readonlyRootFilesystem,
+    scratchVolumes: memberContainerSettings(context, main).scratchVolumes,
     cpu: unit.size!.cpu,
     memoryLimitMiB: unit.size!.memoryMiB,
     cpuArchitecture: unit.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : undefined,
@@ -49,6 +51,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     serviceConnectNamespace: context.serviceConnectNamespace,
     serviceConnectDnsName: serviceDnsName(main.name),
     logRetention: context.props.logRetention,
+    // Once FargateWebService takes a key for its log group (issue 18, services branch): encryptionKey: context.props.encryptionKey,
     assignPublicIp: context.props.assignPublicIp,
   });
   const container = webService.container;
@@ -65,6 +68,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
       linuxParameters: linuxParameters(context, webService, member),
       portMappings: portMappings(member, unit),
     });
+    addScratchVolumes(context.app, sidecar, { scratchVolumes: memberContainerSettings(context, member).scratchVolumes });
     containers.set(member.name, sidecar);
   }
   wireContainers(context, unit, containers);

@@ -238,6 +238,14 @@ export function createAlarms(scope: Construct & WebServiceMetrics, service: ecs.
       }
     }
   }
+  if (props.rollbackOnTarget5xx && target5xxAlarm && !(enableAlarms && props.alarmTopic)) {
+    // Without a topic, the alarm's action is the rollback: ECS watches it during deployments.
+    Validations.of(target5xxAlarm).acknowledge(...['NIST.800.53.R5', 'HIPAA.Security'].map(pack => ({
+      id: `${pack}-CloudWatchAlarmAction`,
+      reason: 'This alarm exists for rollbackOnTarget5xx: ECS watches it during each deployment (deployment alarms) and rolls the ' +
+        'deployment back when it fires, which is its action. To be notified as well, give the service an alarmTopic.',
+    })));
+  }
   const rollbackAlarms = [...props.deploymentAlarms ?? [], ...(props.rollbackOnTarget5xx && target5xxAlarm ? [target5xxAlarm] : [])];
   if (rollbackAlarms.length > 0) {
     service.enableDeploymentAlarms(rollbackAlarms.map(alarm => alarm.alarmName), {

@@ -73,7 +73,9 @@ export interface ContainerServiceProps extends ContainerSettings {
 
   /**
    * Memory in MiB. On Fargate, the task's memory, valid for `cpu` (e.g. 512,
-   * 1024 or 2048 with 256 CPU units). On EC2, the container's hard limit.
+   * 1024 or 2048 with 256 CPU units), which is also the main container's hard
+   * limit (when containers added to the task declare memory, the main container
+   * reserves what they leave). On EC2, the container's hard limit.
    *
    * @default 512
    */

@@ -184,7 +184,11 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
    * Adds a sidecar container to the task (e.g. a proxy, an agent, or the
    * container the web container links to or takes volumes from). It is not
    * essential unless `options.essential` is true, and it logs to the
-   * service's log group unless `options.logging` says otherwise. It needs
+   * service's log group unless `options.logging` says otherwise. In the
+   * hardened profile it runs as user `1000:1000` with a read-only root file
+   * system and a writable `/tmp`, unless `options.user` or
+   * `options.readonlyRootFilesystem` say otherwise (e.g. `user: '0'` for an
+   * agent that must start as root). It needs
    * `memoryLimitMiB` or `memoryReservationMiB` (EC2 tasks size each container).
    *
    * @returns the container definition

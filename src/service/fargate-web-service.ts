@@ -10,9 +10,9 @@ import {
 import { Construct } from 'constructs';
 import { FargateWebServiceProps } from './fargate-web-service-props';
 import { markAsService } from './private/checks';
-import { mainContainerMemoryProblems, otherContainersMemory } from './private/main-container-memory';
 import { serviceCapacityStrategies } from './private/fargate-capacity';
 import { checkFargateContainerOptions, checkFargateWebServiceProps } from './private/fargate-web-service-checks';
+import { mainContainerMemoryProblems, otherContainersMemory } from './private/main-container-memory';
 import { registerServiceConnectNames } from './private/service-connect';
 import { ServiceSettings, serviceSettings } from './private/service-settings';
 import { createTargetGroup } from './private/target-group';
@@ -135,9 +135,11 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     useManagedTaskPolicies(this.taskDefinition, props.executionRole);
     this.grantPrincipal = this.taskDefinition.taskRole;
     this.container = this.addWebContainer(props, settings);
-    this.node.addValidation({ validate: () => mainContainerMemoryProblems(this, 'FargateWebService', settings.memoryLimitMiB,
-      { memoryLimitMiB: props.containerMemoryLimitMiB, memoryReservationMiB: props.containerMemoryReservationMiB },
-      this.taskDefinition, this.container) });
+    this.node.addValidation({
+      validate: () => mainContainerMemoryProblems(this, 'FargateWebService', settings.memoryLimitMiB,
+        { memoryLimitMiB: props.containerMemoryLimitMiB, memoryReservationMiB: props.containerMemoryReservationMiB },
+        this.taskDefinition, this.container),
+    });
     this.startOrder = new WebContainerStartOrder(this.container, props.dependsOn);
     this.node.addValidation({ validate: () => this.startOrder.resolve(this.taskDefinition, [...this.containerNames]) });
 
@@ -165,7 +167,11 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   /**
    * Adds a sidecar container to the task (e.g. a proxy or an agent). It is
    * not essential unless `options.essential` is true, and it logs to the
-   * service's log group unless `options.logging` says otherwise. An option
+   * service's log group unless `options.logging` says otherwise. In the
+   * hardened profile it runs as user `1000:1000` with a read-only root file
+   * system and a writable `/tmp`, unless `options.user` or
+   * `options.readonlyRootFilesystem` say otherwise (e.g. `user: '0'` for an
+   * agent that must start as root). An option
    * given as `undefined` is the same as an option left out. When the web
    * container waits for this one (`dependsOn`), the wait is added now.
    *

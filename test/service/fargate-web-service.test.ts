@@ -621,7 +621,7 @@ describe('FargateWebService props', () => {
     // THEN
     const { findings } = synthesizeWithValidators(stack.node.root as App);
     expect(findings.filter(f => f.ruleId.startsWith('AwsSolutions-IAM5')).map(f => f.constructPath))
-      .toEqual(['/TestStack/Web/TaskDefinition/TaskRole/Policy/Resource']);
+      .toEqual(['TestStack/Web/TaskDefinition/TaskRole/Policy/Resource']);
   });
 
   test('Service Connect in the cluster namespace', () => {

@@ -31,7 +31,10 @@ describe('hardened profile: 0 findings of the four packs on what the services cr
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:123456789012:certificate/abc');
     // WHEN
     const web = new FargateWebService(stack, 'Web', {
-      cluster, image: IMAGE, certificate, enableExecuteCommand: true,
+      cluster,
+      image: IMAGE,
+      certificate,
+      enableExecuteCommand: true,
       alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }),
     });
     web.addSidecar('Agent', { image: IMAGE, memoryReservationMiB: 64 });

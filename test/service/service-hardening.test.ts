@@ -116,7 +116,8 @@ describe('container settings reach every main container', () => {
     const c = containers(templateOf(stack));
     for (const name of ['web', 'Agent']) {
       expect(c[name]).toEqual(expect.objectContaining({
-        User: '1000:1000', ReadonlyRootFilesystem: true,
+        User: '1000:1000',
+        ReadonlyRootFilesystem: true,
         MountPoints: [{ SourceVolume: `${name}-scratch-1`, ContainerPath: '/tmp', ReadOnly: false }],
       }));
     }

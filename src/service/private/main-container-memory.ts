@@ -26,13 +26,13 @@ export interface MainContainerMemory {
  * Add `mainContainerMemoryCheck` to the scope's validations.
  */
 export function mainContainerMemory(taskMemoryMiB: number, given: MainContainerMemory,
-  otherContainersMemory: () => number | undefined): MainContainerMemory {
+  othersMemory: () => number | undefined): MainContainerMemory {
   if (given.memoryLimitMiB !== undefined || Token.isUnresolved(taskMemoryMiB)) return given;
   return {
     memoryLimitMiB: taskMemoryMiB,
     memoryReservationMiB: given.memoryReservationMiB ?? Lazy.number({
       produce: () => {
-        const others = otherContainersMemory();
+        const others = othersMemory();
         return others === undefined || others === 0 ? undefined : taskMemoryMiB - others;
       },
     }),

@@ -7,8 +7,8 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { mainContainerMemory, mainContainerMemoryProblems, otherContainersMemory } from './main-container-memory';
-import type { TaskServiceSettings } from './task-service-checks';
 import { useManagedTaskPolicies } from './task-roles';
+import type { TaskServiceSettings } from './task-service-checks';
 import { buildWithExecuteCommand, createLogGroup } from './web-service-parts';
 import { TaskCompute } from '../../cluster/task-capacity';
 import { addScratchVolumes, addStartDependencies, containerDefinitionSettings } from '../../core/container-settings';
@@ -84,7 +84,9 @@ export function buildTaskService(scope: Construct, props: ContainerServiceProps,
   });
   addScratchVolumes(scope, container, props);
   if (fargate) {
-    scope.node.addValidation({ validate: () => mainContainerMemoryProblems(scope, settings.constructName, settings.memoryLimitMiB, {}, taskDefinition, container) });
+    scope.node.addValidation({
+      validate: () => mainContainerMemoryProblems(scope, settings.constructName, settings.memoryLimitMiB, {}, taskDefinition, container),
+    });
   }
   acknowledgeEnvironment(taskDefinition, props, extras, !fargate && awsVpc);
   // The start order may name containers added to the task definition after the construct: known at synthesis.

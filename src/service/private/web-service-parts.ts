@@ -57,8 +57,11 @@ export function serviceLogging(scope: Construct, id: string, props: WebServiceIn
  * win, then the hardened profile's (a year, the profile's key), then a month
  * and CloudWatch Logs' own encryption.
  */
-export function createLogGroup(scope: Construct, props: { logRetention?: logs.RetentionDays; logRemovalPolicy?: RemovalPolicy;
-  encryptionKey?: kms.IKey; }): logs.LogGroup {
+export function createLogGroup(scope: Construct, props: {
+  logRetention?: logs.RetentionDays;
+  logRemovalPolicy?: RemovalPolicy;
+  encryptionKey?: kms.IKey;
+}): logs.LogGroup {
   const security = logGroupSecurity(scope, props, logs.RetentionDays.ONE_MONTH);
   return new logs.LogGroup(scope, 'LogGroup', {
     retention: security.retention,

@@ -3,6 +3,7 @@ import {
   RemovalPolicy,
   aws_ec2 as ec2,
   aws_ecs as ecs,
+  aws_kms as kms,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { TaskCapacity } from '../cluster/task-capacity';
@@ -72,7 +73,9 @@ export interface ContainerServiceProps extends ContainerSettings {
 
   /**
    * Memory in MiB. On Fargate, the task's memory, valid for `cpu` (e.g. 512,
-   * 1024 or 2048 with 256 CPU units). On EC2, the container's hard limit.
+   * 1024 or 2048 with 256 CPU units), which is also the main container's hard
+   * limit (when containers added to the task declare memory, the main container
+   * reserves what they leave). On EC2, the container's hard limit.
    *
    * @default 512
    */
@@ -192,9 +195,20 @@ export interface ContainerServiceProps extends ContainerSettings {
   /**
    * How long container logs are kept (a finite retention).
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH; in the hardened profile, its `logRetention` (a year)
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The customer managed KMS key that encrypts what the service creates: its
+   * log group (the key policy must let CloudWatch Logs use it,
+   * `logs.<region>.amazonaws.com`, as the hardened profile's key does) and,
+   * for a `QueueWorkerService`, the queue and dead-letter queue it creates
+   * (unless `queueEncryptionKey` is given).
+   *
+   * @default - CloudWatch Logs' own encryption (and SSE-SQS for a created queue); in the hardened profile, the profile's key
+   */
+  readonly encryptionKey?: kms.IKey;
 
   /**
    * What happens to the log group when it is removed from the stack

@@ -18,14 +18,15 @@ import { checkInstanceFit } from './private/instance-fit';
 import { registerServiceConnectNames } from './private/service-connect';
 import { webServiceSettings } from './private/service-settings';
 import { createTargetGroup } from './private/target-group';
+import { useManagedTaskPolicies } from './private/task-roles';
 import { checkSidecarOptions, checkSidecarRoom } from './private/web-service-checks';
 import {
   ServiceLogging, acknowledgeEnvironment, buildWithExecuteCommand, configureScaling, createAlarms, routeToService,
-  serviceLoadBalancer, serviceLogging, sidecarContainerOptions,
+  serviceLoadBalancer, serviceLogging, sidecarContainerOptions, addSidecarScratchVolumes,
 } from './private/web-service-parts';
 import { ISharedLoadBalancer } from './shared-load-balancer';
 import type { IEc2Capacity } from '../cluster/ec2-capacity';
-import { addStartDependencies, containerDefinitionSettings } from '../core/container-settings';
+import { addScratchVolumes, addStartDependencies, containerDefinitionSettings } from '../core/container-settings';
 import { securityGroupDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -149,6 +150,7 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
         host: volume.sourcePath !== undefined ? { sourcePath: volume.sourcePath } : undefined,
       })),
     });
+    useManagedTaskPolicies(this.taskDefinition, props.executionRole);
     this.grantPrincipal = this.taskDefinition.taskRole;
     this.container = this.addWebContainer(props, settings);
 
@@ -182,7 +184,11 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
    * Adds a sidecar container to the task (e.g. a proxy, an agent, or the
    * container the web container links to or takes volumes from). It is not
    * essential unless `options.essential` is true, and it logs to the
-   * service's log group unless `options.logging` says otherwise. It needs
+   * service's log group unless `options.logging` says otherwise. In the
+   * hardened profile it runs as user `1000:1000` with a read-only root file
+   * system and a writable `/tmp`, unless `options.user` or
+   * `options.readonlyRootFilesystem` say otherwise (e.g. `user: '0'` for an
+   * agent that must start as root). It needs
    * `memoryLimitMiB` or `memoryReservationMiB` (EC2 tasks size each container).
    *
    * @returns the container definition
@@ -199,7 +205,8 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
     validator.throwIfInvalid();
     this.containerNames.add(name.containerName);
     for (const port of ports) this.usedPorts.set(port, `sidecar "${name.containerName}"`);
-    const sidecar = this.taskDefinition.addContainer(id, sidecarContainerOptions(options, name.containerName, this.logging));
+    const sidecar = this.taskDefinition.addContainer(id, sidecarContainerOptions(this, options, name.containerName, this.logging));
+    addSidecarScratchVolumes(this, sidecar, options);
     this.connectToMainContainer(sidecar);
     return sidecar;
   }
@@ -238,8 +245,9 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
   private addWebContainer(props: Ec2WebServiceProps, settings: Ec2WebServiceSettings): ecs.ContainerDefinition {
     const { containerName, containerPort, serviceConnect } = settings;
     const portMapping: ecs.PortMapping = { containerPort, hostPort: settings.hostPort, protocol: ecs.Protocol.TCP };
+    const containerSettings = containerDefinitionSettings(this, containerName, props);
     const container = this.taskDefinition.addContainer(containerName, {
-      ...containerDefinitionSettings(this, containerName, props),
+      ...containerSettings,
       image: props.image,
       containerName,
       essential: true,
@@ -250,9 +258,10 @@ export class Ec2WebService extends Construct implements ec2.IConnectable, iam.IG
       environment: props.environment,
       secrets: props.secrets,
       healthCheck: props.containerHealthCheck,
-      readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
+      readonlyRootFilesystem: containerSettings.readonlyRootFilesystem ?? false,
       logging: this.logging.logDriver,
     });
+    addScratchVolumes(this, container, props);
     this.containerNames.add(containerName);
     const takenPort = settings.networkMode === ecs.NetworkMode.AWS_VPC ? containerPort : settings.hostPort;
     if (takenPort !== undefined && takenPort !== 0 && !isUnresolved(takenPort)) this.usedPorts.set(takenPort, 'the web container');

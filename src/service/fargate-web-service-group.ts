@@ -5,14 +5,17 @@ import {
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_iam as iam,
+  aws_kms as kms,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { FargateWebService } from './fargate-web-service';
 import { FargateWebServiceOptions } from './fargate-web-service-props';
 import { checkWebLoadBalancerOptions } from './private/load-balancer-checks';
+import { createLogGroup } from './private/web-service-parts';
 import { SharedLoadBalancer } from './shared-load-balancer';
 import { WebLoadBalancerOptions, webLoadBalancerOptions } from './web-load-balancer-options';
+import { useManagedPolicies } from '../core/managed-policies';
 import { plainDescription, securityGroupDescription } from '../core/names';
 import { PropValidator } from '../core/validation';
 
@@ -47,9 +50,18 @@ export interface FargateWebServiceGroupProps extends WebLoadBalancerOptions {
    * share one log group, each writing to log streams named
    * `<service id>/<container name>/<task id>`.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH; in the hardened profile, its `logRetention` (a year)
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The customer managed KMS key that encrypts the services' log group. Its
+   * key policy must let CloudWatch Logs use it (`logs.<region>.amazonaws.com`,
+   * as the hardened profile's key does).
+   *
+   * @default - CloudWatch Logs' own encryption; in the hardened profile, the profile's key
+   */
+  readonly encryptionKey?: kms.IKey;
 
   /**
    * What happens to the services' log group when it is removed from the stack.
@@ -168,14 +180,12 @@ export class FargateWebServiceGroup extends Construct implements ec2.IConnectabl
       allowAllOutbound: true,
     });
     this.connections = new ec2.Connections({ securityGroups: [this.securityGroup] });
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.logGroup = createLogGroup(this, props);
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
       description: plainDescription(`Starts the tasks of the services of ${this.node.path}: pulls their images, writes their logs, reads their secrets`, 1000),
     });
+    useManagedPolicies(this.executionRole);
     this.node.addValidation({ validate: () => this.validateStackSizes() });
   }
 

@@ -37,7 +37,9 @@ export interface FargateWebServiceOptions extends WebServiceOptions, ContainerSe
    * Hard memory limit of the web container in MiB (it is stopped when it
    * exceeds it): 6 MiB or more, at most the task's `memoryLimitMiB`.
    *
-   * @default - no limit of its own: the container may use the task's memory
+   * @default - the task's `memoryLimitMiB` (which the task enforces anyway), and, when
+   * sidecars declare memory, a reservation (unless `containerMemoryReservationMiB`
+   * is given) of what they leave, since ECS counts a hard limit without a reservation as reserved
    */
   readonly containerMemoryLimitMiB?: number;
 

@@ -12,16 +12,19 @@ import { FargateWebServiceProps } from './fargate-web-service-props';
 import { markAsService } from './private/checks';
 import { serviceCapacityStrategies } from './private/fargate-capacity';
 import { checkFargateContainerOptions, checkFargateWebServiceProps } from './private/fargate-web-service-checks';
+import { mainContainerMemoryProblems, otherContainersMemory } from './private/main-container-memory';
 import { registerServiceConnectNames } from './private/service-connect';
 import { ServiceSettings, serviceSettings } from './private/service-settings';
 import { createTargetGroup } from './private/target-group';
+import { useManagedTaskPolicies } from './private/task-roles';
 import { WebContainerStartOrder, checkWebContainerSettings, webContainerOptions } from './private/web-container';
 import { checkSidecarOptions, checkSidecarRoom } from './private/web-service-checks';
 import {
   ServiceLogging, acknowledgeEnvironment, buildWithExecuteCommand, configureScaling, createAlarms, routeToService,
-  serviceLoadBalancer, serviceLogging, sidecarContainerOptions,
+  serviceLoadBalancer, serviceLogging, sidecarContainerOptions, addSidecarScratchVolumes,
 } from './private/web-service-parts';
 import { ISharedLoadBalancer } from './shared-load-balancer';
+import { addScratchVolumes } from '../core/container-settings';
 import { securityGroupDescription } from '../core/names';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -129,8 +132,14 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
+    useManagedTaskPolicies(this.taskDefinition, props.executionRole);
     this.grantPrincipal = this.taskDefinition.taskRole;
     this.container = this.addWebContainer(props, settings);
+    this.node.addValidation({
+      validate: () => mainContainerMemoryProblems(this, 'FargateWebService', settings.memoryLimitMiB,
+        { memoryLimitMiB: props.containerMemoryLimitMiB, memoryReservationMiB: props.containerMemoryReservationMiB },
+        this.taskDefinition, this.container),
+    });
     this.startOrder = new WebContainerStartOrder(this.container, props.dependsOn);
     this.node.addValidation({ validate: () => this.startOrder.resolve(this.taskDefinition, [...this.containerNames]) });
 
@@ -158,7 +167,11 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
   /**
    * Adds a sidecar container to the task (e.g. a proxy or an agent). It is
    * not essential unless `options.essential` is true, and it logs to the
-   * service's log group unless `options.logging` says otherwise. An option
+   * service's log group unless `options.logging` says otherwise. In the
+   * hardened profile it runs as user `1000:1000` with a read-only root file
+   * system and a writable `/tmp`, unless `options.user` or
+   * `options.readonlyRootFilesystem` say otherwise (e.g. `user: '0'` for an
+   * agent that must start as root). An option
    * given as `undefined` is the same as an option left out. When the web
    * container waits for this one (`dependsOn`), the wait is added now.
    *
@@ -173,7 +186,8 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
     checkSidecarRoom(validator, this.taskDefinition, this.containerNames, id, name);
     validator.throwIfInvalid();
     this.containerNames.add(name.containerName);
-    const sidecar = this.taskDefinition.addContainer(id, sidecarContainerOptions(options, name.containerName, this.logging));
+    const sidecar = this.taskDefinition.addContainer(id, sidecarContainerOptions(this, options, name.containerName, this.logging));
+    addSidecarScratchVolumes(this, sidecar, options);
     this.startOrder.added(sidecar);
     return sidecar;
   }
@@ -220,11 +234,11 @@ export class FargateWebService extends Construct implements ec2.IConnectable, ia
         : { containerPort }],
       environment: props.environment,
       secrets: props.secrets,
-      ...webContainerOptions(this, props),
+      ...webContainerOptions(this, props, settings, () => otherContainersMemory(this.taskDefinition, () => this.container)),
       healthCheck: props.containerHealthCheck,
-      readonlyRootFilesystem: props.readonlyRootFilesystem ?? false,
       logging: this.logging.logDriver,
     });
+    addScratchVolumes(this, container, props);
     this.containerNames.add(containerName);
     acknowledgeEnvironment(this.taskDefinition, props.environment);
     return container;

@@ -25,9 +25,12 @@ export interface QueueWorkerServiceProps extends ContainerServiceProps {
 
   /**
    * KMS key that encrypts the created queue and its dead-letter queue; the
-   * task role is granted its use for decrypting.
+   * task role is granted its use for decrypting. Producers need its use too
+   * (`queue.grantSendMessages` grants it); an SNS topic or EventBridge rule
+   * that sends to the queue needs the key policy to allow its service principal.
    *
-   * @default - SQS-managed server-side encryption (SSE-SQS)
+   * @default - `encryptionKey` when given; otherwise SQS-managed server-side
+   * encryption (SSE-SQS); in the hardened profile, the profile's key
    */
   readonly queueEncryptionKey?: kms.IKey;
 

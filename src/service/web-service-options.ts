@@ -3,6 +3,7 @@ import {
   RemovalPolicy,
   aws_cloudwatch as cloudwatch,
   aws_ecs as ecs,
+  aws_kms as kms,
   aws_logs as logs,
   aws_servicediscovery as servicediscovery,
   aws_sns as sns,
@@ -63,18 +64,6 @@ export interface WebServiceOptions {
    * @default - the image's health check, if any
    */
   readonly containerHealthCheck?: ecs.HealthCheck;
-
-  /**
-   * Mount the container's root filesystem read-only.
-   *
-   * Off by default because most stock web images (nginx, many language
-   * runtimes) write caches, PID and temporary files to their root filesystem
-   * and crash on start when they cannot; turn it on (recommended, AWS Security
-   * Hub control ECS.5) when your image writes only to mounted volumes.
-   *
-   * @default false
-   */
-  readonly readonlyRootFilesystem?: boolean;
 
   // ---- routing on the load balancer
 
@@ -298,9 +287,18 @@ export interface WebServiceOptions {
   /**
    * How long container logs are kept (a finite retention).
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default logs.RetentionDays.ONE_MONTH; in the hardened profile, its `logRetention` (a year)
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * The customer managed KMS key that encrypts the log group the service
+   * creates. Its key policy must let CloudWatch Logs use it
+   * (`logs.<region>.amazonaws.com`, as the hardened profile's key does).
+   *
+   * @default - CloudWatch Logs' own encryption; in the hardened profile, the profile's key
+   */
+  readonly encryptionKey?: kms.IKey;
 
   /**
    * What happens to the log group when it is removed from the stack

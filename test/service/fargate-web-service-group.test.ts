@@ -87,7 +87,7 @@ describe('FargateWebServiceGroup', () => {
       expect(service.logGroup).toBe(group.logGroup);
       expect(service.taskDefinition.executionRole).toBe(group.executionRole);
     }
-    parent.hasResourceProperties('AWS::IAM::Policy', {
+    parent.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^ServicesExecutionRole') }],
       PolicyDocument: { Statement: [Match.objectLike({ Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServicesLogGroup'), 'Arn'] } })] },
     });
@@ -97,7 +97,7 @@ describe('FargateWebServiceGroup', () => {
       ContainerDefinitions: [Match.objectLike({ LogConfiguration: Match.objectLike({ Options: Match.objectLike({ 'awslogs-stream-prefix': 'Web1' }) }) })],
     });
     // The nested stack starts after the execution role can pull images and write logs.
-    parent.hasResource('AWS::CloudFormation::Stack', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^ServicesExecutionRoleDefaultPolicy')]) });
+    parent.hasResource('AWS::CloudFormation::Stack', { DependsOn: Match.arrayWith([Match.stringLikeRegexp('^ServicesExecutionRolePolicy')]) });
   });
 
   test('the default target is a rule matching every path at priority 50000: no circular dependency', () => {

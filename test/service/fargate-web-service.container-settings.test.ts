@@ -63,12 +63,14 @@ describe('FargateWebService container settings', () => {
     });
   });
 
-  test('without the settings the web container has none of their fields (the existing templates do not change)', () => {
+  test('without the settings the web container has none of their fields, and the task\'s memory as its hard limit', () => {
     const { web } = containersOf(Template.fromStack(serviceStack().stack));
     for (const key of ['Command', 'EntryPoint', 'WorkingDirectory', 'User', 'StopTimeout', 'LinuxParameters', 'Ulimits', 'Cpu',
-      'Memory', 'MemoryReservation', 'DependsOn']) {
+      'MemoryReservation', 'DependsOn']) {
       expect(web[key]).toBeUndefined();
     }
+    expect(web.Memory).toBe(512);
+    expect(web.ReadonlyRootFilesystem).toBe(false);
   });
 
   test('dependsOn names sidecars added later: the wait is added when addSidecar adds them', () => {

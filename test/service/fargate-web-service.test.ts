@@ -1,4 +1,5 @@
 import {
+  App,
   CfnElement,
   CfnParameter,
   Duration,
@@ -21,7 +22,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { IMAGE, resourcesOfType, testCluster } from './cluster';
 import { EcrRepository, EcsCluster, EcsKitValidationError, FargateWebService, FargateWebServiceProps, SharedLoadBalancer, TaskCapacity } from '../../src';
-import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, synthesizeWithValidators, validTemplate } from '../helpers/validators';
 
 /** A stack with a test cluster and one service with `props`. */
 function serviceStack(props: Partial<FargateWebServiceProps> = {}, env?: { account: string; region: string }) {
@@ -426,7 +427,7 @@ describe('FargateWebService props', () => {
         ReadonlyRootFilesystem: true,
       })],
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] })]) },
     });
   });
@@ -443,7 +444,7 @@ describe('FargateWebService props', () => {
     const stack = createTestStack();
     const repo = new EcrRepository(stack, 'Repo');
     new FargateWebService(stack, 'Web', { cluster: testCluster(stack), image: repo.containerImage('v1.0.0') });
-    validTemplate(stack).hasResourceProperties('AWS::IAM::Policy', {
+    validTemplate(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^WebTaskDefinitionExecutionRole') }],
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ecr:BatchGetImage']), Resource: { 'Fn::GetAtt': ['Repo1CC4487E', 'Arn'] } })]),
@@ -598,12 +599,29 @@ describe('FargateWebService props', () => {
     expect(ingress[0][1].Properties.SourceSecurityGroupId).toEqual({ 'Fn::GetAtt': [logicalId(stack, (web.sharedLoadBalancer as SharedLoadBalancer).securityGroup), 'GroupId'] });
   });
 
-  test('ECS Exec opt-in, with the wildcard permissions aws-cdk-lib adds in a policy of their own, acknowledged there only', () => {
+  test('ECS Exec opt-in, with the wildcard permissions aws-cdk-lib adds in a managed policy of their own, acknowledged there only', () => {
     const { stack, web } = serviceStack({ enableExecuteCommand: true });
-    validTemplate(stack).hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
     const policy = web.taskDefinition.taskRole.node.findChild('ExecuteCommand');
+    expect(policy).toBeInstanceOf(iam.ManagedPolicy);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      Roles: [{ Ref: logicalId(stack, web.taskDefinition.taskRole) }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ssmmessages:CreateControlChannel']) })]) },
+    });
     expect(JSON.stringify(policy.node.metadata)).toContain('AwsSolutions-IAM5[Resource::*]');
     expect(JSON.stringify(web.taskDefinition.taskRole.node.metadata)).not.toContain('AwsSolutions-IAM5');
+  });
+
+  test('with ECS Exec, a wildcard statement the user adds to the task role keeps its finding (in the role\'s own managed policy)', () => {
+    // GIVEN
+    const { stack, web } = serviceStack({ enableExecuteCommand: true });
+    // WHEN
+    web.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
+    // THEN
+    const { findings } = synthesizeWithValidators(stack.node.root as App);
+    expect(findings.filter(f => f.ruleId.startsWith('AwsSolutions-IAM5')).map(f => f.constructPath))
+      .toEqual(['TestStack/Web/TaskDefinition/TaskRole/Policy/Resource']);
   });
 
   test('Service Connect in the cluster namespace', () => {

@@ -77,7 +77,7 @@ describe('QueueWorkerService', () => {
     template.resourcePropertiesCountIs('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
     }, 2);
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^WorkerTaskDefinitionTaskRole') }],
       PolicyDocument: {
         Statement: [Match.objectLike({
@@ -179,7 +179,7 @@ describe('QueueWorkerService', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({ Environment: [{ Name: 'ORDERS_QUEUE', Value: Match.anyValue() }] })],
     });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Resource: 'arn:aws:sqs:us-east-1:123456789012:orders' })] },
     });
   });
@@ -191,7 +191,7 @@ describe('QueueWorkerService', () => {
     const template = validTemplate(stack);
     template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } }, 2);
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 900, MessageRetentionPeriod: 604800, RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }) });
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^WorkerTaskDefinitionTaskRole') }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt' })]) },
     });

@@ -1,16 +1,17 @@
 import {
   Duration,
-  RemovalPolicy,
   Validations,
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { mainContainerMemory, mainContainerMemoryProblems, otherContainersMemory } from './main-container-memory';
+import { useManagedTaskPolicies } from './task-roles';
 import type { TaskServiceSettings } from './task-service-checks';
-import { buildWithExecuteCommand } from './web-service-parts';
+import { buildWithExecuteCommand, createLogGroup } from './web-service-parts';
 import { TaskCompute } from '../../cluster/task-capacity';
-import { addStartDependencies, containerDefinitionSettings } from '../../core/container-settings';
+import { addScratchVolumes, addStartDependencies, containerDefinitionSettings } from '../../core/container-settings';
 import { logStreamPrefix, securityGroupDescription } from '../../core/names';
 import type { ContainerServiceProps } from '../container-service-props';
 
@@ -50,10 +51,7 @@ export function buildTaskService(scope: Construct, props: ContainerServiceProps,
   extras: TaskServiceExtras): TaskServiceParts {
   const fargate = settings.compute === TaskCompute.FARGATE;
   const awsVpc = settings.networkMode === ecs.NetworkMode.AWS_VPC;
-  const logGroup = new logs.LogGroup(scope, 'LogGroup', {
-    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-  });
+  const logGroup = createLogGroup(scope, props);
 
   const taskDefinition: ecs.TaskDefinition = fargate
     ? new ecs.FargateTaskDefinition(scope, 'TaskDefinition', {
@@ -65,22 +63,31 @@ export function buildTaskService(scope: Construct, props: ContainerServiceProps,
       },
     })
     : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { networkMode: settings.networkMode });
+  useManagedTaskPolicies(taskDefinition, undefined);
 
   const environment = { ...props.environment, ...extras.environment };
-  const container = taskDefinition.addContainer(settings.containerName, {
+  const container: ecs.ContainerDefinition = taskDefinition.addContainer(settings.containerName, {
     ...containerDefinitionSettings(scope, settings.containerName, props),
     image: props.image,
     containerName: settings.containerName,
     essential: true,
-    // On EC2 the size is the container's; on Fargate it is the task's.
+    // On EC2 the size is the container's; on Fargate it is the task's, which is also the container's hard limit.
     cpu: fargate ? undefined : settings.cpu,
-    memoryLimitMiB: fargate ? undefined : settings.memoryLimitMiB,
+    ...fargate
+      ? mainContainerMemory(settings.memoryLimitMiB, {}, () => otherContainersMemory(taskDefinition, () => container))
+      : { memoryLimitMiB: settings.memoryLimitMiB },
     portMappings: extras.portMappings,
     environment: Object.keys(environment).length > 0 ? environment : undefined,
     secrets: props.secrets,
     healthCheck: props.containerHealthCheck,
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix(settings.containerName) }),
   });
+  addScratchVolumes(scope, container, props);
+  if (fargate) {
+    scope.node.addValidation({
+      validate: () => mainContainerMemoryProblems(scope, settings.constructName, settings.memoryLimitMiB, {}, taskDefinition, container),
+    });
+  }
   acknowledgeEnvironment(taskDefinition, props, extras, !fargate && awsVpc);
   // The start order may name containers added to the task definition after the construct: known at synthesis.
   scope.node.addValidation({ validate: () => startOrderProblems(container, props, taskDefinition) });

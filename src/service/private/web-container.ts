@@ -1,6 +1,7 @@
 /** The web container's settings (`ContainerSettings` and its container-level size): checks, options and start order. */
 import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { mainContainerMemory } from './main-container-memory';
 import type { ServiceSettings } from './service-settings';
 import {
   ContainerStartDependency, StartDependencyTarget, addStartDependencies, checkContainerSettings, checkStartDependencyTarget,
@@ -35,13 +36,20 @@ export function checkWebContainerSettings(validator: PropValidator, props: Farga
   }
 }
 
-/** The options of the web container that its settings set. */
-export function webContainerOptions(scope: Construct, props: FargateWebServiceOptions) {
+/**
+ * The options of the web container that its settings set: the container
+ * settings (a writable root file system unless read-only is asked for or the
+ * hardened profile is on), its CPU, and its memory (see `mainContainerMemory`).
+ */
+export function webContainerOptions(scope: Construct, props: FargateWebServiceOptions, settings: ServiceSettings,
+  otherContainersMemory: () => number | undefined) {
+  const containerSettings = containerDefinitionSettings(scope, 'WebContainer', props);
   return {
-    ...containerDefinitionSettings(scope, 'WebContainer', props),
+    ...containerSettings,
+    readonlyRootFilesystem: containerSettings.readonlyRootFilesystem ?? false,
     cpu: props.containerCpu,
-    memoryLimitMiB: props.containerMemoryLimitMiB,
-    memoryReservationMiB: props.containerMemoryReservationMiB,
+    ...mainContainerMemory(settings.memoryLimitMiB,
+      { memoryLimitMiB: props.containerMemoryLimitMiB, memoryReservationMiB: props.containerMemoryReservationMiB }, otherContainersMemory),
   };
 }
 

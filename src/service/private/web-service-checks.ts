@@ -143,8 +143,9 @@ export function checkOperations(validator: PropValidator, props: WebServiceInput
     const rendered = {
       logRetention: enumName(logs.RetentionDays, 'RetentionDays', props.logRetention),
       logRemovalPolicy: enumName(RemovalPolicy, 'RemovalPolicy', props.logRemovalPolicy),
+      encryptionKey: props.encryptionKey?.node.path,
     };
-    for (const prop of ['logRetention', 'logRemovalPolicy'] as const) {
+    for (const prop of ['logRetention', 'logRemovalPolicy', 'encryptionKey'] as const) {
       if (props[prop] !== undefined) {
         validator.report(prop, rendered[prop], `It applies only to the log group the service creates, and logGroup is given (${props.logGroup.node.path}): ` +
           'set it on that log group (for a FargateWebServiceGroup: on the group), or remove it.');

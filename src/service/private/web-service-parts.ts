@@ -7,10 +7,13 @@ import {
   aws_ecs as ecs,
   aws_elasticloadbalancingv2 as elbv2,
   aws_iam as iam,
+  aws_kms as kms,
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { WebServiceInput } from './web-service-input';
+import { HARDENED_DEFAULT_USER, addScratchVolumes } from '../../core/container-settings';
+import { hardeningOf, logGroupSecurity } from '../../core/hardening';
 import { logStreamPrefix, plainDescription } from '../../core/names';
 import { isUnresolved } from '../../core/validation';
 import { ISharedLoadBalancer, SharedLoadBalancer } from '../shared-load-balancer';
@@ -42,14 +45,29 @@ export interface ServiceLogging {
 
 /** The service's log group and the main container's log driver. */
 export function serviceLogging(scope: Construct, id: string, props: WebServiceInput, containerName: string): ServiceLogging {
-  const logGroup = props.logGroup ?? new logs.LogGroup(scope, 'LogGroup', {
-    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
-  });
+  const logGroup = props.logGroup ?? createLogGroup(scope, props);
   // In a shared log group, the service's id tells its log streams apart from those of the other services
   // (made a valid log stream name part: ids may hold ":" and "*", which log stream names refuse).
   const sharedLogStreamPrefix = props.logGroup ? logStreamPrefix(id) : undefined;
   return { logGroup, sharedLogStreamPrefix, logDriver: containerLogDriver(logGroup, sharedLogStreamPrefix, containerName) };
+}
+
+/**
+ * The log group a service creates (`LogGroup`): its own retention and key
+ * win, then the hardened profile's (a year, the profile's key), then a month
+ * and CloudWatch Logs' own encryption.
+ */
+export function createLogGroup(scope: Construct, props: {
+  logRetention?: logs.RetentionDays;
+  logRemovalPolicy?: RemovalPolicy;
+  encryptionKey?: kms.IKey;
+}): logs.LogGroup {
+  const security = logGroupSecurity(scope, props, logs.RetentionDays.ONE_MONTH);
+  return new logs.LogGroup(scope, 'LogGroup', {
+    retention: security.retention,
+    encryptionKey: security.encryptionKey,
+    removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+  });
 }
 
 /**
@@ -74,13 +92,12 @@ export function acknowledgeEnvironment(taskDefinition: ecs.TaskDefinition, envir
 /**
  * Builds the ECS service (`build`), with ECS Exec when `enable`: aws-cdk-lib adds
  * its statements to the task role while it builds the service; they go into a
- * policy of their own (a child of the task role, which the service depends on),
- * the only place where their wildcard finding is acknowledged: statements the
- * user adds to the task role keep their findings.
+ * customer managed policy of their own (a child of the task role, which the
+ * service depends on), the only place where their wildcard finding is
+ * acknowledged: statements the user adds to the task role keep their findings.
  */
 export function buildWithExecuteCommand<T>(taskDefinition: ecs.TaskDefinition, enable: boolean | undefined, build: () => T): T {
-  const policy = enable ? new iam.Policy(taskDefinition.taskRole, 'ExecuteCommand') : undefined;
-  if (policy) taskDefinition.taskRole.attachInlinePolicy(policy);
+  const policy = enable ? new iam.ManagedPolicy(taskDefinition.taskRole, 'ExecuteCommand', { roles: [taskDefinition.taskRole] }) : undefined;
   const built = withTaskRoleStatementsIn(taskDefinition, policy, build);
   if (policy) {
     Validations.of(policy).acknowledge({
@@ -97,7 +114,7 @@ export function buildWithExecuteCommand<T>(taskDefinition: ecs.TaskDefinition, e
  * Builds with the task definition's `addToTaskRolePolicy` writing into `policy` (when given):
  * the statements aws-cdk-lib adds to the task role while building a service land in that policy.
  */
-function withTaskRoleStatementsIn<T>(taskDefinition: ecs.TaskDefinition, policy: iam.Policy | undefined, build: () => T): T {
+function withTaskRoleStatementsIn<T>(taskDefinition: ecs.TaskDefinition, policy: iam.ManagedPolicy | undefined, build: () => T): T {
   if (!policy) return build();
   taskDefinition.addToTaskRolePolicy = (statement: iam.PolicyStatement) => policy.addStatements(statement);
   try {
@@ -224,6 +241,14 @@ export function createAlarms(scope: Construct & WebServiceMetrics, service: ecs.
       }
     }
   }
+  if (props.rollbackOnTarget5xx && target5xxAlarm && !(enableAlarms && props.alarmTopic)) {
+    // Without a topic, the alarm's action is the rollback: ECS watches it during deployments.
+    Validations.of(target5xxAlarm).acknowledge(...['NIST.800.53.R5', 'HIPAA.Security'].map(pack => ({
+      id: `${pack}-CloudWatchAlarmAction`,
+      reason: 'This alarm exists for rollbackOnTarget5xx: ECS watches it during each deployment (deployment alarms) and rolls the ' +
+        'deployment back when it fires, which is its action. To be notified as well, give the service an alarmTopic.',
+    })));
+  }
   const rollbackAlarms = [...props.deploymentAlarms ?? [], ...(props.rollbackOnTarget5xx && target5xxAlarm ? [target5xxAlarm] : [])];
   if (rollbackAlarms.length > 0) {
     service.enableDeploymentAlarms(rollbackAlarms.map(alarm => alarm.alarmName), {
@@ -241,14 +266,25 @@ function alarmDescription(scope: Construct, what: string): string {
  * A sidecar's container options: the user's options first, then each default
  * only where the option is unset (spreading `options` last would let an
  * explicit `undefined`, e.g. `logging: undefined`, erase the default and drop
- * the sidecar's logs). Not essential, and logging like the main container, by default.
+ * the sidecar's logs). Not essential, and logging like the main container, by
+ * default; in the hardened profile, like every container of the kit, as user
+ * `1000:1000` with a read-only root file system (`addSidecarScratchVolumes`
+ * then gives it a writable `/tmp`).
  */
-export function sidecarContainerOptions(options: ecs.ContainerDefinitionOptions, containerName: string,
+export function sidecarContainerOptions(scope: Construct, options: ecs.ContainerDefinitionOptions, containerName: string,
   logging: ServiceLogging): ecs.ContainerDefinitionOptions {
+  const hardened = hardeningOf(scope) !== undefined;
   return {
     ...options,
     containerName,
     essential: options.essential ?? false,
     logging: options.logging ?? containerLogDriver(logging.logGroup, logging.sharedLogStreamPrefix, containerName),
+    user: options.user ?? (hardened ? HARDENED_DEFAULT_USER : undefined),
+    readonlyRootFilesystem: options.readonlyRootFilesystem ?? (hardened ? true : undefined),
   };
+}
+
+/** A sidecar's writable `/tmp` when the hardened profile made its root file system read-only. */
+export function addSidecarScratchVolumes(scope: Construct, sidecar: ecs.ContainerDefinition, options: ecs.ContainerDefinitionOptions): void {
+  addScratchVolumes(scope, sidecar, { readonlyRootFilesystem: options.readonlyRootFilesystem });
 }

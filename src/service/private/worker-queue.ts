@@ -1,6 +1,7 @@
 import { Duration, Validations, aws_sqs as sqs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkSeconds } from './checks';
+import { hardeningOf } from '../../core/hardening';
 import { PropValidator, isUnresolved } from '../../core/validation';
 import type { QueueWorkerServiceProps } from '../queue-worker-service-props';
 
@@ -38,8 +39,10 @@ export function checkWorkerQueueProps(validator: PropValidator, props: QueueWork
 
 /** The queue and its dead-letter queue, created in `scope` as `Queue` and `DeadLetterQueue`. */
 export function createWorkerQueue(scope: Construct, props: QueueWorkerServiceProps): { queue: sqs.Queue; deadLetterQueue: sqs.Queue } {
-  const encryption = props.queueEncryptionKey
-    ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.queueEncryptionKey }
+  // queueEncryptionKey, then the construct's encryptionKey, then the hardened profile's key.
+  const key = props.queueEncryptionKey ?? props.encryptionKey ?? hardeningOf(scope)?.encryptionKey();
+  const encryption = key
+    ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
     : { encryption: sqs.QueueEncryption.SQS_MANAGED };
   // Kept 14 days (the most SQS allows), longer than the queue: a standard queue's message keeps
   // its first enqueue time in the dead-letter queue, and would otherwise expire there early.

@@ -197,6 +197,8 @@ export function scratchVolumePaths(scope: Construct, settings: ContainerSettings
  */
 export function addScratchVolumes(scope: Construct, container: ecs.ContainerDefinition, settings: ContainerSettings): void {
   scratchVolumePaths(scope, settings).forEach((containerPath, i) => {
+    // Idempotent: a path the container already mounts (a volume of its own, or a scratch volume added before) stays as it is.
+    if (container.mountPoints.some(mountPoint => mountPoint.containerPath === containerPath)) return;
     const sourceVolume = `${container.containerName}-scratch-${i + 1}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 255);
     container.taskDefinition.addVolume({ name: sourceVolume });
     container.addMountPoints({ sourceVolume, containerPath, readOnly: false });

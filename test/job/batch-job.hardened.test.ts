@@ -3,16 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { BUSYBOX, spotCluster } from './helpers';
 import { BatchJob, BatchJobProps, Ec2BatchJob, EcsCluster, JobSchedule, TaskCapacity } from '../../src';
 import { Hardening, STACK_KEY_ID } from '../../src/core/hardening';
-import { createHardenedTestStack, expectNoFindings, Finding, synthesizeWithValidators } from '../helpers/validators';
-
-// cluster hardening: other branch — the cluster's own findings (its VPC, flow-log role, instances) are
-// being fixed by the cluster's helper; these rule ids are ignored on the cluster's paths only, until that merges.
-const CLUSTER_RULES_FIXED_ELSEWHERE = ['CloudWatchLogGroupEncrypted', 'VPCSubnetAutoAssignPublicIpDisabled', 'VPCNoUnrestrictedRouteToIGW',
-  'IAMNoInlinePolicy', 'EC2IMDSv2Enabled'];
-function jobFindings(findings: Finding[]): Finding[] {
-  return findings.filter(f => !(f.constructPath.startsWith('TestStack/Cluster/')
-    && CLUSTER_RULES_FIXED_ELSEWHERE.some(rule => f.ruleId.endsWith(`-${rule}`))));
-}
+import { createHardenedTestStack, expectNoFindings, synthesizeWithValidators } from '../helpers/validators';
 
 type JobOptions = Omit<BatchJobProps, 'cluster' | 'image'>;
 
@@ -49,7 +40,7 @@ describe('BatchJob in the hardened profile: no finding of the four packs', () =>
     const job = create(stack, spotCluster(stack));
     // THEN
     const { findings } = synthesizeWithValidators(stack.node.root as App);
-    expectNoFindings(jobFindings(findings));
+    expectNoFindings(findings);
     expect(findings.filter(f => f.constructPath.startsWith(`${job.node.path}/`))).toEqual([]);
   });
 });
@@ -64,7 +55,7 @@ describe('BatchJob in the hardened profile: the user\'s own choices keep their f
     });
     // THEN
     const { findings } = synthesizeWithValidators(stack.node.root as App);
-    const ofJob = jobFindings(findings).filter(f => f.constructPath.startsWith(`${job.node.path}/`));
+    const ofJob = findings.filter(f => f.constructPath.startsWith(`${job.node.path}/`));
     expect(ofJob.map(f => [f.ruleId, f.constructPath])).toEqual([
       ['NIST.800.53.R5-CloudWatchAlarmAction', `${job.failureAlarm!.node.path}/Resource`],
       ['HIPAA.Security-CloudWatchAlarmAction', `${job.failureAlarm!.node.path}/Resource`],

@@ -143,7 +143,7 @@ describe('the kit\'s own findings stay acknowledged', () => {
     });
     // The service waits for the ECS Exec permissions (it depends on the task role and its children).
     const service = template.toJSON().Resources[stack.getLogicalId(web.service.node.defaultChild as any)];
-    const policyId = stack.getLogicalId(web.taskDefinition.taskRole.node.findChild('ExecuteCommand').node.defaultChild as any);
+    const policyId = stack.getLogicalId(web.taskDefinition.taskRole.node.findChild('ExecuteCommandPolicy').node.defaultChild as any);
     expect(service.DependsOn).toContain(policyId);
   });
 

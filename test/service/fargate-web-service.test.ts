@@ -603,7 +603,7 @@ describe('FargateWebService props', () => {
     const { stack, web } = serviceStack({ enableExecuteCommand: true });
     const template = validTemplate(stack);
     template.hasResourceProperties('AWS::ECS::Service', { EnableExecuteCommand: true });
-    const policy = web.taskDefinition.taskRole.node.findChild('ExecuteCommand');
+    const policy = web.taskDefinition.taskRole.node.findChild('ExecuteCommandPolicy');
     expect(policy).toBeInstanceOf(iam.ManagedPolicy);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       Roles: [{ Ref: logicalId(stack, web.taskDefinition.taskRole) }],

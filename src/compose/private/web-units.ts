@@ -51,7 +51,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     serviceConnectNamespace: context.serviceConnectNamespace,
     serviceConnectDnsName: serviceDnsName(main.name),
     logRetention: context.props.logRetention,
-    // Once FargateWebService takes a key for its log group (issue 18, services branch): encryptionKey: context.props.encryptionKey,
+    encryptionKey: context.props.encryptionKey,
     assignPublicIp: context.props.assignPublicIp,
   });
   const container = webService.container;

@@ -97,7 +97,9 @@ export function acknowledgeEnvironment(taskDefinition: ecs.TaskDefinition, envir
  * acknowledged: statements the user adds to the task role keep their findings.
  */
 export function buildWithExecuteCommand<T>(taskDefinition: ecs.TaskDefinition, enable: boolean | undefined, build: () => T): T {
-  const policy = enable ? new iam.ManagedPolicy(taskDefinition.taskRole, 'ExecuteCommand', { roles: [taskDefinition.taskRole] }) : undefined;
+  // Not `ExecuteCommand`, the id of the inline policy it replaces: CloudFormation cannot change the type
+  // of a logical id in place, and a new id is created before the old policy is deleted.
+  const policy = enable ? new iam.ManagedPolicy(taskDefinition.taskRole, 'ExecuteCommandPolicy', { roles: [taskDefinition.taskRole] }) : undefined;
   const built = withTaskRoleStatementsIn(taskDefinition, policy, build);
   if (policy) {
     Validations.of(policy).acknowledge({

@@ -190,6 +190,14 @@ export class ComposeApp extends Construct {
       });
       this.fileSystem = storage.fileSystem;
       this.accessPoints = storage.accessPoints;
+      if (props.encryptionKey === undefined && profile !== undefined) {
+        // EFS cannot change the key of a file system: CloudFormation replaces it, and the tasks then mount a new, empty one.
+        Annotations.of(this).addWarningV2('cdk-ecs-kit:ComposeApp.fileSystemKey',
+          'The hardened profile encrypts the named volumes\' EFS file system with its KMS key. On an app deployed before ' +
+          'in the default profile, this replaces the file system: the old one is retained with its data, the tasks mount ' +
+          'a new, empty one. Copy the data over (e.g. with AWS DataSync) before switching, or keep the default profile for this app. ' +
+          'Acknowledge this warning for a new app.');
+      }
     }
 
     if (plan.units.some(u => u.web)) {

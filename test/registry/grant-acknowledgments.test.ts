@@ -137,7 +137,7 @@ describe('the kit\'s own findings stay acknowledged', () => {
     web.taskDefinition.addToTaskRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] }));
     // THEN
     const template = expectOnlyUserFinding(stack.node.root as App, web.taskDefinition.taskRole)[stack.artifactId];
-    template.hasResourceProperties('AWS::IAM::Policy', {
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['ssmmessages:CreateControlChannel']), Resource: '*' })]) },
       Roles: [{ Ref: stack.getLogicalId(web.taskDefinition.taskRole.node.defaultChild as any) }],
     });

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Validations, aws_iam as iam, aws_kms as kms, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { acknowledgeInCompliancePacks } from './pack-acknowledgments';
+import { acknowledgeInCompliancePacks } from '../../core/pack-acknowledgments';
 
 /** How long noncurrent versions of log objects are kept in a versioned kit log bucket. */
 const NONCURRENT_VERSIONS_KEPT = Duration.days(30);

@@ -3,8 +3,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import {
   ContainerSettings, ContainerStartCondition, ContainerStartDependency, StartDependencyTarget,
-  addStartDependencies, checkContainerSettings, checkStartDependencyTarget, containerDefinitionSettings,
+  addScratchVolumes, addStartDependencies, checkContainerSettings, checkStartDependencyTarget, containerDefinitionSettings,
 } from '../../src/core/container-settings';
+import { Hardening } from '../../src/core/hardening';
 import { PropValidator } from '../../src/core/validation';
 import { errorOf, expectAcceptedOnlyWhen } from '../helpers/validators';
 
@@ -324,5 +325,52 @@ describe('checkStartDependencyTarget', () => {
     expect(targetProblems({ containerName: 'proxy', condition: ContainerStartCondition.HEALTHY }, { essential: true })).toEqual([]);
     // START waits for neither.
     expect(targetProblems({ containerName: 'proxy' }, { essential: true, hasHealthCheck: false })).toEqual([]);
+  });
+});
+
+describe('read-only root file system and scratch volumes', () => {
+  function taskWith(settings: ContainerSettings, hardened = false) {
+    const stack = new Stack();
+    if (hardened) Hardening.enable(stack);
+    const task = new ecs.FargateTaskDefinition(stack, 'Task');
+    const container = task.addContainer('web', { image: IMAGE, ...containerDefinitionSettings(stack, 'web', settings) });
+    addScratchVolumes(stack, container, settings);
+    return { stack, task, container };
+  }
+
+  test('the default profile keeps the image\'s user and a writable root, with no scratch volume', () => {
+    const { stack } = taskWith({});
+    const [container] = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+    expect(container.User).toBeUndefined();
+    expect(container.ReadonlyRootFilesystem).toBeUndefined();
+    expect(container.MountPoints).toBeUndefined();
+  });
+
+  test('the hardened profile runs as 1000:1000 with a read-only root and a writable /tmp; the settings win', () => {
+    const hardened = Template.fromStack(taskWith({}, true).stack);
+    hardened.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [{ User: '1000:1000', ReadonlyRootFilesystem: true, MountPoints: [{ ContainerPath: '/tmp', SourceVolume: 'web-scratch-1', ReadOnly: false }] }],
+      Volumes: [{ Name: 'web-scratch-1' }],
+    });
+    const chosen = Template.fromStack(taskWith({ user: 'nginx', readonlyRootFilesystem: false }, true).stack);
+    chosen.hasResourceProperties('AWS::ECS::TaskDefinition', { ContainerDefinitions: [{ User: 'nginx', ReadonlyRootFilesystem: false }] });
+    const definitions = Object.values(chosen.findResources('AWS::ECS::TaskDefinition'))[0].Properties.ContainerDefinitions;
+    expect(definitions[0].MountPoints).toBeUndefined();
+  });
+
+  test('adding the scratch volumes twice, or over a path already mounted, mounts each path once', () => {
+    const settings = { scratchVolumes: ['/tmp', '/var/cache/app'] };
+    const { stack, container } = taskWith(settings);
+    addScratchVolumes(stack, container, settings);
+    const definitions = Object.values(Template.fromStack(stack).findResources('AWS::ECS::TaskDefinition'))[0].Properties;
+    expect(definitions.ContainerDefinitions[0].MountPoints.map((m: any) => m.ContainerPath)).toEqual(['/tmp', '/var/cache/app']);
+    expect(definitions.Volumes.map((v: any) => v.Name)).toEqual(['web-scratch-1', 'web-scratch-2']);
+  });
+
+  test('fails when a scratch path is relative, the root, or repeated', () => {
+    expect(problemsOf({ scratchVolumes: ['tmp', '/', '/a', '/a'] }).map(([prop, received]) => [prop, received])).toEqual([
+      ['scratchVolumes', '["tmp","/"]'],
+      ['scratchVolumes', '["/a"]'],
+    ]);
   });
 });

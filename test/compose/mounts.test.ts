@@ -181,9 +181,9 @@ describe('reading bind mounts', () => {
       line: 4,
       fix: expect.stringMatching(/Fargate has none: copy \/etc\/app\/settings.json next to the Compose file and mount it with a relative path \("\.\/settings.json:\/config\/settings.json:ro"\).*named volume.*TaskCapacity.ec2\(\)/),
     })]);
-    const ec2 = load(yaml, { fargate: false });
-    expect(ec2.problems).toEqual([]);
-    expect(mountsOf(ec2, 'app')).toEqual([{ kind: 'bind', source: '/etc/app/settings.json', target: '/config/settings.json', readOnly: true }]);
+    const onEc2 = load(yaml, { fargate: false });
+    expect(onEc2.problems).toEqual([]);
+    expect(mountsOf(onEc2, 'app')).toEqual([{ kind: 'bind', source: '/etc/app/settings.json', target: '/config/settings.json', readOnly: true }]);
   });
 
   test('fails when a path is in the home directory, on Fargate and EC2', () => {
@@ -264,7 +264,7 @@ describe('files copied into a derived image', () => {
     const directory = assetDirectory(stack, assetHashOf(containerOf(template, 'db')));
     expect(fs.readFileSync(path.join(directory, 'Dockerfile'), 'utf-8')).toMatch(
       /COPY \["files\/0\/init.sh","\/docker-entrypoint-initdb.d\/init.sh"\]\nCOPY --chown=999:999 \["files\/1\/","\/srv\/site\/"\]/);
-    expect(fs.statSync(path.join(directory, 'files/0/init.sh')).mode & 0o111).toBe(0o111);
+    expect((fs.statSync(path.join(directory, 'files/0/init.sh')).mode % 0o1000).toString(8)).toBe('755');
     expect(warningsOf(stack, 'bindMountCopied')).toHaveLength(1);
   });
 

@@ -79,7 +79,7 @@ function writeBuildDirectory(directory: string, base: string, member: ComposeSer
       const name = path.basename(mount.source!);
       fs.mkdirSync(into);
       fs.copyFileSync(mount.source!, path.join(into, name));
-      fs.chmodSync(path.join(into, name), fs.statSync(mount.source!).mode & 0o7777);
+      fs.chmodSync(path.join(into, name), fs.statSync(mount.source!).mode % 0o10000);
       lines.push(`COPY ${chown}${jsonArray([`files/${index}/${name}`, mount.target])}`);
     }
   });

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -297,6 +298,24 @@ describe('files copied into a derived image', () => {
     const builder = containerOf(template, 'builder');
     expect(assetHashOf(web)).not.toBe(assetHashOf(builder));
     expect(builder.MountPoints).toEqual([expect.objectContaining({ ContainerPath: '/out' })]);
+  });
+
+  test('a mounted folder that holds the cloud assembly and a Git history is copied without them', () => {
+    // GIVEN an app whose source folder is mounted into a stock Node.js image, with .git and the CDK output (cdk.out) in it
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-ecs-kit-mounts-'));
+    fs.mkdirSync(path.join(project, '.git'));
+    fs.writeFileSync(path.join(project, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(project, 'server.js'), 'console.log(1);\n');
+    fs.writeFileSync(path.join(project, 'compose.yaml'), service('dev', ['image: public.ecr.aws/docker/library/node:22', 'command: node /app/server.js', 'volumes: [".:/app:ro"]']));
+    const root = new App({ outdir: path.join(project, 'cdk.out') });
+    const stack = new Stack(root, 'TestStack');
+    const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'app.internal' });
+    // WHEN
+    new ComposeApp(stack, 'App', { cluster, composeFile: ComposeFile.fromFile(path.join(project, 'compose.yaml')) });
+    const template = Template.fromStack(stack);
+    // THEN
+    const files = path.join(assetDirectory(stack, assetHashOf(containerOf(template, 'dev'))), 'files', '0');
+    expect(fs.readdirSync(files).sort()).toEqual(['compose.yaml', 'server.js']);
   });
 
   test('fails when the image of a service with copied files is a deploy-time value', () => {

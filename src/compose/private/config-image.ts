@@ -69,21 +69,39 @@ function writeBuildDirectory(directory: string, base: string, member: ComposeSer
     const chown = !mount.readOnly && user !== undefined && NUMERIC_USER.test(user) ? `--chown=${user} ` : '';
     const into = path.join(directory, 'files', String(index));
     if (mount.directory) {
-      fs.cpSync(mount.source!, into, {
-        recursive: true,
-        // The cloud assembly (when the app mounts the directory it is in) and Git's history are not the mounted files.
-        filter: source => path.basename(source) !== '.git' && !isInside(source, assetRoot),
-      });
+      copyDirectory(mount.source!, into, assetRoot);
       lines.push(`COPY ${chown}${jsonArray([`files/${index}/`, `${mount.target.replace(/\/+$/, '')}/`])}`);
     } else {
       const name = path.basename(mount.source!);
       fs.mkdirSync(into);
-      fs.copyFileSync(mount.source!, path.join(into, name));
-      fs.chmodSync(path.join(into, name), fs.statSync(mount.source!).mode % 0o10000);
+      copyFile(mount.source!, path.join(into, name));
       lines.push(`COPY ${chown}${jsonArray([`files/${index}/${name}`, mount.target])}`);
     }
   });
   fs.writeFileSync(path.join(directory, 'Dockerfile'), lines.join('\n') + '\n');
+}
+
+/**
+ * Copies a mounted folder, less Git's history and the cloud assembly (when the
+ * folder holds the CDK app's output: `fs.cpSync` refuses a destination inside
+ * its source even when filtered). Symbolic links stay links, as in a bind mount.
+ */
+function copyDirectory(source: string, destination: string, assetRoot: string): void {
+  fs.mkdirSync(destination, { recursive: true });
+  for (const entry of fs.readdirSync(source, { withFileTypes: true })) {
+    const from = path.join(source, entry.name);
+    const to = path.join(destination, entry.name);
+    if (entry.name === '.git' || isInside(from, assetRoot)) continue;
+    if (entry.isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+    else if (entry.isDirectory()) copyDirectory(from, to, assetRoot);
+    else if (entry.isFile()) copyFile(from, to);
+  }
+}
+
+/** Copies a file with its permissions (an init script stays executable). */
+function copyFile(source: string, destination: string): void {
+  fs.copyFileSync(source, destination);
+  fs.chmodSync(destination, fs.statSync(source).mode % 0o10000);
 }
 
 /** The JSON form of COPY (paths with spaces), with `$` escaped (COPY expands variables). */

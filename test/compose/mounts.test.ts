@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
 import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
 import { loadProject } from '../../src/compose/load';
 import { LoadOptions, LoadResult } from '../../src/compose/model';
-import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
+import { createTestStack, errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
 
 /** Files next to the Compose files of these tests: nginx.conf, init.sh (executable), site/ (a folder), web/ (a build context). */
 const DIRECTORY = path.join(__dirname, 'fixtures', 'mounts');
@@ -329,5 +330,36 @@ describe('files copied into a derived image', () => {
       environment: { TAG: tag },
     }));
     expect(error.message).toMatch(/services.proxy.image: received .*The files of the service's relative bind mounts are copied into an image built from its image, which is named at synth/);
+  });
+});
+
+describe('property: every bind mount imports or is refused with the kit\'s error', () => {
+  const SOURCES = ['./nginx.conf', './site', './init.sh', './missing', './web', './web/index.js', '.', '/var/log/app', '~/.config'];
+  const MODES = [undefined, 'ro', 'rw', 'z', 'ro,Z', 'cached', 'rshared', 'readonly'];
+
+  test('short-syntax bind mounts on Fargate and EC2, of built and image-only services', () => {
+    fc.assert(fc.property(
+      fc.constantFrom(...SOURCES),
+      fc.constantFrom('/etc/app/app.conf', '/srv/site/', '/app', 'relative/target'),
+      fc.constantFrom(...MODES),
+      fc.boolean(),
+      fc.boolean(),
+      (source, target, mode, built, onEc2) => {
+        // GIVEN a service with one bind mount
+        const entry = `${source}:${target}${mode === undefined ? '' : `:${mode}`}`;
+        const yaml = service('svc', [built ? 'build: ./web' : 'image: public.ecr.aws/nginx/nginx:1.27', 'volumes:', `  - "${entry}"`]);
+        const absolute = path.resolve(DIRECTORY, source);
+        const relative = source.startsWith('.');
+        const insideContext = relative && path.relative(path.join(DIRECTORY, 'web'), absolute).split(path.sep)[0] !== '..';
+        const valid = target.startsWith('/')
+          && mode !== 'readonly'
+          && !source.startsWith('~')
+          && !(source.startsWith('/') && !onEc2)
+          && !(relative && !(built && insideContext) && !fs.existsSync(absolute))
+          && !(relative && built && !insideContext);
+        // THEN it is built (the derived image written and staged), or fails with EcsKitValidationError
+        expectAcceptedOnlyWhen(valid, () => composeStack(yaml, {}, { validated: false, ec2: onEc2 }));
+      },
+    ), { numRuns: 20 });
   });
 });

@@ -52,6 +52,9 @@ const planner = (): typeof import('./plan') => require('./plan');
  * - Services that publish an HTTP port become web services behind one shared
  *   Application Load Balancer (`FargateWebService`s on Fargate).
  * - Named volumes are access points of one encrypted EFS file system (retained).
+ * - Files of relative bind mounts (configuration) are copied into an image
+ *   derived from the service's image; mounts of its own build context (hot
+ *   reload) are dropped with a warning.
  * - `secrets` become environment variables read from Secrets Manager.
  * - Every Compose key that is not mapped gives one warning
  *   (`cdk-ecs-kit:ComposeApp.ignoredKey`, context `{ service, key }`); bad input

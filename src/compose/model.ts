@@ -53,14 +53,19 @@ export interface ComposeDependency {
 }
 
 export interface ComposeMount {
-  /** `volume`: a named volume (EFS); `bind`: a host path (EC2); `anonymous`: task storage; `tmpfs`: memory (EC2) or task storage (Fargate). */
-  readonly kind: 'volume' | 'bind' | 'anonymous' | 'tmpfs';
-  /** The named volume or the host path. */
+  /**
+   * `volume`: a named volume (EFS); `bind`: a host path (EC2); `anonymous`: task storage; `tmpfs`: memory (EC2) or task storage (Fargate);
+   * `copy`: files next to the Compose file (a relative bind mount), copied into an image derived from the service's image.
+   */
+  readonly kind: 'volume' | 'bind' | 'anonymous' | 'tmpfs' | 'copy';
+  /** The named volume, the host path, or the absolute path of the files to copy. */
   readonly source?: string;
   readonly target: string;
   readonly readOnly: boolean;
   /** Size of a tmpfs mount in MiB. */
   readonly sizeMiB?: number;
+  /** Whether the files to copy are a directory. */
+  readonly directory?: boolean;
 }
 
 export interface ComposeSecretUse {

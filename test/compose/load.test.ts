@@ -238,9 +238,9 @@ describe('bad input', () => {
     })]);
   });
 
-  test('fails when a bind mount is used on Fargate; needs an absolute host path on EC2', () => {
-    expect(problemsOf('bind-fargate.yaml')).toEqual([expect.objectContaining({ line: 5, path: 'services.web.volumes[0]', fix: expect.stringMatching(/Fargate has no host/) })]);
-    expect(problemsOf('bind-fargate.yaml', { fargate: false })).toEqual([expect.objectContaining({ fix: expect.stringMatching(/absolute/) })]);
+  test('fails when a relatively bind-mounted path does not exist, on Fargate and EC2 (more in mounts.test.ts)', () => {
+    expect(problemsOf('bind-fargate.yaml')).toEqual([expect.objectContaining({ line: 5, path: 'services.web.volumes[0]', fix: expect.stringMatching(/^\.\/html does not exist/) })]);
+    expect(problemsOf('bind-fargate.yaml', { fargate: false })).toEqual([expect.objectContaining({ fix: expect.stringMatching(/^\.\/html does not exist/) })]);
   });
 
   test.each([

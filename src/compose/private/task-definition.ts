@@ -1,6 +1,7 @@
 /** The task definition of a unit that is not a Fargate web service, and what every unit's task definition acknowledges. */
 import { RemovalPolicy, Validations, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { derivedImage, runsDerivedImage } from './config-image';
 import { ECR_IMAGE, containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
 import { ComposeAppContext } from './unit';
 import { addScratchVolumes } from '../../core/container-settings';
@@ -39,6 +40,7 @@ export function createTaskDefinition(context: ComposeAppContext, scope: Construc
     const parameters = linuxParameters(context, scope, member);
     const container = taskDefinition.addContainer(member.name, {
       ...options,
+      image: derivedImage(context, unit, member) ?? options.image,
       linuxParameters: parameters,
       portMappings: portMappings(member, unit),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix(member.name) }),
@@ -61,9 +63,10 @@ export function acknowledgeEnvironment(unit: Unit, taskDefinition: ecs.TaskDefin
   }
 }
 
-/** Images from `build` (assets) and ECR image URIs: pull access includes the docker login token, which has no resource. */
+/** Images from `build` or with copied files (assets) and ECR image URIs: pull access includes the docker login token, which has no resource. */
 export function acknowledgeImagePull(context: ComposeAppContext, unit: Unit, taskDefinition: ecs.TaskDefinition): void {
-  const pullsFromEcr = unit.members.some(m => !context.props.images?.[m.name] && (m.build !== undefined || ECR_IMAGE.test(m.image ?? '')));
+  const pullsFromEcr = unit.members.some(m => !context.props.images?.[m.name]
+    && (m.build !== undefined || ECR_IMAGE.test(m.image ?? '') || runsDerivedImage(context, m)));
   if (pullsFromEcr && taskDefinition.executionRole) {
     Validations.of(taskDefinition.executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',

@@ -85,7 +85,7 @@ function containersUser(selected: ComposeService[], volume: string): efs.PosixUs
   return { uid, gid: gid ?? uid };
 }
 
-/** Named volumes (EFS), bind mounts (EC2 host paths), anonymous volumes and tmpfs on Fargate (task storage). */
+/** Named volumes (EFS), bind mounts of host paths (EC2), anonymous volumes and tmpfs on Fargate (task storage); copied files are in the image. */
 export function mountVolumes(context: ComposeAppContext, created: CreatedUnit): void {
   const { unit, taskDefinition, containers, service, connections } = created;
   let writes = false;
@@ -95,6 +95,7 @@ export function mountVolumes(context: ComposeAppContext, created: CreatedUnit): 
     const container = containers.get(member.name)!;
     member.mounts.forEach((mount: ComposeMount, index) => {
       if (mount.kind === 'tmpfs' && !context.fargate) return; // EC2: linux parameters
+      if (mount.kind === 'copy') return; // in the container's image (config-image.ts)
       const volumeName = mount.kind === 'volume' ? taskVolumeName(mount.source!) : `${member.name}-${mount.kind}-${index}`;
       if (!added.has(volumeName)) {
         added.add(volumeName);

@@ -1,6 +1,7 @@
 /** Units whose main container serves HTTP: a FargateWebService on Fargate, a target group of the load balancer on EC2. */
 import { Annotations, Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { derivedImage } from './config-image';
 import { containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
 import { serviceConnectServices } from './service-connect';
 import { acknowledgeEnvironment, acknowledgeImagePull } from './task-definition';
@@ -18,7 +19,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
   const options = containerOptions(context, main, unit);
   const webService = new FargateWebService(context.app, unit.id, {
     cluster: context.props.cluster,
-    image: options.image,
+    image: derivedImage(context, unit, main) ?? options.image,
     containerName: main.name,
     containerPort: web.port,
     environment: options.environment,
@@ -63,8 +64,10 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
 
   const containers = new Map<string, ecs.ContainerDefinition>([[main.name, container]]);
   for (const member of others) {
+    const sidecarOptions = containerOptions(context, member, unit);
     const sidecar = webService.addSidecar(member.name, {
-      ...containerOptions(context, member, unit),
+      ...sidecarOptions,
+      image: derivedImage(context, unit, member) ?? sidecarOptions.image,
       linuxParameters: linuxParameters(context, webService, member),
       portMappings: portMappings(member, unit),
     });

@@ -202,6 +202,28 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
   readonly encryptionKey?: kms.IKey;
 
   /**
+   * The CPU units (1024 = 1 vCPU) of what declares none in the Compose file
+   * (`deploy.resources`, `cpus`): on Fargate, the least CPU of a task one of
+   * whose containers declares none (the task gets the smallest Fargate size
+   * that fits); on EC2, the CPU units each such container reserves.
+   * From 1 to 16384.
+   *
+   * @default 256 on Fargate (a quarter vCPU per task); on EC2, no reservation (containers share the instance's CPU)
+   */
+  readonly defaultCpu?: number;
+
+  /**
+   * The memory, in MiB, of what declares none in the Compose file
+   * (`deploy.resources`, `mem_limit`, `mem_reservation`): on Fargate, the
+   * least memory of a task one of whose containers declares none (the task
+   * gets the smallest Fargate size that fits); on EC2, the memory each such
+   * container reserves (a soft limit). From 6 to 122880.
+   *
+   * @default 512
+   */
+  readonly defaultMemoryMiB?: number;
+
+  /**
    * The POSIX user and group the EFS access points of the named volumes
    * enforce: every file operation through them runs as this user, whatever
    * user the container runs as, and each volume's directory is created owned

@@ -18,11 +18,13 @@ import type { ComposeProblem, LoadResult } from './model';
 import { httpNamespaceName } from './names';
 import type { Unit } from './plan';
 import { connectUnits, orderUnits, warnInternalPorts } from './private/connections';
+import { connectHostNetworkUnit, hostNetworkProblems, usesHostNetwork } from './private/host-network';
 import { derivedNameProblems, serviceConnectServices } from './private/service-connect';
 import { acknowledgeEnvironment, acknowledgeImagePull, createTaskDefinition } from './private/task-definition';
 import { ComposeAppContext, CreatedUnit, deploymentLimits } from './private/unit';
 import { createFileSystem, mountVolumes } from './private/volumes';
 import { attachEc2WebUnit, createFargateWebUnit } from './private/web-units';
+import { DEFAULT_FARGATE_SIZE } from './resources';
 import { TaskCapacity, TaskCompute } from '../cluster/task-capacity';
 import { ResolvedTaskCapacity, checkTaskCluster, resolveTaskCapacity, serviceEc2Capacities } from '../cluster/task-capacity-resolution';
 import { hardeningOf, logGroupSecurity } from '../core/hardening';
@@ -166,8 +168,10 @@ export class ComposeApp extends Construct {
       webServices: props.webServices ?? {},
       lineOf: p => yamlTree().lineOf(tree, p),
       fileName: file.fileName,
+      defaultSize: { cpu: props.defaultCpu ?? DEFAULT_FARGATE_SIZE.cpu, memoryMiB: props.defaultMemoryMiB ?? DEFAULT_FARGATE_SIZE.memoryMiB },
     });
     reportProblems(validator, plan.problems);
+    reportProblems(validator, hostNetworkProblems(file.fileName, plan.units, p => yamlTree().lineOf(tree, p)));
     reportProblems(validator, derivedNameProblems(file.fileName, this.fargate, plan.units, p => yamlTree().lineOf(tree, p)));
     validator.throwIfInvalid();
 
@@ -343,6 +347,9 @@ export class ComposeApp extends Construct {
     }
     this.checkVolumePosixUser(validator);
     this.checkTokens(validator);
+    // The largest Fargate task: 16 vCPU, 120 GiB; Docker gives a container at least 6 MiB.
+    validator.checkInteger('defaultCpu', props.defaultCpu, 1, 16_384, 'Give CPU units from 1 to 16384 (1024 = 1 vCPU), e.g. 512.');
+    validator.checkInteger('defaultMemoryMiB', props.defaultMemoryMiB, 6, 122_880, 'Give MiB from 6 to 122880 (120 GiB), e.g. 1024.');
   }
 
   /** EFS takes a POSIX user of numeric ids from 0 to 2^32 - 1 (tokens are passed on). */
@@ -372,6 +379,8 @@ export class ComposeApp extends Construct {
     if (!file.isOnDisk) refuse('composeFile', file._readContent(), 'Give the YAML text itself; pass deploy-time values as variables of the `environment` prop.');
     refuse('envFile', props.envFile, 'Give the env file\'s path as a literal string.');
     refuse('profiles', props.profiles, 'Name the profiles as literal strings.');
+    refuse('defaultCpu', props.defaultCpu, 'Give the CPU units as a number: they choose the Fargate task size.');
+    refuse('defaultMemoryMiB', props.defaultMemoryMiB, 'Give the memory as a number: it chooses the Fargate task size.');
     for (const key of Object.keys(props.environment ?? {})) {
       refuse(`environment.${key}`, key, 'Variable names are literal strings (their values may be tokens).');
     }
@@ -389,7 +398,9 @@ export class ComposeApp extends Construct {
     const cluster = this.props.cluster;
     const { logGroup, taskDefinition, containers } = createTaskDefinition(this.context, scope, unit);
 
-    const serviceConnectConfiguration: ecs.ServiceConnectProps = {
+    // Service Connect does not run in host network mode (network_mode: host, EC2 only).
+    const hostNetwork = usesHostNetwork(unit);
+    const serviceConnectConfiguration: ecs.ServiceConnectProps | undefined = hostNetwork ? undefined : {
       namespace: this.serviceConnectNamespace.namespaceArn,
       services: serviceConnectServices(unit),
     };
@@ -438,6 +449,7 @@ export class ComposeApp extends Construct {
       // Bridge mode: tasks use the instances' security groups, and Service Connect reaches other tasks on dynamic host ports.
       connections = cluster.connections;
       if (unit.web) attachEc2WebUnit(this.context, scope, unit, service);
+      if (hostNetwork) connectHostNetworkUnit(this.context, unit);
     }
     const created: CreatedUnit = { unit, service, taskDefinition, containers, logGroup, connections };
     mountVolumes(this.context, created);

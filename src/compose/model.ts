@@ -106,6 +106,25 @@ export interface ComposeService {
   readonly stopTimeoutSeconds?: number;
   readonly init?: boolean;
   readonly cpuArchitecture?: 'X86_64' | 'ARM64';
+  /** Linux capabilities added (`cap_add`), ECS names such as `NET_ADMIN` or `ALL`. */
+  readonly capAdd?: string[];
+  /** Linux capabilities dropped (`cap_drop`). */
+  readonly capDrop?: string[];
+  /** Namespaced kernel parameters (`sysctls`), by name. */
+  readonly sysctls?: Record<string, string>;
+  /** Resource limits (`ulimits`); -1 is unlimited (EC2 only). */
+  readonly ulimits?: ComposeUlimit[];
+  /** `privileged: true` (EC2 only). */
+  readonly privileged?: boolean;
+  /** `network_mode: host` (EC2 only): the task uses its instance's network. */
+  readonly hostNetwork?: boolean;
+}
+
+export interface ComposeUlimit {
+  /** Docker's name: `nofile`, `nproc`, `memlock`, ... */
+  readonly name: string;
+  readonly softLimit: number;
+  readonly hardLimit: number;
 }
 
 export interface ComposeSecret {

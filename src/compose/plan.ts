@@ -45,6 +45,8 @@ export interface PlanOptions {
   /** Where a Compose path is in the file, for problems. */
   readonly lineOf: (path: string) => number | undefined;
   readonly fileName: string;
+  /** The least CPU and memory of a Fargate task one of whose containers declares none (`defaultCpu`, `defaultMemoryMiB`). */
+  readonly defaultSize?: FargateSize;
 }
 
 export interface Plan {
@@ -131,7 +133,7 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
     }
 
     const explicitReplicas = group.map(s => s.replicas).filter((r): r is number => r !== undefined);
-    const size = options.fargate ? fargateSizeOf(group, report) : undefined;
+    const size = options.fargate ? fargateSizeOf(group, report, options.defaultSize ?? DEFAULT_FARGATE_SIZE) : undefined;
     const architectures = [...new Set(group.map(s => s.cpuArchitecture).filter(a => a !== undefined))];
     if (architectures.length > 1) {
       report(`services.${main.name}.platform`, architectures.join(', '), 'Services that share a task run on one CPU architecture: give them the same `platform`.');
@@ -227,11 +229,17 @@ export function containerNeeds(service: ComposeService): { cpu: number; memoryMi
   };
 }
 
-function fargateSizeOf(group: ComposeService[], report: (path: string, received: unknown, fix: string) => void): FargateSize | undefined {
+/**
+ * The smallest Fargate size that fits what the containers declare, and at
+ * least the default for CPU (or memory) when one of them declares none.
+ */
+function fargateSizeOf(group: ComposeService[], report: (path: string, received: unknown, fix: string) => void,
+  defaultSize: FargateSize): FargateSize | undefined {
   const needs = group.map(containerNeeds);
-  const cpu = needs.reduce((sum, n) => sum + n.cpu, 0);
-  const memoryMiB = needs.reduce((sum, n) => sum + n.memoryMiB, 0);
-  if (cpu === 0 && memoryMiB === 0) return DEFAULT_FARGATE_SIZE;
+  let cpu = needs.reduce((sum, n) => sum + n.cpu, 0);
+  let memoryMiB = needs.reduce((sum, n) => sum + n.memoryMiB, 0);
+  if (needs.some(n => n.cpu === 0)) cpu = Math.max(cpu, defaultSize.cpu);
+  if (needs.some(n => n.memoryMiB === 0)) memoryMiB = Math.max(memoryMiB, defaultSize.memoryMiB);
   const size = smallestFargateSize(cpu, memoryMiB);
   if (!size) {
     const largest = largestFargateSize();

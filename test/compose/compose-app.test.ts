@@ -356,7 +356,7 @@ describe('unsupported keys', () => {
     const warnings = Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp('cdk-ecs-kit:ComposeApp.ignoredKey'))
       .map(w => String(w.entry.data));
     expect(warnings).toHaveLength(16);
-    for (const key of ['restart', 'container_name', 'networks', 'logging', 'cap_add', 'x-team', 'build.cache_from', 'ports.mode',
+    for (const key of ['restart', 'container_name', 'networks', 'logging', 'stdin_open', 'x-team', 'build.cache_from', 'ports.mode',
       'healthcheck.start_interval', 'deploy.placement', 'deploy.resources.limits.pids', 'secrets.mode']) {
       expect(warnings.filter(w => w.startsWith(`Compose key \`${key}\` of service "app"`))).toHaveLength(1);
     }

@@ -26,7 +26,7 @@ export function connectUnits(context: ComposeAppContext, units: Unit[], created:
   if (!context.fargate) {
     const connections = context.props.cluster.connections;
     if (units.length > 0 && connections.securityGroups.length > 0) {
-      connections.allowInternally(EPHEMERAL_PORTS, 'Service Connect between bridge-mode tasks on dynamic host ports');
+      allowBetweenInstances(connections, EPHEMERAL_PORTS, 'Service Connect between bridge-mode tasks on dynamic host ports');
     }
     return;
   }
@@ -41,6 +41,22 @@ export function connectUnits(context: ComposeAppContext, units: Unit[], created:
         target.connections.allowFrom(source.connections, ec2Port, `${port.containerPort}/${port.protocol} from Compose service ${other.id}`);
       }
     }
+  }
+}
+
+/**
+ * Lets the instances' security groups reach each other on `port`: the ingress
+ * rules of `allowInternally` (also for capacities added later), and egress
+ * rules only on groups that do not allow all outbound traffic.
+ * `allowInternally` adds egress rules to every group, and a group that allows
+ * all outbound traffic ignores them with the warning
+ * `@aws-cdk/aws-ec2:ipv4IgnoreEgressRule` (the cluster's EC2 capacity's does).
+ */
+export function allowBetweenInstances(connections: ec2.Connections, port: ec2.Port, description: string): void {
+  // Connections.allowFrom itself: its egress half is skipped, as the source is the same Connections.
+  connections.allowFrom(connections, port, description);
+  for (const group of connections.securityGroups.filter(g => !g.allowAllOutbound)) {
+    for (const peer of connections.securityGroups) group.addEgressRule(peer, port, description);
   }
 }
 

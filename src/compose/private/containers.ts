@@ -1,6 +1,7 @@
 /** The containers of a unit's task: images, container options, port mappings, Linux parameters and the links between them. */
 import { Aws, Duration, aws_ecr as ecr, aws_ecs as ecs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { usesHostNetwork } from './host-network';
 import { secretFor } from './secrets';
 import { ComposeAppContext } from './unit';
 import { containerDefinitionSettings, scratchVolumePaths } from '../../core/container-settings';
@@ -72,7 +73,9 @@ export function containerOptions(context: ComposeAppContext, member: ComposeServ
   const hc = member.healthCheck;
   // A container others wait for to complete (an init job) must be allowed to stop.
   const runsToCompletion = unit.members.some(other => other.dependsOn.some(d => d.service === member.name && d.condition === 'completed'));
+  // On EC2 a container needs memory of its own: a reservation of the app's default when the file gives none (Fargate: the task's size).
   const ec2DefaultMemory = !context.fargate && member.memoryLimitMiB === undefined && member.memoryReservationMiB === undefined;
+  const ec2DefaultCpu = context.fargate ? undefined : context.props.defaultCpu;
   return {
     image: image(context, member),
     containerName: member.name,
@@ -93,14 +96,21 @@ export function containerOptions(context: ComposeAppContext, member: ComposeServ
     } : undefined,
     readonlyRootFilesystem: settings.readonlyRootFilesystem,
     stopTimeout: member.stopTimeoutSeconds !== undefined ? Duration.seconds(member.stopTimeoutSeconds) : undefined,
-    cpu: member.cpuLimit ?? member.cpuReservation,
+    cpu: member.cpuLimit ?? member.cpuReservation ?? ec2DefaultCpu,
     memoryLimitMiB: member.memoryLimitMiB,
-    memoryReservationMiB: ec2DefaultMemory ? 512 : member.memoryReservationMiB,
+    memoryReservationMiB: ec2DefaultMemory ? context.props.defaultMemoryMiB ?? DEFAULT_EC2_MEMORY_RESERVATION_MIB : member.memoryReservationMiB,
+    ulimits: member.ulimits?.map(u => ({ name: u.name as ecs.UlimitName, softLimit: u.softLimit, hardLimit: u.hardLimit })),
+    systemControls: member.sysctls ? systemControls(member.sysctls) : undefined,
+    privileged: member.privileged || undefined,
   };
 }
 
 /** Port mappings of a member, named for Service Connect (and the web port given in `webServices`, if the service does not declare it). */
 export function portMappings(member: ComposeService, unit: Unit): ecs.PortMapping[] {
+  // Host network mode has no Service Connect: ECS refuses the port names and app protocols there.
+  if (usesHostNetwork(unit)) {
+    return member.ports.map(port => ({ containerPort: port.containerPort, protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP }));
+  }
   const mappings: ecs.PortMapping[] = member.ports.map(port => ({
     containerPort: port.containerPort,
     protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP,
@@ -114,12 +124,24 @@ export function portMappings(member: ComposeService, unit: Unit): ecs.PortMappin
   return mappings;
 }
 
-/** Linux parameters of a member: its init process, and its tmpfs mounts on EC2. */
+/** The memory a container reserves on EC2 when the Compose file and `defaultMemoryMiB` give none. */
+export const DEFAULT_EC2_MEMORY_RESERVATION_MIB = 512;
+
+/** Compose `sysctls` as ECS system controls. */
+export function systemControls(sysctls: Record<string, string>): ecs.SystemControl[] {
+  return Object.entries(sysctls).map(([namespace, value]) => ({ namespace, value }));
+}
+
+/** Linux parameters of a member: its init process, its capabilities (cap_add, cap_drop), and its tmpfs mounts on EC2. */
 export function linuxParameters(context: ComposeAppContext, scope: Construct, member: ComposeService): ecs.LinuxParameters | undefined {
   const tmpfs = context.fargate ? [] : member.mounts.filter(m => m.kind === 'tmpfs');
-  if (!member.init && tmpfs.length === 0) return undefined;
+  const capAdd = (member.capAdd ?? []) as ecs.Capability[];
+  const capDrop = (member.capDrop ?? []) as ecs.Capability[];
+  if (!member.init && tmpfs.length === 0 && capAdd.length === 0 && capDrop.length === 0) return undefined;
   const parameters = new ecs.LinuxParameters(scope, `LinuxParameters-${member.name}`, { initProcessEnabled: member.init });
   for (const mount of tmpfs) parameters.addTmpfs({ containerPath: mount.target, size: mount.sizeMiB ?? 64 });
+  if (capAdd.length > 0) parameters.addCapabilities(...capAdd);
+  if (capDrop.length > 0) parameters.dropCapabilities(...capDrop);
   return parameters;
 }
 

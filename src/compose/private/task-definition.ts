@@ -3,6 +3,7 @@ import { RemovalPolicy, Validations, aws_ecs as ecs, aws_iam as iam, aws_logs as
 import type { Construct } from 'constructs';
 import { derivedImage, runsDerivedImage } from './config-image';
 import { ECR_IMAGE, containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
+import { usesHostNetwork } from './host-network';
 import { ComposeAppContext } from './unit';
 import { addScratchVolumes } from '../../core/container-settings';
 import { useManagedPolicies } from '../../core/managed-policies';
@@ -29,7 +30,7 @@ export function createTaskDefinition(context: ComposeAppContext, scope: Construc
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     })
-    : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
+    : new ecs.Ec2TaskDefinition(scope, 'TaskDefinition', { networkMode: usesHostNetwork(unit) ? ecs.NetworkMode.HOST : ecs.NetworkMode.BRIDGE });
   // Before any statement reaches them (logs, image pull, secrets, EFS): customer managed policies, not inline ones.
   useManagedPolicies(taskDefinition.taskRole as iam.Role);
   useManagedPolicies(taskDefinition.obtainExecutionRole() as iam.Role);

@@ -30,6 +30,9 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     user: options.user,
     stopTimeout: options.stopTimeout,
     initProcessEnabled: main.init,
+    ulimits: options.ulimits,
+    capabilitiesAdd: main.capAdd as ecs.Capability[] | undefined,
+    capabilitiesDrop: main.capDrop as ecs.Capability[] | undefined,
     containerCpu: options.cpu,
     containerMemoryLimitMiB: options.memoryLimitMiB,
     containerMemoryReservationMiB: options.memoryReservationMiB,
@@ -56,6 +59,11 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     assignPublicIp: context.props.assignPublicIp,
   });
   const container = webService.container;
+  if (options.systemControls) {
+    // FargateWebService has no prop for them; its web container is the first of its task definition.
+    (webService.taskDefinition.node.defaultChild as ecs.CfnTaskDefinition).addPropertyOverride('ContainerDefinitions.0.SystemControls',
+      options.systemControls.map(c => ({ Namespace: c.namespace, Value: c.value })));
+  }
   // The web container is always essential, as the plan never makes a one-shot service (others wait for it to complete) the web container.
   for (const [name, value] of Object.entries(options.dockerLabels ?? {})) container.addDockerLabel(name, value);
   // The web port is the service's own port mapping; its other ports are mapped too (reachable by IP inside the app).

@@ -1,7 +1,24 @@
-/** Reads `healthcheck` into an ECS container health check. */
+/**
+ * Reads `healthcheck` into an ECS container health check. Values Compose
+ * accepts but ECS does not (`interval: 3s`, a timeout as long as the interval,
+ * 20 retries) are moved into ECS's ranges with one warning per service.
+ */
 import type { ComposeHealthCheck } from '../model';
 import { isMapping, parseDuration } from '../values';
 import { ComposeReader, ServiceContext } from './reader';
+
+/** ECS's ranges (CloudFormation `AWS::ECS::TaskDefinition HealthCheck`, checked by aws-cdk-lib too), in seconds. */
+export const HEALTH_CHECK_LIMITS = {
+  interval: { min: 5, max: 300 },
+  timeout: { min: 2, max: 120 },
+  retries: { min: 1, max: 10 },
+  startPeriod: { min: 0, max: 300 },
+} as const;
+
+/** Docker's defaults, which Compose uses for a key it does not set (and for `0s`). */
+const DOCKER_INTERVAL_SECONDS = 30;
+const DOCKER_TIMEOUT_SECONDS = 30;
+const DOCKER_RETRIES = 3;
 
 export function readHealthCheck(reader: ComposeReader, ctx: ServiceContext, value: unknown): ComposeHealthCheck | undefined {
   if (value === undefined || value === null) return undefined;
@@ -27,36 +44,68 @@ export function readHealthCheck(reader: ComposeReader, ctx: ServiceContext, valu
       'Give `test` as a shell command string, ["CMD", "executable", "arg"...], ["CMD-SHELL", "command"] or ["NONE"].');
     return undefined;
   }
-  const seconds = (key: string, min: number, max: number, fallback: number | undefined): number | undefined => {
-    const raw = value[key];
-    if (raw === undefined || raw === null) return fallback;
-    const ms = parseDuration(raw);
-    const s = ms === undefined ? undefined : Math.ceil(ms / 1000);
-    if (s === undefined || s < min || s > max) {
-      reader.problem(`${hcPath}.${key}`, raw, `ECS health checks accept a ${key} from ${min} to ${max} seconds, as a Compose duration ("30s", "1m").`);
-      return fallback;
-    }
-    return s;
+  const adjustments: string[] = [];
+  const clamp = (label: string, given: number, min: number, max: number, unit: string): number => {
+    const clamped = Math.min(max, Math.max(min, given));
+    if (clamped !== given) adjustments.push(`${label} ${given}${unit} -> ${clamped}${unit} (ECS accepts ${min} to ${max})`);
+    return clamped;
   };
-  let retries = 3;
+  /** Whole seconds (rounded up) of a duration key; `undefined` when absent or `0s` (Docker's default then), `null` when it does not parse. */
+  const seconds = (key: string): number | undefined | null => {
+    const raw = value[key];
+    if (raw === undefined || raw === null) return undefined;
+    const ms = parseDuration(raw);
+    if (ms === undefined) {
+      reader.problem(`${hcPath}.${key}`, raw, `Give the ${key} as a Compose duration, e.g. "30s" or "1m30s".`);
+      return null;
+    }
+    return Math.ceil(ms / 1000);
+  };
+
+  const givenInterval = seconds('interval');
+  const intervalSeconds = givenInterval ? clamp('interval', givenInterval, HEALTH_CHECK_LIMITS.interval.min, HEALTH_CHECK_LIMITS.interval.max, 's')
+    : DOCKER_INTERVAL_SECONDS;
+  const givenTimeout = seconds('timeout');
+  let timeoutSeconds: number;
+  if (givenTimeout) {
+    timeoutSeconds = clamp('timeout', givenTimeout, HEALTH_CHECK_LIMITS.timeout.min, HEALTH_CHECK_LIMITS.timeout.max, 's');
+    if (timeoutSeconds >= intervalSeconds) {
+      // Docker stops waiting for the check at the next interval; ECS wants the timeout shorter than the interval.
+      adjustments.push(`timeout ${timeoutSeconds}s -> ${intervalSeconds - 1}s (ECS wants it shorter than the interval, ${intervalSeconds}s)`);
+      timeoutSeconds = intervalSeconds - 1;
+    }
+  } else {
+    // Compose's default timeout (30 s) is as long as its default interval: one second less, as before, without a warning.
+    timeoutSeconds = Math.min(DOCKER_TIMEOUT_SECONDS, intervalSeconds - 1);
+  }
+
+  let retries = DOCKER_RETRIES;
   if (value.retries !== undefined && value.retries !== null) {
     const n = Number(value.retries);
-    if (Number.isInteger(n) && n >= 1 && n <= 10) retries = n;
-    else reader.problem(`${hcPath}.retries`, value.retries, 'ECS health checks accept 1 to 10 retries.');
+    if (!Number.isInteger(n) || n < 0) {
+      reader.problem(`${hcPath}.retries`, value.retries, 'Give a whole number of retries, e.g. 3 (ECS accepts 1 to 10 retries).');
+    } else if (n > 0) {
+      // 0 is Docker's "use the default" (3).
+      retries = clamp('retries', n, HEALTH_CHECK_LIMITS.retries.min, HEALTH_CHECK_LIMITS.retries.max, '');
+    }
+  }
+  const givenStart = seconds('start_period');
+  const startPeriodSeconds = typeof givenStart === 'number'
+    ? clamp('start_period', givenStart, HEALTH_CHECK_LIMITS.startPeriod.min, HEALTH_CHECK_LIMITS.startPeriod.max, 's')
+    : undefined;
+
+  if (adjustments.length > 0 && ctx.selected) {
+    reader.warn('healthCheckAdjusted', { service: ctx.name },
+      `The healthcheck of service "${ctx.name}" (${reader.where(hcPath)}) is moved into ECS's ranges: ${adjustments.join('; ')}. ` +
+      'Set these values in the Compose file to silence this warning.');
   }
   const httpMatch = /https?:\/\/(?:localhost|127\.0\.0\.1|0\.0\.0\.0)(?::\d+)?(\/[^\s'"|;&]*)?/.exec(command.slice(1).join(' '));
-  const intervalSeconds = seconds('interval', 5, 300, 30)!;
-  // Compose's default timeout is 30 s; ECS wants it shorter than the interval.
-  const timeoutSeconds = seconds('timeout', 2, 120, Math.min(30, intervalSeconds - 1))!;
-  if (timeoutSeconds >= intervalSeconds && value.timeout !== undefined && value.timeout !== null) {
-    reader.problem(`${hcPath}.timeout`, value.timeout, `ECS health checks need a timeout shorter than the interval (${intervalSeconds} s).`);
-  }
   return {
     command,
     intervalSeconds,
     timeoutSeconds,
     retries,
-    startPeriodSeconds: seconds('start_period', 0, 300, undefined),
+    startPeriodSeconds,
     httpPath: httpMatch ? httpMatch[1] || '/' : undefined,
   };
 }

@@ -12,7 +12,7 @@ export const IGNORED_KEY_REASONS: Record<string, string> = {
   'restart': 'an ECS service replaces stopped and failed tasks on its own and keeps deploy.replicas tasks running; Compose restart policies have no equivalent',
   'networks': 'every service of the app reaches every other one by its Compose name through Service Connect, and security groups admit only the ports a service declares (ports, expose); Compose networks are not mapped',
   'container_name': 'ECS names the container after its Compose service, which is also its Service Connect DNS name',
-  'network_mode': 'tasks use the awsvpc network mode on Fargate and bridge on EC2',
+  'network_mode': 'only `network_mode: host` is mapped (on EC2); tasks use the awsvpc network mode on Fargate and bridge on EC2',
   'logging': 'containers log to a CloudWatch Logs log group (awslogs) kept for logRetention',
   'extends': 'merge the files first (`docker compose config > merged.yaml`) and import the result',
   'pull_policy': 'ECS pulls the image when a task starts',

@@ -11,6 +11,7 @@ import { readBuild } from './build';
 import { readDependsOn, readLinks, readVolumesFrom } from './dependencies';
 import { readResources } from './deploy';
 import { readHealthCheck } from './healthcheck';
+import { readLinuxSettings } from './linux';
 import { readPorts } from './ports';
 import { ComposeReader, ServiceContext } from './reader';
 import { readServiceSecrets } from './secrets';
@@ -21,6 +22,7 @@ export const SERVICE_KEYS = new Set([
   'image', 'build', 'ports', 'expose', 'environment', 'env_file', 'command', 'entrypoint', 'working_dir', 'user', 'labels',
   'healthcheck', 'depends_on', 'deploy', 'scale', 'cpus', 'mem_limit', 'mem_reservation', 'secrets', 'volumes', 'tmpfs',
   'profiles', 'links', 'volumes_from', 'read_only', 'stop_grace_period', 'init', 'platform',
+  'cap_add', 'cap_drop', 'sysctls', 'ulimits', 'privileged', 'network_mode',
 ]);
 
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
@@ -74,6 +76,7 @@ export function readService(reader: ComposeReader, name: string, value: unknown,
     stopTimeoutSeconds: readStopGracePeriod(reader, spec.stop_grace_period, `${base}.stop_grace_period`),
     init: reader.readBoolean(spec.init, `${base}.init`),
     cpuArchitecture: readPlatform(reader, spec.platform, `${base}.platform`),
+    ...readLinuxSettings(reader, ctx, spec),
   };
 }
 

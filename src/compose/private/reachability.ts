@@ -63,7 +63,7 @@ interface Reference {
 export function officialImageName(image: string): string | undefined {
   const withoutDigest = image.split('@')[0];
   const slash = withoutDigest.lastIndexOf('/');
-  const repository = slash < 0 ? withoutDigest : withoutDigest.slice(0, slash);
+  const repository = slash < 0 ? '' : withoutDigest.slice(0, slash);
   const nameAndTag = withoutDigest.slice(slash + 1);
   const name = nameAndTag.split(':')[0].toLowerCase();
   const official = ['', 'library', 'docker.io/library', 'index.docker.io/library', 'registry-1.docker.io/library', 'public.ecr.aws/docker/library', 'mirror.gcr.io/library'];

@@ -31,7 +31,7 @@ function serviceConnectNames(stack: Stack, app: ComposeApp, name: string): strin
   return (cfn?.services ?? []).map((s: any) => `${s.clientAliases[0].dnsName}:${s.clientAliases[0].port} (${s.portName})`);
 }
 
-function portMappingsOf(stack: Stack, app: ComposeApp, name: string): string[] {
+function portMappingsOf(app: ComposeApp, name: string): string[] {
   const container = app.container(name);
   return container.portMappings.map(p => `${p.containerPort}/${p.protocol} ${p.name}`);
 }
@@ -57,11 +57,11 @@ describe('flask-worker-redis: a web app, a worker and Redis, the last two withou
     // WHEN
     const { stack, app, template } = importCorpus('flask-worker-redis');
     // THEN Redis gets a port mapping, a Service Connect name and ingress from the other two services
-    expect(portMappingsOf(stack, app, 'redis')).toEqual(['6379/tcp redis-6379']);
+    expect(portMappingsOf(app, 'redis')).toEqual(['6379/tcp redis-6379']);
     expect(serviceConnectNames(stack, app, 'redis')).toEqual(['redis:6379 (redis-6379)']);
     expect(ingressOf(stack, template, app, 'redis')).toEqual(['6379/tcp from Compose service web', '6379/tcp from Compose service worker']);
     // AND the worker is a client only: no port, no name, no ingress
-    expect(portMappingsOf(stack, app, 'worker')).toEqual([]);
+    expect(portMappingsOf(app, 'worker')).toEqual([]);
     expect(serviceConnectNames(stack, app, 'worker')).toEqual([]);
     expect(ingressOf(stack, template, app, 'worker')).toEqual([]);
     // AND the web app is public on the load balancer's default route
@@ -78,7 +78,7 @@ describe('flask-worker-redis: a web app, a worker and Redis, the last two withou
     const { stack, app } = importCorpus('flask-worker-redis', { ec2: true });
     // THEN
     expect(app.ec2Service('redis')).toBeDefined();
-    expect(portMappingsOf(stack, app, 'redis')).toEqual(['6379/tcp redis-6379']);
+    expect(portMappingsOf(app, 'redis')).toEqual(['6379/tcp redis-6379']);
     expect(serviceConnectNames(stack, app, 'redis')).toEqual(['redis:6379 (redis-6379)']);
     expect(serviceConnectNames(stack, app, 'worker')).toEqual([]);
   });
@@ -95,7 +95,7 @@ describe('django-postgres: the database declares no expose', () => {
     // AND the one-shot migration (service_completed_successfully) is a container of the web task, with no port of its own
     // (its Dockerfile's EXPOSE 8000 is the web app's port: it is not reached by name)
     expect(app.taskDefinition('migrate')).toBe(app.taskDefinition('web'));
-    expect(portMappingsOf(stack, app, 'migrate')).toEqual([]);
+    expect(portMappingsOf(app, 'migrate')).toEqual([]);
     expect(app.webService('web')).toBeDefined();
     expect(app.container('web').containerPort).toBe(8000);
     expect(warnings(stack, 'inferredPorts')).toEqual([expect.stringContaining('Service "db" declares no ports')]);
@@ -109,7 +109,7 @@ describe('go-api-dockerfile-expose: the API\'s port comes from its Dockerfile', 
     // WHEN
     const { stack, app, template } = importCorpus('go-api-dockerfile-expose');
     // THEN
-    expect(portMappingsOf(stack, app, 'api')).toEqual(['8080/tcp api-8080']);
+    expect(portMappingsOf(app, 'api')).toEqual(['8080/tcp api-8080']);
     expect(serviceConnectNames(stack, app, 'api')).toEqual(['api:8080 (api-8080)']);
     expect(ingressOf(stack, template, app, 'api')).toEqual(['8080/tcp from Compose service frontend']);
     expect(warnings(stack, 'inferredPorts')).toEqual([]);

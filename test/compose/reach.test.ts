@@ -5,8 +5,18 @@ import { dockerfileExposedPorts } from '../../src/compose/readers/dockerfile-exp
 /** A selected service with nothing but a name (and what `extra` gives). */
 function service(name: string, extra: Partial<ComposeService> = {}): ComposeService {
   return {
-    name, selected: true, image: 'example/app:1', ports: [], environment: {}, labels: {}, dependsOn: [], links: [], volumesFrom: [],
-    secrets: [], mounts: [], ...extra,
+    name,
+    selected: true,
+    image: 'example/app:1',
+    ports: [],
+    environment: {},
+    labels: {},
+    dependsOn: [],
+    links: [],
+    volumesFrom: [],
+    secrets: [],
+    mounts: [],
+    ...extra,
   };
 }
 
@@ -193,8 +203,12 @@ describe('inferReachability', () => {
   test('a worker nobody names, one-shot jobs and services of other profiles get no ports and no warnings', () => {
     // GIVEN
     const build = { context: '/x', args: {}, exposedPorts: [{ containerPort: 8000, protocol: 'tcp' as const, published: false }] };
-    const web = service('web', { build, image: undefined, ports: [{ containerPort: 8000, hostPort: 8000, protocol: 'tcp', published: true }],
-      dependsOn: [{ service: 'migrate', condition: 'completed' }] });
+    const web = service('web', {
+      build,
+      image: undefined,
+      ports: [{ containerPort: 8000, hostPort: 8000, protocol: 'tcp', published: true }],
+      dependsOn: [{ service: 'migrate', condition: 'completed' }],
+    });
     const migrate = service('migrate', { build, image: undefined });
     const worker = service('worker', { image: 'example/worker:1' });
     const off = service('admin', { image: 'redis:7', selected: false });

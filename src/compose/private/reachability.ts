@@ -71,7 +71,8 @@ export function officialImageName(image: string): string | undefined {
 }
 
 /** Hosts (and ports) of other services named in one service's environment. */
-export function environmentReferences(environment: Readonly<Record<string, string>>, names: ReadonlySet<string>): { service: string; port?: number; variable: string }[] {
+export function environmentReferences(
+  environment: Readonly<Record<string, string>>, names: ReadonlySet<string>): { service: string; port?: number; variable: string }[] {
   const found: { service: string; port?: number; variable: string }[] = [];
   const byLowercase = new Map([...names].map(n => [n.toLowerCase(), n]));
   const add = (host: string, port: string | undefined, variable: string) => {

@@ -101,7 +101,7 @@ describe('official images', () => {
 describe('environment references', () => {
   const names = new Set(['db', 'cache', 'rabbit', 'api', 'search']);
 
-  test('finds host:port in URLs, broker lists and plain values; hosts without a port; HOST and PORT pairs', () => {
+  test('finds host:port in URLs, broker lists and plain values; hosts without a port; HOST and PORT pairs; a bare name only in a host variable', () => {
     // GIVEN
     const environment = {
       DATABASE_URL: 'postgres://app:s3cret@db:5432/app',
@@ -112,6 +112,8 @@ describe('environment references', () => {
       DB_HOST: 'db',
       DB_PORT: '5433',
       GREETING: 'hello db:x',
+      APP_NAME: 'api',
+      REDIS_HOST: 'cache',
       TIME: '12:30',
     };
     // WHEN
@@ -124,6 +126,7 @@ describe('environment references', () => {
       { service: 'api', port: 8000, variable: 'API' },
       { service: 'search', port: undefined, variable: 'ES_HOSTS' },
       { service: 'db', port: 5433, variable: 'DB_HOST' },
+      { service: 'cache', port: undefined, variable: 'REDIS_HOST' },
     ]);
   });
 });

@@ -87,10 +87,12 @@ export function environmentReferences(
     for (const match of value.matchAll(/(?:^|[\s,;=/@(])([A-Za-z0-9][A-Za-z0-9_-]*):(\d{1,5})(?=$|[/?#,;\s)])/g)) add(match[1], match[2], variable);
     // scheme://[user[:password]@]host without a port.
     for (const match of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([A-Za-z0-9][A-Za-z0-9_-]*)(?=$|[/?#,;\s])/gi)) add(match[1], undefined, variable);
-    // The host alone (DB_HOST=db), with the port of the matching <PREFIX>PORT variable (DB_PORT=5432).
-    if (byLowercase.has(value.trim().toLowerCase())) {
-      const prefix = /^(.*?)(HOST|HOSTNAME|ADDR|SERVER)$/i.exec(variable)?.[1];
-      const port = prefix !== undefined ? environment[`${prefix}PORT`] ?? environment[`${prefix}port`] : undefined;
+    // The host alone in a variable named for a host (DB_HOST=db, not APP_NAME=app), with the port of the matching
+    // <PREFIX>PORT variable (DB_PORT=5432).
+    const hostVariable = /^(.*?)(HOST|HOSTNAME|HOSTS|ADDR|ADDRESS|SERVER|SERVERS|ENDPOINT)$/i.exec(variable);
+    if (hostVariable && byLowercase.has(value.trim().toLowerCase())) {
+      const prefix = hostVariable[1];
+      const port = environment[`${prefix}PORT`] ?? environment[`${prefix}port`];
       add(value.trim(), port !== undefined && /^\d{1,5}$/.test(port.trim()) ? port.trim() : undefined, variable);
     }
   }

@@ -152,6 +152,21 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
   readonly webServices?: { [service: string]: ComposeWebServiceOptions };
 
   /**
+   * TCP ports other services reach a Compose service on by name (Service
+   * Connect), by Compose service name, added to its `ports` and `expose`.
+   * Under Compose a service is reached on any port it listens on; on AWS the
+   * ports must be named. Give them for services that declare none when the
+   * kit cannot find them (e.g. `{ cache: [6379] }`).
+   *
+   * @default - a service's `ports` and `expose`; for a service that declares
+   * none, the `EXPOSE` ports of its local Dockerfile, the port of a few official
+   * images (postgres, mysql, mariadb, redis, mongo, rabbitmq, memcached,
+   * elasticsearch) and the ports its dependants name in their environment
+   * (`redis://cache:6379`), with a warning for the guesses
+   */
+  readonly servicePorts?: { [service: string]: number[] };
+
+  /**
    * A shared load balancer for the web services, instead of creating one.
    *
    * @default - a `SharedLoadBalancer` is created (from the load balancer options)

@@ -43,6 +43,7 @@ import { checkOptionsWithoutLoadBalancer, webLoadBalancerOptions } from '../serv
 const loader = (): typeof import('./load') => require('./load');
 const yamlTree = (): typeof import('./parse') => require('./parse');
 const planner = (): typeof import('./plan') => require('./plan');
+const reachability = (): typeof import('./private/reachability') => require('./private/reachability');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
@@ -150,7 +151,7 @@ export class ComposeApp extends Construct {
 
     const selected = project.services.filter(s => s.selected);
     this.serviceNames = selected.map(s => s.name);
-    for (const [prop, names] of [['images', props.images], ['webServices', props.webServices]] as const) {
+    for (const [prop, names] of [['images', props.images], ['webServices', props.webServices], ['servicePorts', props.servicePorts]] as const) {
       for (const name of Object.keys(names ?? {})) {
         if (!this.serviceNames.includes(name)) {
           validator.report(`${prop}.${name}`, name, `The Compose file has no running service "${name}": use one of ${quoteList(this.serviceNames)}.`);
@@ -162,8 +163,14 @@ export class ComposeApp extends Construct {
         validator.report(`secrets.${name}`, name, `The Compose file declares no secret "${name}": use one of ${quoteList(project.secrets.map(s => s.name))}.`);
       }
     }
+    // Services that declare no ports are still reached by name under Compose: find their ports (Dockerfile EXPOSE, …).
+    const reach = reachability().inferReachability(project.services, {
+      fargate: this.fargate,
+      servicePorts: props.servicePorts ?? {},
+      imageOverrides: Object.keys(props.images ?? {}),
+    });
     const tree = yamlTree().parseYaml(content!).tree!;
-    const plan = planner().planUnits(project.services, {
+    const plan = planner().planUnits(reach.services, {
       fargate: this.fargate,
       webServices: props.webServices ?? {},
       lineOf: p => yamlTree().lineOf(tree, p),
@@ -175,7 +182,7 @@ export class ComposeApp extends Construct {
     reportProblems(validator, derivedNameProblems(file.fileName, this.fargate, plan.units, p => yamlTree().lineOf(tree, p)));
     validator.throwIfInvalid();
 
-    for (const warning of loaded.warnings) {
+    for (const warning of [...loaded.warnings, ...reach.warnings]) {
       Annotations.of(this).addWarningV2(`cdk-ecs-kit:ComposeApp.${warning.code}`, warning.message, { context: warning.context });
     }
 
@@ -387,6 +394,16 @@ export class ComposeApp extends Construct {
     for (const [name, options] of Object.entries(props.webServices ?? {})) {
       refuse(`webServices.${name}.containerPort`, options.containerPort, 'Give the container port as a number: it is matched with the service\'s Compose ports.');
       validator.checkInteger(`webServices.${name}.containerPort`, options.containerPort, 1, 65535, 'Give the port the container serves HTTP on, from 1 to 65535.');
+    }
+    for (const [name, ports] of Object.entries(props.servicePorts ?? {})) {
+      if (Token.isUnresolved(ports)) {
+        refuse(`servicePorts.${name}`, ports, 'Give the ports as a list of numbers: they become port mappings and Service Connect names.');
+        continue;
+      }
+      ports.forEach((port, index) => {
+        refuse(`servicePorts.${name}[${index}]`, port, 'Give the port as a number: it becomes a port mapping and a Service Connect name.');
+        validator.checkInteger(`servicePorts.${name}[${index}]`, port, 1, 65535, 'Give a TCP port the container listens on, from 1 to 65535.');
+      });
     }
   }
 

@@ -31,6 +31,8 @@ export interface ComposeBuild {
   readonly dockerfile?: string;
   readonly args: Record<string, string>;
   readonly target?: string;
+  /** The ports the Dockerfile's built stage declares with `EXPOSE` (empty when it declares none or cannot be read). */
+  readonly exposedPorts?: ComposePort[];
 }
 
 export interface ComposeHealthCheck {

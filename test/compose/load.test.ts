@@ -44,7 +44,7 @@ describe('every mapped key of full.yaml', () => {
 
   test('build: context, dockerfile, args, target', () => {
     expect(service(result, 'api').build).toEqual({
-      context: path.join(FIXTURES, 'app'), dockerfile: 'Dockerfile', args: { NODE_ENV: 'production' }, target: 'production',
+      context: path.join(FIXTURES, 'app'), dockerfile: 'Dockerfile', args: { NODE_ENV: 'production' }, target: 'production', exposedPorts: [],
     });
   });
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ComposeBuild } from '../model';
 import { isMapping, scalarString } from '../values';
+import { dockerfileExposedPorts } from './dockerfile-expose';
 import { ComposeReader, ServiceContext } from './reader';
 
 export function readBuild(reader: ComposeReader, ctx: ServiceContext, value: unknown): ComposeBuild | undefined {
@@ -41,5 +42,19 @@ export function readBuild(reader: ComposeReader, ctx: ServiceContext, value: unk
       return undefined;
     }
   }
-  return { context: contextDir, dockerfile, args, target };
+  return { context: contextDir, dockerfile, args, target, exposedPorts: ctx.selected ? exposedPorts(reader, ctx, path.resolve(contextDir, dockerfile ?? 'Dockerfile'), args, target) : [] };
+}
+
+/** The Dockerfile's `EXPOSE` ports, with one warning for the entries that cannot be read (they are left out). */
+function exposedPorts(reader: ComposeReader, ctx: ServiceContext, dockerfilePath: string, args: Record<string, string>, target?: string) {
+  if (!fs.existsSync(dockerfilePath) || !fs.statSync(dockerfilePath).isFile()) return [];
+  const { ports, unreadable } = dockerfileExposedPorts(fs.readFileSync(dockerfilePath, 'utf-8'), args, target);
+  if (unreadable.length > 0) {
+    const entries = unreadable.map(u => `"${u.text}" (line ${u.line})`).join(', ');
+    reader.warn('dockerfileExpose', { service: ctx.name },
+      `The Dockerfile of service "${ctx.name}" (${dockerfilePath}) has EXPOSE entries that are not a port, a range or a variable with a ` +
+      `known value: ${entries}. They are left out, so other services do not reach "${ctx.name}" on them by name: add the ports to ` +
+      `\`expose\` of services.${ctx.name} (e.g. expose: ["8000"]), or give the variable a default (ARG PORT=8000) or a value in build.args.`);
+  }
+  return ports;
 }

@@ -211,17 +211,17 @@ export class ComposeApp extends Construct {
       }
     }
 
-    let created: SharedLoadBalancer | undefined;
+    let ownLoadBalancer: SharedLoadBalancer | undefined;
     if (plan.units.some(u => u.web || u.endpoints.some(e => e.kind === 'http'))) {
-      created = props.loadBalancer ? undefined : new SharedLoadBalancer(this, 'LoadBalancer', {
+      ownLoadBalancer = props.loadBalancer ? undefined : new SharedLoadBalancer(this, 'LoadBalancer', {
         ...webLoadBalancerOptions(props),
         vpc: props.cluster.vpc,
       });
-      this.loadBalancer = props.loadBalancer ?? created;
+      this.loadBalancer = props.loadBalancer ?? ownLoadBalancer;
     }
     const endpoints = plan.units.some(u => u.web?.listenerPort !== undefined || u.endpoints.length > 0) ? new AppEndpoints(this, {
       loadBalancer: this.loadBalancer,
-      certificate: created?.certificate,
+      certificate: ownLoadBalancer?.certificate,
       host: props.domainName,
       network: {
         vpc: props.cluster.vpc,

@@ -171,7 +171,11 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
         if (kinds[i] === 'internal') internalPublishedPorts.push({ service: member.name, port });
         if (kinds[i] === 'http') {
           endpoints.push({
-            kind: 'http', service: member.name, listenerPort: hostPortOf(port), containerPort: port.containerPort, protocol: 'tcp',
+            kind: 'http',
+            service: member.name,
+            listenerPort: hostPortOf(port),
+            containerPort: port.containerPort,
+            protocol: 'tcp',
             healthCheckPath: member.healthCheck?.httpPath ?? '/',
           });
         }
@@ -250,8 +254,15 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
     const taken = unit.endpoints.filter(e => e.kind === 'http' && (!ownListeners || albPorts.has(e.listenerPort)));
     for (const endpoint of unit.endpoints.filter(e => e.kind === 'http' && !taken.includes(e))) albPorts.add(endpoint.listenerPort);
     if (taken.length === 0) return unit;
-    const internal = taken.map(e => ({ service: e.service, port: unit.members.find(m => m.name === e.service)!.ports.find(p => p.containerPort === e.containerPort && p.protocol === 'tcp')! }));
-    return { ...unit, endpoints: unit.endpoints.filter(e => !taken.includes(e)), internalPublishedPorts: [...unit.internalPublishedPorts, ...internal] };
+    const internal = taken.map(e => ({
+      service: e.service,
+      port: unit.members.find(m => m.name === e.service)!.ports.find(p => p.containerPort === e.containerPort && p.protocol === 'tcp')!,
+    }));
+    return {
+      ...unit,
+      endpoints: unit.endpoints.filter(e => !taken.includes(e)),
+      internalPublishedPorts: [...unit.internalPublishedPorts, ...internal],
+    };
   });
 
   // The Network Load Balancer has one listener per port (TCP and UDP on one port make one TCP_UDP listener of one service).

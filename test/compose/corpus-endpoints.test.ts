@@ -62,7 +62,8 @@ describe('corpus: public endpoints', () => {
     // The database has a named volume: one task, replaced stop-first
     template.hasResourceProperties('AWS::ECS::Service', {
       ServiceConnectConfiguration: Match.objectLike({ Services: [Match.objectLike({ PortName: 'db-5432' })] }),
-      DesiredCount: 1, DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 0, MaximumPercent: 100 }),
+      DesiredCount: 1,
+      DeploymentConfiguration: Match.objectLike({ MinimumHealthyPercent: 0, MaximumPercent: 100 }),
     });
   });
 

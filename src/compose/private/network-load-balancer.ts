@@ -126,7 +126,8 @@ export class AppNetworkLoadBalancer extends Construct {
     }
     const description = `Network load balancer to Compose service ${endpoint.service}`;
     if (target.fargate) {
-      const ports = [...kind.ports(endpoint.containerPort), ...endpoint.healthCheckPort === undefined ? [] : [ec2.Port.tcp(endpoint.healthCheckPort)]];
+      const healthCheck = endpoint.healthCheckPort === undefined ? [] : [ec2.Port.tcp(endpoint.healthCheckPort)];
+      const ports = [...kind.ports(endpoint.containerPort), ...healthCheck];
       for (const port of ports) this.loadBalancer.connections.allowTo(target.connections, port, description);
     } else {
       this.loadBalancer.connections.allowTo(target.connections, EPHEMERAL_PORTS, `${description} (dynamic host ports)`);

@@ -73,7 +73,8 @@ export class PortListener extends Construct implements ISharedLoadBalancer {
    * its web port, through a target group (`Targets`) whose health check counts
    * any HTTP answer below 500 as healthy: the port's health path is unknown.
    */
-  public attachService(service: ecs.BaseService, containerName: string, containerPort: number, healthCheckPath: string): elbv2.ApplicationTargetGroup {
+  public attachService(service: ecs.BaseService, containerName: string, containerPort: number,
+    healthCheckPath: string): elbv2.ApplicationTargetGroup {
     const targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: this.vpc,
       protocol: elbv2.ApplicationProtocol.HTTP,

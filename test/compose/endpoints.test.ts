@@ -6,7 +6,7 @@ import { loadProject } from '../../src/compose/load';
 import { lineOf, parseYaml } from '../../src/compose/parse';
 import { planUnits } from '../../src/compose/plan';
 import { parsePortString } from '../../src/compose/ports';
-import { errorOf } from '../helpers/validators';
+import { createHardenedTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 function plan(source: string, options: { fargate?: boolean; publishedPorts?: Record<string, EndpointKind>; ownListeners?: boolean } = {}) {
   const fargate = options.fargate ?? true;
@@ -128,5 +128,20 @@ describe('load balancers', () => {
     expect(template.toJSON().Resources[nlbGroup].Properties.SecurityGroupIngress).toEqual([
       expect.objectContaining({ CidrIp: '203.0.113.0/24', FromPort: 1883, ToPort: 1883, IpProtocol: 'tcp' }),
     ]);
+  });
+});
+
+describe('hardened profile', () => {
+  test('the Network Load Balancer passes every pack of the hardened profile (no TLS listener: no access logs, no certificate)', () => {
+    const stack = createHardenedTestStack();
+    const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'app.internal' });
+    const app = new ComposeApp(stack, 'App', {
+      cluster, composeFile: ComposeFile.fromString('services:\n  dns:\n    image: x\n    ports: ["53:53/udp", "53:53/tcp"]\n'),
+    });
+    const template = validTemplate(stack);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'network', LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+    expect(app.networkLoadBalancer).toBeDefined();
   });
 });

@@ -43,6 +43,9 @@ export interface NetworkTarget {
   readonly fargate: boolean;
 }
 
+/** The cdk-nag packs of the hardened profile that report a Network Load Balancer without logs or certificates. */
+const COMPLIANCE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+
 const PROTOCOLS = {
   tcp: { protocol: elbv2.Protocol.TCP, id: 'Tcp', ports: (p: number) => [ec2.Port.tcp(p)] },
   udp: { protocol: elbv2.Protocol.UDP, id: 'Udp', ports: (p: number) => [ec2.Port.udp(p)] },
@@ -75,11 +78,11 @@ export class AppNetworkLoadBalancer extends Construct {
       securityGroups: [this.securityGroup],
       deletionProtection: props.deletionProtection,
     });
-    Validations.of(this.loadBalancer).acknowledge({
-      id: 'AwsSolutions-ELB2',
-      reason: 'A Network Load Balancer writes access logs only for TLS listeners; this one has TCP and UDP listeners only ' +
-        '(the published Compose ports, passed through to the tasks), so there is nothing to log. The VPC\'s flow logs record its flows.',
-    });
+    const noLogs = 'A Network Load Balancer writes access logs only for TLS listeners; this one has TCP and UDP listeners only ' +
+      '(the published Compose ports, passed through to the tasks), so there is nothing to log. The VPC\'s flow logs record its flows.';
+    for (const id of ['AwsSolutions-ELB2', ...COMPLIANCE_PACKS.map(pack => `${pack}-ELBLoggingEnabled`)]) {
+      Validations.of(this.loadBalancer).acknowledge({ id, reason: noLogs });
+    }
     if (props.ingress.some(source => source.world)) {
       Validations.of(this.securityGroup).acknowledge({
         id: 'AwsSolutions-EC23',
@@ -119,6 +122,13 @@ export class AppNetworkLoadBalancer extends Construct {
       protocol: kind.protocol,
       defaultTargetGroups: [targetGroup],
     });
+    for (const pack of COMPLIANCE_PACKS) {
+      Validations.of(listener).acknowledge({
+        id: `${pack}-ELBv2ACMCertificateRequired`,
+        reason: 'A TCP or UDP listener passes the published Compose port through to the task (the server speaks its own protocol, ' +
+          'e.g. DNS or a game protocol, and encrypts it if it does); only a TLS listener can hold an ACM certificate.',
+      });
+    }
     for (const source of this.props.ingress) {
       for (const port of kind.ports(endpoint.listenerPort)) {
         this.securityGroup.addIngressRule(source.peer, port, `${endpoint.service} ${port.toString()} from ${source.label}`);

@@ -80,8 +80,8 @@ export class AppNetworkLoadBalancer extends Construct {
     });
     const noLogs = 'A Network Load Balancer writes access logs only for TLS listeners; this one has TCP and UDP listeners only ' +
       '(the published Compose ports, passed through to the tasks), so there is nothing to log. The VPC\'s flow logs record its flows.';
-    for (const id of ['AwsSolutions-ELB2', ...COMPLIANCE_PACKS.map(pack => `${pack}-ELBLoggingEnabled`)]) {
-      Validations.of(this.loadBalancer).acknowledge({ id, reason: noLogs });
+    for (const rule of ['AwsSolutions-ELB2', ...COMPLIANCE_PACKS.map(pack => `${pack}-ELBLoggingEnabled`)]) {
+      Validations.of(this.loadBalancer).acknowledge({ id: rule, reason: noLogs });
     }
     if (props.ingress.some(source => source.world)) {
       Validations.of(this.securityGroup).acknowledge({

@@ -16,6 +16,22 @@ import { ISharedLoadBalancer } from '../service/shared-load-balancer';
 import { WebLoadBalancerOptions } from '../service/web-load-balancer-options';
 
 /**
+ * How a published Compose port (`ports`) is reached from outside the app.
+ */
+export enum ComposePortEndpoint {
+  /**
+   * A listener of the app's Application Load Balancer on the host port (HTTP,
+   * or HTTPS when the load balancer has a certificate); port 80 or 443 is the
+   * main listener.
+   */
+  APPLICATION_LOAD_BALANCER = 'APPLICATION_LOAD_BALANCER',
+  /** A listener of the app's Network Load Balancer on the host port: TCP, UDP, or both (TCP_UDP). */
+  NETWORK_LOAD_BALANCER = 'NETWORK_LOAD_BALANCER',
+  /** Nothing outside the app: only the app's services reach the port, by the service's name. */
+  NONE = 'NONE',
+}
+
+/**
  * How a Compose service is served behind the app's load balancer.
  */
 export interface ComposeWebServiceOptions {
@@ -165,6 +181,18 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
    * (`redis://cache:6379`), with a warning for the guesses
    */
   readonly servicePorts?: { [service: string]: number[] };
+
+  /**
+   * How published ports are reached from outside the app, by
+   * `"<service>:<host port>"` (both protocols) or `"<service>:<host port>/tcp"`
+   * / `"/udp"`, e.g. `{ 'db:5432': ComposePortEndpoint.NETWORK_LOAD_BALANCER, 'game:27015/udp': ComposePortEndpoint.NONE }`.
+   *
+   * @default - HTTP ports (see the README) on the Application Load Balancer;
+   * ports bound to a loopback host IP (`127.0.0.1:5432:5432`) and the usual
+   * ports of databases, brokers and debuggers (see the README) inside the app;
+   * every other TCP or UDP port on the Network Load Balancer
+   */
+  readonly publishedPorts?: { [port: string]: ComposePortEndpoint };
 
   /**
    * A shared load balancer for the web services, instead of creating one.

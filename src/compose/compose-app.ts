@@ -8,17 +8,20 @@ import {
   aws_ec2 as ec2,
   aws_ecs as ecs,
   aws_efs as efs,
+  aws_elasticloadbalancingv2 as elbv2,
   aws_logs as logs,
   aws_secretsmanager as secretsmanager,
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComposeAppProps } from './compose-app-props';
+import { ComposeAppProps, ComposePortEndpoint } from './compose-app-props';
+import type { EndpointKind } from './endpoints';
 import type { ComposeProblem, LoadResult } from './model';
 import { httpNamespaceName } from './names';
 import type { Unit } from './plan';
 import { connectUnits, orderUnits, warnInternalPorts } from './private/connections';
 import { connectHostNetworkUnit, hostNetworkProblems, usesHostNetwork } from './private/host-network';
+import { AppEndpoints, ingressSources } from './private/endpoints';
 import { derivedNameProblems, serviceConnectServices } from './private/service-connect';
 import { acknowledgeEnvironment, acknowledgeImagePull, createTaskDefinition } from './private/task-definition';
 import { ComposeAppContext, CreatedUnit, deploymentLimits } from './private/unit';
@@ -96,6 +99,12 @@ export class ComposeApp extends Construct {
 
   /** The load balancer of the web services, when there are any. */
   public readonly loadBalancer?: ISharedLoadBalancer;
+
+  /**
+   * The Network Load Balancer of the published TCP and UDP ports that are not
+   * HTTP (see `publishedPorts`), when there are any.
+   */
+  public readonly networkLoadBalancer?: elbv2.INetworkLoadBalancer;
 
   /** The EFS file system of the named volumes, when there are any. */
   public readonly fileSystem?: efs.FileSystem;
@@ -176,13 +185,15 @@ export class ComposeApp extends Construct {
       lineOf: p => yamlTree().lineOf(tree, p),
       fileName: file.fileName,
       defaultSize: { cpu: props.defaultCpu ?? DEFAULT_FARGATE_SIZE.cpu, memoryMiB: props.defaultMemoryMiB ?? DEFAULT_FARGATE_SIZE.memoryMiB },
+      publishedPorts: endpointKinds(props.publishedPorts),
+      ownListeners: props.loadBalancer === undefined,
     });
     reportProblems(validator, plan.problems);
     reportProblems(validator, hostNetworkProblems(file.fileName, plan.units, p => yamlTree().lineOf(tree, p)));
     reportProblems(validator, derivedNameProblems(file.fileName, this.fargate, plan.units, p => yamlTree().lineOf(tree, p)));
     validator.throwIfInvalid();
 
-    for (const warning of [...loaded.warnings, ...reach.warnings]) {
+    for (const warning of [...loaded.warnings, ...reach.warnings, ...plan.warnings]) {
       Annotations.of(this).addWarningV2(`cdk-ecs-kit:ComposeApp.${warning.code}`, warning.message, { context: warning.context });
     }
 
@@ -214,12 +225,26 @@ export class ComposeApp extends Construct {
       }
     }
 
-    if (plan.units.some(u => u.web)) {
-      this.loadBalancer = props.loadBalancer ?? new SharedLoadBalancer(this, 'LoadBalancer', {
+    let ownLoadBalancer: SharedLoadBalancer | undefined;
+    if (plan.units.some(u => u.web || u.endpoints.some(e => e.kind === 'http'))) {
+      ownLoadBalancer = props.loadBalancer ? undefined : new SharedLoadBalancer(this, 'LoadBalancer', {
         ...webLoadBalancerOptions(props),
         vpc: props.cluster.vpc,
       });
+      this.loadBalancer = props.loadBalancer ?? ownLoadBalancer;
     }
+    const endpoints = plan.units.some(u => u.web?.listenerPort !== undefined || u.endpoints.length > 0) ? new AppEndpoints(this, {
+      loadBalancer: this.loadBalancer,
+      certificate: ownLoadBalancer?.certificate,
+      host: props.domainName,
+      network: {
+        vpc: props.cluster.vpc,
+        internetFacing: props.internetFacing ?? true,
+        subnets: props.loadBalancerSubnets,
+        ingress: ingressSources(props.cluster.vpc, props.ingressCidrs, props.internetFacing ?? true),
+        deletionProtection: props.deletionProtection ?? profile !== undefined,
+      },
+    }) : undefined;
 
     this.context = {
       app: this,
@@ -237,13 +262,16 @@ export class ComposeApp extends Construct {
       encryptionKey,
       hardened: profile !== undefined,
       secretsByName: this.secretsByName,
+      endpoints,
     };
     for (const unit of plan.units) {
       const created = unit.web && this.fargate ? createFargateWebUnit(this.context, unit) : this.createUnit(unit);
       // A one-shot service runs in every task that waits for it; the accessors return the first.
       for (const member of unit.members) if (!this.units.has(member.name)) this.units.set(member.name, created);
       warnInternalPorts(this.context, unit);
+      endpoints?.attach(this.context, created);
     }
+    this.networkLoadBalancer = endpoints?.networkLoadBalancer?.loadBalancer;
     connectUnits(this.context, plan.units, this.units);
     orderUnits(plan.units, this.units);
   }
@@ -474,6 +502,16 @@ export class ComposeApp extends Construct {
     acknowledgeImagePull(this.context, unit, taskDefinition);
     return created;
   }
+}
+
+/** The `publishedPorts` prop as the planner reads it. */
+function endpointKinds(given: { [port: string]: ComposePortEndpoint } | undefined): Record<string, EndpointKind> {
+  const kinds: Record<string, EndpointKind> = {};
+  for (const [key, endpoint] of Object.entries(given ?? {})) {
+    kinds[key] = endpoint === ComposePortEndpoint.APPLICATION_LOAD_BALANCER ? 'http'
+      : endpoint === ComposePortEndpoint.NETWORK_LOAD_BALANCER ? 'network' : 'internal';
+  }
+  return kinds;
 }
 
 function quoteList(names: string[]): string {

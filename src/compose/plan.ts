@@ -4,8 +4,11 @@
  * how requests reach it, how many tasks run, and the Fargate task size.
  */
 import type { ComposeWebServiceOptions } from './compose-app-props';
-import { ComposeProblem, ComposeService } from './model';
-import { ComposePort, isHttpPort } from './ports';
+import {
+  EndpointKind, MAIN_LISTENER_PORTS, MAX_TARGET_GROUPS_PER_SERVICE, PortEndpoint, endpointKindOf, hostPortOf, networkEndpoints, readPublishedPorts,
+} from './endpoints';
+import { ComposeProblem, ComposeService, ComposeWarning } from './model';
+import { ComposePort } from './ports';
 import { DEFAULT_FARGATE_SIZE, FargateSize, largestFargateSize, smallestFargateSize } from './resources';
 
 /** How one web service is routed, as given in code (`ComposeAppProps.webServices`). */
@@ -19,6 +22,11 @@ export interface WebPlan {
   readonly priority?: number;
   readonly healthCheckPath: string;
   readonly healthyHttpCodes?: string;
+  /**
+   * The web port is the default target of a listener of its own on this port
+   * (its Compose host port) rather than of the main listener (80/443).
+   */
+  readonly listenerPort?: number;
 }
 
 /** One ECS service with one task definition, running one or more Compose services as containers. */
@@ -37,6 +45,8 @@ export interface Unit {
   readonly cpuArchitecture?: 'X86_64' | 'ARM64';
   /** Published ports that are not reached through the load balancer. */
   readonly internalPublishedPorts: { readonly service: string; readonly port: ComposePort }[];
+  /** Published ports served on listeners of their own (ALB or NLB), besides the web port. */
+  readonly endpoints: PortEndpoint[];
 }
 
 export interface PlanOptions {
@@ -47,11 +57,19 @@ export interface PlanOptions {
   readonly fileName: string;
   /** The least CPU and memory of a Fargate task one of whose containers declares none (`defaultCpu`, `defaultMemoryMiB`). */
   readonly defaultSize?: FargateSize;
+  /** How published ports are reached, by `<service>:<host port>[/<protocol>]` (the `publishedPorts` prop). */
+  readonly publishedPorts?: Readonly<Record<string, EndpointKind>>;
+  /**
+   * Whether the app may add listeners to its Application Load Balancer (it created it);
+   * with a load balancer given in `loadBalancer`, other web services are routed by path.
+   */
+  readonly ownListeners?: boolean;
 }
 
 export interface Plan {
   readonly units: Unit[];
   readonly problems: ComposeProblem[];
+  readonly warnings: ComposeWarning[];
 }
 
 /**
@@ -61,10 +79,15 @@ export interface Plan {
  */
 export function planUnits(services: ComposeService[], options: PlanOptions): Plan {
   const problems: ComposeProblem[] = [];
+  const warnings: ComposeWarning[] = [];
   const report = (path: string, received: unknown, fix: string, inFile = true) => problems.push({
     file: inFile ? options.fileName : undefined, line: inFile ? options.lineOf(path) : undefined, path, received, fix,
   });
   const selected = services.filter(s => s.selected);
+  const overrides = readPublishedPorts(services, options.publishedPorts ?? {});
+  problems.push(...overrides.problems);
+  const kindOf = (member: ComposeService, port: ComposePort) => endpointKindOf(overrides.kinds, member.name, port);
+  const isHttp = (member: ComposeService) => (port: ComposePort) => kindOf(member, port) === 'http';
   const byName = new Map(selected.map(s => [s.name, s]));
   // One-shot services (others wait for them to complete) run as init containers in the tasks of the services waiting for them.
   const oneShot = new Set(selected.flatMap(s => s.dependsOn.filter(d => d.condition === 'completed').map(d => d.service)));
@@ -93,7 +116,7 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
       const routing = options.webServices[member.name];
       if (routing && !oneShot.has(member.name)) {
         const port = routing.containerPort
-          ?? member.ports.find(isHttpPort)?.containerPort
+          ?? member.ports.find(isHttp(member))?.containerPort
           ?? member.ports.find(p => p.published && p.protocol === 'tcp')?.containerPort
           ?? member.ports.find(p => p.protocol === 'tcp')?.containerPort;
         if (port === undefined) {
@@ -106,7 +129,7 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
     }
     if (!web) {
       for (const member of group.filter(s => !oneShot.has(s.name))) {
-        const port = member.ports.find(isHttpPort);
+        const port = member.ports.find(isHttp(member));
         if (port) {
           web = { member, port: port.containerPort };
           break;
@@ -138,9 +161,51 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
     if (architectures.length > 1) {
       report(`services.${main.name}.platform`, architectures.join(', '), 'Services that share a task run on one CPU architecture: give them the same `platform`.');
     }
-    const internalPublishedPorts = group.flatMap(member => member.ports
-      .filter(port => port.published && !(web && member === web.member && port.containerPort === web.port && port.protocol === 'tcp'))
-      .map(port => ({ service: member.name, port })));
+    const isWebPort = (member: ComposeService, port: ComposePort) =>
+      web !== undefined && member === web.member && port.containerPort === web.port && port.protocol === 'tcp';
+    const internalPublishedPorts: Unit['internalPublishedPorts'][number][] = [];
+    const endpoints: PortEndpoint[] = [];
+    for (const member of group) {
+      const published = member.ports.filter(port => port.published && !isWebPort(member, port));
+      // A one-shot service exits: nothing can serve its ports behind a load balancer.
+      const kinds = published.map(port => oneShot.has(member.name) ? 'internal' : kindOf(member, port));
+      published.forEach((port, i) => {
+        if (kinds[i] === 'internal') internalPublishedPorts.push({ service: member.name, port });
+        if (kinds[i] === 'http') {
+          endpoints.push({
+            kind: 'http',
+            service: member.name,
+            listenerPort: hostPortOf(port),
+            containerPort: port.containerPort,
+            protocol: 'tcp',
+            healthCheckPath: member.healthCheck?.httpPath ?? '/',
+          });
+        }
+      });
+      const network = published.filter((_, i) => kinds[i] === 'network');
+      if (network.length === 0) continue;
+      if (!options.fargate && network.some(p => p.protocol === 'udp')) {
+        // Bridge mode maps host ports dynamically per protocol: the NLB cannot reach a UDP port and health-check it on a TCP one.
+        const udp = network.filter(p => p.protocol === 'udp');
+        warnings.push({
+          code: 'udpPortNotPublic',
+          message: `Service "${member.name}" publishes ${udp.map(p => `${hostPortOf(p)}:${p.containerPort}/udp`).join(', ')}: on EC2 (bridge network mode) ` +
+            'ECS maps host ports dynamically per protocol, so a Network Load Balancer cannot send UDP to the task and health-check it over TCP. ' +
+            'Only the app\'s services reach these ports. Run the app on Fargate (taskCapacity: TaskCapacity.fargate()) to publish them.',
+          context: { service: member.name },
+        });
+        internalPublishedPorts.push(...udp.map(port => ({ service: member.name, port })));
+      }
+      const served = options.fargate ? network : network.filter(p => p.protocol === 'tcp');
+      const found = networkEndpoints(member, served, web && member === web.member ? web.port : undefined);
+      endpoints.push(...found.endpoints);
+      for (const port of found.unchecked) {
+        report(`services.${member.name}.ports`, `${hostPortOf(port)}:${port.containerPort}/udp`,
+          'A Network Load Balancer health-checks UDP targets over TCP, and the service declares no TCP port: add a TCP port the server ' +
+          `answers on (e.g. its query or RCON port) to \`expose\`, or keep the port inside the app with publishedPorts: { "${member.name}:${hostPortOf(port)}/udp": ` +
+          'ComposePortEndpoint.NONE }.');
+      }
+    }
 
     const routing = web ? options.webServices[web.member.name] ?? {} : {};
     const unit: Unit = {
@@ -159,23 +224,69 @@ export function planUnits(services: ComposeService[], options: PlanOptions): Pla
       stateful: group.some(s => s.mounts.some(m => m.kind === 'volume')),
       cpuArchitecture: architectures[0],
       internalPublishedPorts,
+      endpoints,
     };
     units.push(unit);
     if (web) webUnits.push({ unit, main: web.member, explicit: routing.pathPatterns !== undefined || routing.hostHeaders !== undefined });
   }
 
-  // One default target: the first web service without routing of its own; the others by path, /<name> and /<name>/*.
-  let hasDefault = webUnits.some(w => w.explicit && !w.unit.web!.pathPatterns?.length && !w.unit.web!.hostHeaders?.length);
+  // The main listener's default target: the web service published on host port 80 or 443, else the first one without routing
+  // of its own. The others get a listener of their own on their Compose host port, or, when their web port is not published
+  // (or the load balancer was given, shared with others), the paths /<name> and /<name>/*.
+  const ownListeners = options.ownListeners ?? true;
+  const webHostPort = (w: typeof webUnits[number]) => {
+    const port = w.main.ports.find(p => p.published && p.protocol === 'tcp' && p.containerPort === w.unit.web!.port);
+    return port ? hostPortOf(port) : undefined;
+  };
+  const hasDefault = webUnits.some(w => w.explicit && !w.unit.web!.pathPatterns?.length && !w.unit.web!.hostHeaders?.length);
+  const candidates = webUnits.filter(w => !w.explicit);
+  const defaultUnit = hasDefault ? undefined : candidates.find(w => MAIN_LISTENER_PORTS.includes(webHostPort(w) ?? 0)) ?? candidates[0];
+  const albPorts = new Set(MAIN_LISTENER_PORTS);
   const routed = units.map(unit => {
     const webUnit = webUnits.find(w => w.unit === unit);
-    if (!webUnit || webUnit.explicit) return unit;
-    if (!hasDefault) {
-      hasDefault = true;
-      return unit;
+    if (!webUnit || webUnit.explicit || webUnit === defaultUnit) return unit;
+    const hostPort = webHostPort(webUnit);
+    if (ownListeners && hostPort !== undefined && !albPorts.has(hostPort)) {
+      albPorts.add(hostPort);
+      return { ...unit, web: { ...unit.web!, listenerPort: hostPort } };
     }
     return { ...unit, web: { ...unit.web!, pathPatterns: [`/${webUnit.main.name}`, `/${webUnit.main.name}/*`] } };
+  }).map(unit => {
+    // Other published HTTP ports: a listener each, unless their port is taken (then they stay inside the app, with a warning).
+    const taken = unit.endpoints.filter(e => e.kind === 'http' && (!ownListeners || albPorts.has(e.listenerPort)));
+    for (const endpoint of unit.endpoints.filter(e => e.kind === 'http' && !taken.includes(e))) albPorts.add(endpoint.listenerPort);
+    if (taken.length === 0) return unit;
+    const internal = taken.map(e => ({
+      service: e.service,
+      port: unit.members.find(m => m.name === e.service)!.ports.find(p => p.containerPort === e.containerPort && p.protocol === 'tcp')!,
+    }));
+    return {
+      ...unit,
+      endpoints: unit.endpoints.filter(e => !taken.includes(e)),
+      internalPublishedPorts: [...unit.internalPublishedPorts, ...internal],
+    };
   });
-  return { units: routed, problems };
+
+  // The Network Load Balancer has one listener per port (TCP and UDP on one port make one TCP_UDP listener of one service).
+  const nlbPorts = new Map<number, string>();
+  for (const unit of routed) {
+    for (const endpoint of unit.endpoints.filter(e => e.kind === 'network')) {
+      const owner = nlbPorts.get(endpoint.listenerPort);
+      if (owner !== undefined) {
+        report(`services.${endpoint.service}.ports`, `${endpoint.listenerPort}/${endpoint.protocol}`,
+          `Service "${owner}" also publishes host port ${endpoint.listenerPort} on the Network Load Balancer, which has one listener per port: ` +
+          'publish one of them on another host port, or keep one inside the app with publishedPorts (ComposePortEndpoint.NONE).');
+      }
+      nlbPorts.set(endpoint.listenerPort, endpoint.service);
+    }
+    const targetGroups = (unit.web ? 1 : 0) + unit.endpoints.length;
+    if (targetGroups > MAX_TARGET_GROUPS_PER_SERVICE) {
+      report(`services.${unit.members[0].name}.ports`, `${targetGroups} published ports`,
+        `An ECS service takes at most ${MAX_TARGET_GROUPS_PER_SERVICE} load balancer target groups, and this task publishes ${targetGroups} ports ` +
+        'on load balancers: keep some inside the app with publishedPorts (ComposePortEndpoint.NONE), or move them to a service of their own.');
+    }
+  }
+  return { units: routed, problems, warnings };
 }
 
 /** The one-shot services a group waits for (service_completed_successfully), and the ones those wait for, in file order. */

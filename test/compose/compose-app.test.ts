@@ -133,16 +133,19 @@ describe('ComposeApp on Fargate', () => {
       .toEqual(['80/tcp from Compose service cache', 'Load balancer to target']);
   });
 
-  test('HTTP services share ONE load balancer: the first is the default target, the others are routed by path', () => {
+  test('HTTP services share ONE load balancer: the first is the default target, the others get a listener on their Compose host port', () => {
     const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('full.yaml')), ...FULL_PROPS }, { validated: false });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     expect(app.loadBalancer).toBeInstanceOf(SharedLoadBalancer);
     expect(app.webService('web')!.listenerRule).toBeUndefined();
-    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
-      Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api', '/api/*'] } }],
+    // "3000:3000" is served on port 3000, as under Compose (not under a path prefix /api the app does not serve).
+    template.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 0);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Port: 3000, Protocol: 'HTTP', DefaultActions: [{ Type: 'forward', TargetGroupArn: stack.resolve(app.webService('api')!.targetGroup.targetGroupArn) }],
     });
+    expect(app.webService('api')!.url).toMatch(/:3000$/);
     // The API's load balancer health check follows its Compose healthcheck URL.
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: 3000, HealthCheckPath: '/healthz' });
   });

@@ -31,10 +31,10 @@ describe('planUnits', () => {
     ]);
   });
 
-  test('the first web service is the default target; the others are routed by /<name> and /<name>/*', () => {
+  test('the first web service is the default target; the others get a listener on their Compose host port', () => {
     const { units } = plan('full.yaml');
     expect(units[0].web).toEqual({ port: 80, healthCheckPath: '/', pathPatterns: undefined, hostHeaders: undefined, priority: undefined, healthyHttpCodes: undefined });
-    expect(units[1].web).toEqual(expect.objectContaining({ port: 3000, pathPatterns: ['/api', '/api/*'], healthCheckPath: '/healthz' }));
+    expect(units[1].web).toEqual(expect.objectContaining({ port: 3000, listenerPort: 3000, pathPatterns: undefined, healthCheckPath: '/healthz' }));
   });
 
   test('webServices: routing given in code, and a service made a web service on a port that does not look like HTTP', () => {

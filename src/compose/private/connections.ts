@@ -14,9 +14,10 @@ export function warnInternalPorts(context: ComposeAppContext, unit: Unit): void 
   }
   for (const [service, ports] of byService) {
     Annotations.of(context.app).addWarningV2('cdk-ecs-kit:ComposeApp.portNotPublic',
-      `Service "${service}" publishes ${ports.join(', ')} (ports), which are not HTTP ports served through the load balancer: ` +
+      `Service "${service}" publishes ${ports.join(', ')} (ports), which stay inside the app (a loopback host IP, a database, broker or debugger port, or a port taken): ` +
       'only the app\'s other services reach them, nothing outside the VPC does (the host ports are not used). ' +
-      'To serve a port over HTTP, name the service in `webServices`; for other protocols add a Network Load Balancer in code.',
+      'To publish a port, give publishedPorts, e.g. { "<service>:<host port>": ComposePortEndpoint.NETWORK_LOAD_BALANCER } ' +
+      '(or APPLICATION_LOAD_BALANCER for HTTP, or name the service in `webServices`).',
       { context: { service } });
   }
 }

@@ -107,11 +107,14 @@ export function containerOptions(context: ComposeAppContext, member: ComposeServ
 
 /** Port mappings of a member, named for Service Connect (and the web port given in `webServices`, if the service does not declare it). */
 export function portMappings(member: ComposeService, unit: Unit): ecs.PortMapping[] {
+  // ECS maps a container port once: a port declared with TCP and UDP (DNS on 53) gets its TCP mapping; in awsvpc mode
+  // the task still receives both protocols (its security group allows them), in bridge mode the UDP one is not published.
+  const ports = member.ports.filter(port => port.protocol === 'tcp' || !member.ports.some(p => p.protocol === 'tcp' && p.containerPort === port.containerPort));
   // Host network mode has no Service Connect: ECS refuses the port names and app protocols there.
   if (usesHostNetwork(unit)) {
-    return member.ports.map(port => ({ containerPort: port.containerPort, protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP }));
+    return ports.map(port => ({ containerPort: port.containerPort, protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP }));
   }
-  const mappings: ecs.PortMapping[] = member.ports.map(port => ({
+  const mappings: ecs.PortMapping[] = ports.map(port => ({
     containerPort: port.containerPort,
     protocol: port.protocol === 'udp' ? ecs.Protocol.UDP : ecs.Protocol.TCP,
     name: portMappingName(member.name, port.containerPort, port.protocol),

@@ -12,6 +12,7 @@ import {
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { AppEndpoints } from './endpoints';
 import type { TaskCapacity } from '../../cluster/task-capacity';
 import type { LogGroupSecurity } from '../../core/hardening';
 import type { FargateWebService } from '../../service/fargate-web-service';
@@ -42,6 +43,8 @@ export interface ComposeAppContext {
   readonly hardened: boolean;
   /** The secret of each Compose secret used so far; filled by `secretFor`. */
   readonly secretsByName: Map<string, secretsmanager.ISecret>;
+  /** The listeners of published ports (ALB ports of their own, the NLB). */
+  readonly endpoints?: AppEndpoints;
 }
 
 /** What was created for one unit (an ECS service running one or more Compose services). */

@@ -42,13 +42,15 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     cpu: unit.size!.cpu,
     memoryLimitMiB: unit.size!.memoryMiB,
     cpuArchitecture: unit.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : undefined,
-    loadBalancer: context.loadBalancer,
+    loadBalancer: web.listenerPort === undefined ? context.loadBalancer : context.endpoints!.httpListener(web.listenerPort),
     pathPatterns: web.pathPatterns,
     hostHeaders: web.hostHeaders,
     priority: web.priority,
     healthCheckPath: web.healthCheckPath,
     healthyHttpCodes: web.healthyHttpCodes,
-    minCapacity: unit.replicas,
+    // One writer per named volume: a stateful unit runs its task count (one by default) and never scales out.
+    minCapacity: unit.stateful ? unit.replicas ?? 1 : unit.replicas,
+    maxCapacity: unit.stateful ? unit.replicas ?? 1 : undefined,
     taskCapacity: context.fargateCapacity,
     ...deploymentLimits(unit),
     enableServiceConnect: true,
@@ -128,7 +130,8 @@ export function attachEc2WebUnit(context: ComposeAppContext, scope: Construct, u
       unhealthyThresholdCount: 3,
     },
   });
-  context.loadBalancer!.addTargetGroup(scope, 'ListenerRule', {
+  const loadBalancer = web.listenerPort === undefined ? context.loadBalancer! : context.endpoints!.httpListener(web.listenerPort);
+  loadBalancer.addTargetGroup(scope, 'ListenerRule', {
     targetGroup,
     pathPatterns: web.pathPatterns,
     hostHeaders: web.hostHeaders,

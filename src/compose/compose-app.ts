@@ -13,7 +13,7 @@ import {
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComposeAppProps } from './compose-app-props';
+import { ComposeAppProps, ComposeSecretsAs } from './compose-app-props';
 import type { ComposeProblem, LoadResult } from './model';
 import { httpNamespaceName } from './names';
 import type { Unit } from './plan';
@@ -52,7 +52,8 @@ const planner = (): typeof import('./plan') => require('./plan');
  * - Services that publish an HTTP port become web services behind one shared
  *   Application Load Balancer (`FargateWebService`s on Fargate).
  * - Named volumes are access points of one encrypted EFS file system (retained).
- * - `secrets` become environment variables read from Secrets Manager.
+ * - `secrets` are files at `/run/secrets/<name>`, written from Secrets Manager
+ *   by an init container of the task (or environment variables, `secretsAs`).
  * - Every Compose key that is not mapped gives one warning
  *   (`cdk-ecs-kit:ComposeApp.ignoredKey`, context `{ service, key }`); bad input
  *   fails with the file, the line and the key.
@@ -137,6 +138,7 @@ export class ComposeApp extends Construct {
       variables,
       profiles: props.profiles ?? [],
       imageOverrides: Object.keys(props.images ?? {}),
+      secretsAsEnvironment: props.secretsAs === ComposeSecretsAs.ENVIRONMENT_VARIABLES,
     });
     reportProblems(validator, loaded.problems);
     validator.throwIfInvalid();

@@ -1,3 +1,3 @@
 export { ComposeFile } from './compose-file';
 export { ComposeApp } from './compose-app';
-export { ComposeAppProps, ComposeWebServiceOptions } from './compose-app-props';
+export { ComposeAppProps, ComposeSecretsAs, ComposeWebServiceOptions } from './compose-app-props';

@@ -3,6 +3,7 @@ import { Aws, Duration, aws_ecr as ecr, aws_ecs as ecs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { secretFor } from './secrets';
 import { ComposeAppContext } from './unit';
+import { ComposeSecretsAs } from '../compose-app-props';
 import { containerDefinitionSettings, scratchVolumePaths } from '../../core/container-settings';
 import type { ComposeService } from '../model';
 import { portMappingName } from '../names';
@@ -66,7 +67,10 @@ export function memberContainerSettings(context: ComposeAppContext, member: Comp
 export function containerOptions(context: ComposeAppContext, member: ComposeService, unit: Unit): ecs.ContainerDefinitionOptions {
   const settings = memberContainerSettings(context, member);
   const secrets: { [name: string]: ecs.Secret } = {};
-  for (const use of member.secrets) secrets[use.variable] = ecs.Secret.fromSecretsManager(secretFor(context, use.secret));
+  // As files (the default), an init container writes the secrets (secret-files.ts).
+  if (context.props.secretsAs === ComposeSecretsAs.ENVIRONMENT_VARIABLES) {
+    for (const use of member.secrets) secrets[use.variable] = ecs.Secret.fromSecretsManager(secretFor(context, use.secret));
+  }
   const environment = { ...member.environment };
   for (const name of Object.keys(secrets)) delete environment[name];
   const hc = member.healthCheck;

@@ -2,6 +2,7 @@
 import { RemovalPolicy, Validations, aws_ecs as ecs, aws_iam as iam, aws_logs as logs } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ECR_IMAGE, containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
+import { addSecretFiles } from './secret-files';
 import { ComposeAppContext } from './unit';
 import { addScratchVolumes } from '../../core/container-settings';
 import { useManagedPolicies } from '../../core/managed-policies';
@@ -47,6 +48,10 @@ export function createTaskDefinition(context: ComposeAppContext, scope: Construc
     containers.set(member.name, container);
   }
   wireContainers(context, unit, containers);
+  addSecretFiles(context, scope, unit, taskDefinition, containers, (id, options) => taskDefinition.addContainer(id, {
+    ...options,
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix(id) }),
+  }));
   return { logGroup, taskDefinition, containers };
 }
 

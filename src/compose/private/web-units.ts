@@ -2,6 +2,7 @@
 import { Annotations, Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as elbv2 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
+import { addSecretFiles } from './secret-files';
 import { serviceConnectServices } from './service-connect';
 import { acknowledgeEnvironment, acknowledgeImagePull } from './task-definition';
 import { ComposeAppContext, CreatedUnit, deploymentLimits } from './unit';
@@ -72,6 +73,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     containers.set(member.name, sidecar);
   }
   wireContainers(context, unit, containers);
+  addSecretFiles(context, webService, unit, webService.taskDefinition, containers, (id, options) => webService.addSidecar(id, options));
   const created: CreatedUnit = {
     unit,
     service: webService.service,

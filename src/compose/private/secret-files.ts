@@ -100,9 +100,9 @@ export function addSecretFiles(context: ComposeAppContext, scope: Construct, uni
   const files: SecretFile[] = [];
   for (const member of users) {
     const owner = numericOwner(memberContainerSettings(context, member).user);
-    for (const [mountDirectory, uses] of byMountDirectory(member.secrets)) {
+    [...byMountDirectory(member.secrets)].forEach(([mountDirectory, uses], ofMember) => {
       const index = initMounts.length;
-      const volumeName = uniqueName(`${member.name}-secrets${index === 0 ? '' : `-${index}`}`, usedVolumeNames);
+      const volumeName = uniqueName(`${member.name}-secrets${ofMember === 0 ? '' : `-${ofMember}`}`, usedVolumeNames);
       taskDefinition.addVolume({ name: volumeName });
       containers.get(member.name)!.addMountPoints({ sourceVolume: volumeName, containerPath: mountDirectory, readOnly: true });
       initMounts.push({ sourceVolume: volumeName, containerPath: `${SECRET_FILES_ROOT}/${index}`, readOnly: false });
@@ -120,11 +120,12 @@ export function addSecretFiles(context: ComposeAppContext, scope: Construct, uni
         }
         const uid = use.uid ?? owner.uid;
         const gid = use.gid ?? owner.gid;
-        if (uid === undefined && (use.mode & 0o004) === 0) warnUnknownOwner(context, member, use);
+        // Others may not read (the last octal digit has no 4): only the owner's user, or root, can.
+        if (uid === undefined && use.mode % 8 < 4) warnUnknownOwner(context, member, use);
         files.push({ variable: variables.get(use.secret)!, path: `${index}/${relative}`, mode: use.mode, uid, gid });
       }
       warnTargetsLikeVariables(context, member, uses);
-    }
+    });
   }
   // Parents before children (mkdir -p does not care; chmod then reads top-down).
   directories.sort((a, b) => a.split('/').length - b.split('/').length);

@@ -73,7 +73,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     containers.set(member.name, sidecar);
   }
   wireContainers(context, unit, containers);
-  addSecretFiles(context, webService, unit, webService.taskDefinition, containers, (id, options) => webService.addSidecar(id, options));
+  addSecretFiles(context, webService, unit, webService.taskDefinition, containers, (id, initOptions) => webService.addSidecar(id, initOptions));
   const created: CreatedUnit = {
     unit,
     service: webService.service,

@@ -16,9 +16,13 @@ const SHELLS: string[][] = [['sh'], ['busybox', 'sh'], ['bash', '--posix', '--no
 
 const isRoot = process.getuid?.() === 0;
 
+const roots: string[] = [];
+afterAll(() => roots.forEach(root => fs.rmSync(root, { recursive: true, force: true })));
+
 /** Runs `script` with `shell -c` and `env`, in a fresh root directory; returns the root. */
 function run(shell: string[], files: SecretFile[], directories: string[], env: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'secret-files-'));
+  roots.push(root);
   // The task volumes exist before the init container starts.
   for (const dir of directories.filter(d => !d.includes('/'))) fs.mkdirSync(path.join(root, dir));
   const script = secretFilesScript(root, directories, files);
@@ -94,7 +98,6 @@ describe('the secret files script', () => {
       const files = values.map((_, i) => ({ variable: `SECRET_${i}`, path: `0/s${i}`, mode: 0o444 }));
       const root = run(['sh'], files, ['0'], Object.fromEntries(values.map((v, i) => [`SECRET_${i}`, v])));
       values.forEach((v, i) => expect(fs.readFileSync(path.join(root, '0', `s${i}`), 'utf-8')).toBe(v));
-      fs.rmSync(root, { recursive: true });
     }), { numRuns: 40 });
   });
 

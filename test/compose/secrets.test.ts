@@ -253,6 +253,17 @@ describe('Compose secrets as files (the default)', () => {
     expect(error.message).toMatch(/Give a numeric id from 0 to 4294967295/);
   });
 
+  test('fails when the init container would make an 11th container in a task (ECS quota), naming the way out', () => {
+    // GIVEN ten services joined into one task by volumes_from, one with a secret
+    const services = Array.from({ length: 10 }, (_, i) => `  s${i}:\n    image: x\n${i > 0 ? '    volumes_from: [s0]\n' : '    secrets: [t]\n'}`);
+    const yaml = `services:\n${services.join('')}secrets:\n  t: { environment: T }\n`;
+    // THEN
+    const error = errorOf(() => secretsApp(yaml, {}, { validated: false }));
+    expect(error.problems.map(p => p.prop)).toEqual(['secretsAs']);
+    expect(error.message).toMatch(/share one task, which holds at most 10 containers.*set `secretsAs: ComposeSecretsAs.ENVIRONMENT_VARIABLES`/);
+    expect(() => secretsApp(yaml, { secretsAs: ComposeSecretsAs.ENVIRONMENT_VARIABLES }, { validated: false })).not.toThrow();
+  });
+
   test('two secrets with names that make the same variable are fine as files', () => {
     const { stack } = secretsApp('services:\n  a:\n    image: x\n    secrets: [db-pw, db_pw]\nsecrets:\n  db-pw:\n    environment: X\n  db_pw:\n    environment: Y\n', {}, { validated: false });
     expect(scriptOf(Template.fromStack(stack), 'a')).toMatch(/\/db-pw'[\s\S]*\/db_pw'/);

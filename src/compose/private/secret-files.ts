@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { memberContainerSettings } from './containers';
 import { secretFor } from './secrets';
 import { ComposeAppContext } from './unit';
+import { PropValidator } from '../../core/validation';
 import { ComposeSecretsAs } from '../compose-app-props';
 import type { ComposeSecretUse, ComposeService } from '../model';
 import { taskVolumeName } from '../names';
@@ -24,6 +25,9 @@ import { SECRETS_DIRECTORY } from '../readers/secrets';
  * deployed app.
  */
 export const SECRET_FILES_IMAGE = 'public.ecr.aws/docker/library/busybox:1.37';
+
+/** Containers in one task definition (an ECS quota). */
+const MAX_CONTAINERS = 10;
 
 /** Where the init container mounts the task volumes it writes: `<root>/<index>`. */
 export const SECRET_FILES_ROOT = '/compose-secrets';
@@ -88,6 +92,14 @@ export function addSecretFiles(context: ComposeAppContext, scope: Construct, uni
   if (context.props.secretsAs === ComposeSecretsAs.ENVIRONMENT_VARIABLES) return undefined;
   const users = unit.members.filter(member => member.secrets.length > 0);
   if (users.length === 0) return undefined;
+  if (unit.members.length >= MAX_CONTAINERS) {
+    const validator = new PropValidator(context.app, 'ComposeApp');
+    validator.report('secretsAs', 'ComposeSecretsAs.FILES',
+      `The services ${unit.members.map(m => `"${m.name}"`).join(', ')} share one task, which holds at most ${MAX_CONTAINERS} containers ` +
+      '(an ECS quota), and their secret files need one more, the init container that writes them: ' +
+      'set `secretsAs: ComposeSecretsAs.ENVIRONMENT_VARIABLES`, or join fewer services with `volumes_from` / `links`.');
+    validator.throwIfInvalid();
+  }
 
   const variables = new Map<string, string>();
   const secrets: { [variable: string]: ecs.Secret } = {};

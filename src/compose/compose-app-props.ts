@@ -32,6 +32,29 @@ export enum ComposePortEndpoint {
 }
 
 /**
+ * How the services of a `ComposeApp` receive their Compose `secrets`.
+ */
+export enum ComposeSecretsAs {
+  /**
+   * As files, as under Compose: each secret is a file at
+   * `/run/secrets/<name>` (or its long syntax `target`), with its `mode`,
+   * `uid` and `gid`, on a volume mounted read-only. A short-lived init
+   * container of the task receives the values from Secrets Manager (as ECS
+   * secrets: they never appear in the template) and writes the files before
+   * the service's container starts.
+   */
+  FILES = 'FILES',
+
+  /**
+   * As environment variables read from Secrets Manager, named after the
+   * long syntax `target` (its last path segment) or the secret's name in
+   * upper case (`db_password` gives `DB_PASSWORD`); nothing is mounted at
+   * `/run/secrets`.
+   */
+  ENVIRONMENT_VARIABLES = 'ENVIRONMENT_VARIABLES',
+}
+
+/**
  * How a Compose service is served behind the app's load balancer.
  */
 export interface ComposeWebServiceOptions {
@@ -156,6 +179,26 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
    * warning says so — the local value is never uploaded
    */
   readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * How services receive their Compose `secrets`: as files at
+   * `/run/secrets/<name>`, as under Compose (images such as the official
+   * databases read `*_FILE` variables that point there), or as environment
+   * variables.
+   *
+   * @default ComposeSecretsAs.FILES
+   */
+  readonly secretsAs?: ComposeSecretsAs;
+
+  /**
+   * The image of the init container that writes the secret files: it needs
+   * a POSIX `sh` with `printf`, `mkdir`, `chmod` and `chown`, for the task's
+   * CPU architecture. Give one from your own registry when the tasks cannot
+   * reach ECR Public (e.g. subnets with only VPC endpoints).
+   *
+   * @default - BusyBox from ECR Public (`public.ecr.aws/docker/library/busybox`)
+   */
+  readonly secretFilesImage?: ecs.ContainerImage;
 
   /**
    * Web services, by Compose service name, and how requests reach them.

@@ -14,7 +14,7 @@ import {
   aws_servicediscovery as servicediscovery,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ComposeAppProps, ComposePortEndpoint } from './compose-app-props';
+import { ComposeAppProps, ComposePortEndpoint, ComposeSecretsAs } from './compose-app-props';
 import type { EndpointKind } from './endpoints';
 import type { ComposeProblem, LoadResult } from './model';
 import { httpNamespaceName } from './names';
@@ -61,7 +61,8 @@ const reachability = (): typeof import('./private/reachability') => require('./p
  * - Files of relative bind mounts (configuration) are copied into an image
  *   derived from the service's image; mounts of its own build context (hot
  *   reload) are dropped with a warning.
- * - `secrets` become environment variables read from Secrets Manager.
+ * - `secrets` are files at `/run/secrets/<name>`, written from Secrets Manager
+ *   by an init container of the task (or environment variables, `secretsAs`).
  * - Every Compose key that is not mapped gives one warning
  *   (`cdk-ecs-kit:ComposeApp.ignoredKey`, context `{ service, key }`); bad input
  *   fails with the file, the line and the key.
@@ -152,6 +153,7 @@ export class ComposeApp extends Construct {
       variables,
       profiles: props.profiles ?? [],
       imageOverrides: Object.keys(props.images ?? {}),
+      secretsAsEnvironment: props.secretsAs === ComposeSecretsAs.ENVIRONMENT_VARIABLES,
     });
     reportProblems(validator, loaded.problems);
     validator.throwIfInvalid();

@@ -1,3 +1,3 @@
 export { ComposeFile } from './compose-file';
 export { ComposeApp } from './compose-app';
-export { ComposeAppProps, ComposePortEndpoint, ComposeWebServiceOptions } from './compose-app-props';
+export { ComposeAppProps, ComposePortEndpoint, ComposeSecretsAs, ComposeWebServiceOptions } from './compose-app-props';

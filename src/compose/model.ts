@@ -73,8 +73,17 @@ export interface ComposeMount {
 export interface ComposeSecretUse {
   /** The top-level secret. */
   readonly secret: string;
-  /** The environment variable it is exposed as. */
+  /** The environment variable it is exposed as (`secretsAs: ENVIRONMENT_VARIABLES`). */
   readonly variable: string;
+  /** The absolute path of its file in the container: `/run/secrets/<target or source>`, or an absolute `target`. */
+  readonly target: string;
+  /** The file's permission bits (long syntax `mode`, default 0o444). */
+  readonly mode: number;
+  /** The file's numeric owner and group (long syntax `uid`, `gid`); undefined: the container's user. */
+  readonly uid?: string;
+  readonly gid?: string;
+  /** Where it is declared, e.g. `services.db.secrets[0]`. */
+  readonly path: string;
 }
 
 export interface ComposeService {
@@ -159,6 +168,8 @@ export interface LoadOptions {
   readonly profiles: string[];
   /** Services whose image is given in code: they need neither `image` nor `build`. */
   readonly imageOverrides: string[];
+  /** `secretsAs: ENVIRONMENT_VARIABLES`: secrets become variables, not files (their `mode`, `uid`, `gid` are ignored). */
+  readonly secretsAsEnvironment?: boolean;
 }
 
 export interface LoadResult {

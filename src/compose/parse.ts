@@ -24,6 +24,8 @@ export interface YamlTree {
   readonly value: unknown;
   /** Line (1-based) of the value at a path such as `services.web.ports[0]`. */
   readonly lines: ReadonlyMap<string, number>;
+  /** The text of numbers written with a leading zero, e.g. `0440` (YAML 1.2 reads 440; Compose reads a file mode in octal). */
+  readonly leadingZeroNumbers?: ReadonlyMap<string, string>;
 }
 
 /** Joins a path and a mapping key: `services` + `web` gives `services.web`. */
@@ -60,20 +62,25 @@ export function parseYaml(content: string): { tree?: YamlTree; errors: YamlSynta
     };
   }
   const lines = new Map<string, number>();
-  const walker = new Walker(doc, lineCounter, lines);
+  const leadingZeroNumbers = new Map<string, string>();
+  const walker = new Walker(doc, lineCounter, lines, leadingZeroNumbers);
   const value = walker.toPlain(doc.contents, '', 0);
-  return { tree: { value, lines }, errors: [] };
+  return { tree: { value, lines, leadingZeroNumbers }, errors: [] };
 }
 
 class Walker {
-  constructor(private readonly doc: Document, private readonly lineCounter: LineCounter, private readonly lines: Map<string, number>) {}
+  constructor(private readonly doc: Document, private readonly lineCounter: LineCounter, private readonly lines: Map<string, number>,
+    private readonly leadingZeroNumbers: Map<string, string>) {}
 
   public toPlain(node: unknown, path: string, depth: number): unknown {
     if (depth > 100) return undefined; // a self-referencing alias; YAML itself forbids it, this is a guard
     if (node === null || node === undefined) return null;
     if (yaml().isAlias(node)) return this.toPlain(node.resolve(this.doc), path, depth + 1);
     this.record(node as Node, path);
-    if (yaml().isScalar(node)) return node.value;
+    if (yaml().isScalar(node)) {
+      if (typeof node.value === 'number' && typeof node.source === 'string' && /^0\d/.test(node.source)) this.leadingZeroNumbers.set(path, node.source);
+      return node.value;
+    }
     if (yaml().isSeq(node)) return node.items.map((item, index) => this.toPlain(item, childPath(path, index), depth + 1));
     if (yaml().isMap(node)) {
       const out: Record<string, unknown> = {};

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_servicediscovery as servicediscovery } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster, FargateWebService, SharedLoadBalancer, TaskCapacity } from '../../src';
+import { ComposeApp, ComposeAppProps, ComposeFile, ComposeSecretsAs, EcsCluster, FargateWebService, SharedLoadBalancer, TaskCapacity } from '../../src';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 /** A fixture, by a path relative to the repository root (what error messages show). */
@@ -193,10 +193,13 @@ describe('ComposeApp on Fargate', () => {
       Memory: 2048,
       MemoryReservation: 1024,
       HealthCheck: { Command: ['CMD-SHELL', 'wget -qO- http://localhost:3000/healthz || exit 1'], Interval: 20, Timeout: 3, Retries: 4, StartPeriod: 60 },
-      DependsOn: [{ ContainerName: 'migrate', Condition: 'SUCCESS' }],
+      // The secrets are files written by the task's init container before the app starts.
+      DependsOn: [{ ContainerName: 'migrate', Condition: 'SUCCESS' }, { ContainerName: 'compose-secrets', Condition: 'SUCCESS' }],
+      MountPoints: [{ SourceVolume: 'api-secrets', ContainerPath: '/run/secrets', ReadOnly: true }],
     }));
     expect(api.Environment).toEqual(expect.arrayContaining([{ Name: 'PRICE', Value: '$5' }, { Name: 'FROM_VAR', Value: 'us-east-1' }]));
-    expect(api.Secrets.map((s: any) => s.Name)).toEqual(['API_KEY', 'DB_PASSWORD']);
+    expect(api.Secrets).toBeUndefined();
+    expect(containerOf(template, 'compose-secrets').Secrets.map((s: any) => s.Name)).toEqual(['SECRET_0', 'SECRET_1']);
     expect(api.PortMappings.map((p: any) => [p.ContainerPort, p.Name])).toEqual([[3000, 'api'], [9229, 'api-9229'], [9100, 'api-9100']]);
     expect(containerOf(template, 'migrate')).toEqual(expect.objectContaining({ Essential: false, Command: ['node', 'migrate.js'] }));
     expect(containerOf(template, 'web').DockerLabels).toEqual({ 'com.example.tier': 'frontend' });
@@ -259,7 +262,8 @@ describe('ComposeApp on Fargate', () => {
       .filter(r => JSON.stringify(r.GroupId) === JSON.stringify(fsGroup));
     expect(nfs.map(r => [r.FromPort, r.Description]).sort()).toEqual([[2049, 'NFS from db'], [2049, 'NFS from worker']]);
     template.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      Volumes: [{ Name: 'db-data', EFSVolumeConfiguration: { FilesystemId: Match.anyValue(), TransitEncryption: 'ENABLED', AuthorizationConfig: { AccessPointId: stack.resolve(app.accessPoint('db-data').accessPointId), IAM: 'ENABLED' } } }],
+      // With the volume of its secret file (db-secrets).
+      Volumes: [{ Name: 'db-secrets' }, { Name: 'db-data', EFSVolumeConfiguration: { FilesystemId: Match.anyValue(), TransitEncryption: 'ENABLED', AuthorizationConfig: { AccessPointId: stack.resolve(app.accessPoint('db-data').accessPointId), IAM: 'ENABLED' } } }],
     });
     // The read-only mount gets ClientMount only; the database also ClientWrite.
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
@@ -354,7 +358,7 @@ describe('interpolation variables', () => {
 describe('unsupported keys', () => {
   test('each gives exactly one warning on the ComposeApp, naming the service and the key', () => {
     // GIVEN
-    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('unsupported.yaml')), images: { app: ecs.ContainerImage.fromRegistry('x') } }, { validated: false });
+    const { stack } = composeStack({ composeFile: ComposeFile.fromFile(fixture('unsupported.yaml')), images: { app: ecs.ContainerImage.fromRegistry('x') }, secretsAs: ComposeSecretsAs.ENVIRONMENT_VARIABLES }, { validated: false });
     // THEN
     const warnings = Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp('cdk-ecs-kit:ComposeApp.ignoredKey'))
       .map(w => String(w.entry.data));
@@ -369,7 +373,7 @@ describe('unsupported keys', () => {
   });
 
   test('warnings can be acknowledged one service and key at a time', () => {
-    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('unsupported.yaml')), images: { app: ecs.ContainerImage.fromRegistry('x') } }, { validated: false });
+    const { stack, app } = composeStack({ composeFile: ComposeFile.fromFile(fixture('unsupported.yaml')), images: { app: ecs.ContainerImage.fromRegistry('x') }, secretsAs: ComposeSecretsAs.ENVIRONMENT_VARIABLES }, { validated: false });
     Validations.of(app).acknowledge({ id: 'cdk-ecs-kit:ComposeApp.ignoredKey', reason: 'ECS restarts tasks anyway', where: { service: 'app', key: 'restart' } });
     const warnings = Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp('ignoredKey')).map(w => String(w.entry.data));
     expect(warnings).toHaveLength(15);
@@ -642,7 +646,8 @@ describe('bad names', () => {
   });
 
   test('fails when two secrets become the same environment variable', () => {
-    expect(build('services:\n  a:\n    image: x\n    secrets: [db-pw, db_pw]\nsecrets:\n  db-pw:\n    environment: X\n  db_pw:\n    environment: Y\n'))
+    expect(build('services:\n  a:\n    image: x\n    secrets: [db-pw, db_pw]\nsecrets:\n  db-pw:\n    environment: X\n  db_pw:\n    environment: Y\n',
+      { secretsAs: ComposeSecretsAs.ENVIRONMENT_VARIABLES }))
       .toThrow(/The secrets "db-pw" and "db_pw" both become the environment variable DB_PW/);
   });
 });

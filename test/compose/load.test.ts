@@ -107,10 +107,10 @@ describe('every mapped key of full.yaml', () => {
     expect([worker.replicas, worker.cpuLimit, worker.memoryLimitMiB]).toEqual([2, 256, 768]);
   });
 
-  test('secrets: the variable is the target, or the upper-cased name', () => {
+  test('secrets: a file in /run/secrets named by the target or the source, mode 0444; the variable is the target, or the upper-cased name', () => {
     expect(service(result, 'api').secrets).toEqual([
-      { secret: 'api_key', variable: 'API_KEY' },
-      { secret: 'db_password', variable: 'DB_PASSWORD' },
+      { secret: 'api_key', variable: 'API_KEY', target: '/run/secrets/api_key', mode: 0o444, path: 'services.api.secrets[0]' },
+      { secret: 'db_password', variable: 'DB_PASSWORD', target: '/run/secrets/DB_PASSWORD', mode: 0o444, path: 'services.api.secrets[1]' },
     ]);
     expect(result.project!.secrets).toEqual([
       { name: 'api_key', kind: 'external', externalName: 'prod/api-key', line: expect.any(Number) },
@@ -156,8 +156,8 @@ describe('profiles', () => {
 
 describe('unsupported keys', () => {
   test('each gives exactly one warning naming the service and the key, with its line', () => {
-    // GIVEN a file with one of each unsupported key  WHEN it is loaded
-    const result = load('unsupported.yaml', { imageOverrides: [] });
+    // GIVEN a file with one of each unsupported key (a secret's mode, with secrets as variables)  WHEN it is loaded
+    const result = load('unsupported.yaml', { imageOverrides: [], secretsAsEnvironment: true });
     // THEN
     expect(result.problems).toEqual([]);
     const byName = (a: object, b: object) => JSON.stringify(a).localeCompare(JSON.stringify(b));

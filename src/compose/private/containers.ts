@@ -5,6 +5,7 @@ import { usesHostNetwork } from './host-network';
 import { secretFor } from './secrets';
 import { ComposeAppContext } from './unit';
 import { containerDefinitionSettings, scratchVolumePaths } from '../../core/container-settings';
+import { ComposeSecretsAs } from '../compose-app-props';
 import type { ComposeService } from '../model';
 import { portMappingName } from '../names';
 import type { Unit } from '../plan';
@@ -67,7 +68,10 @@ export function memberContainerSettings(context: ComposeAppContext, member: Comp
 export function containerOptions(context: ComposeAppContext, member: ComposeService, unit: Unit): ecs.ContainerDefinitionOptions {
   const settings = memberContainerSettings(context, member);
   const secrets: { [name: string]: ecs.Secret } = {};
-  for (const use of member.secrets) secrets[use.variable] = ecs.Secret.fromSecretsManager(secretFor(context, use.secret));
+  // As files (the default), an init container writes the secrets (secret-files.ts).
+  if (context.props.secretsAs === ComposeSecretsAs.ENVIRONMENT_VARIABLES) {
+    for (const use of member.secrets) secrets[use.variable] = ecs.Secret.fromSecretsManager(secretFor(context, use.secret));
+  }
   const environment = { ...member.environment };
   for (const name of Object.keys(secrets)) delete environment[name];
   const hc = member.healthCheck;

@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { derivedImage, runsDerivedImage } from './config-image';
 import { ECR_IMAGE, containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
 import { usesHostNetwork } from './host-network';
+import { addSecretFiles } from './secret-files';
 import { ComposeAppContext } from './unit';
 import { addScratchVolumes } from '../../core/container-settings';
 import { useManagedPolicies } from '../../core/managed-policies';
@@ -50,6 +51,10 @@ export function createTaskDefinition(context: ComposeAppContext, scope: Construc
     containers.set(member.name, container);
   }
   wireContainers(context, unit, containers);
+  addSecretFiles(context, scope, unit, taskDefinition, containers, (id, options) => taskDefinition.addContainer(id, {
+    ...options,
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: logStreamPrefix(id) }),
+  }));
   return { logGroup, taskDefinition, containers };
 }
 

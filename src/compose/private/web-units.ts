@@ -3,6 +3,7 @@ import { Annotations, Duration, aws_ecs as ecs, aws_elasticloadbalancingv2 as el
 import type { Construct } from 'constructs';
 import { derivedImage } from './config-image';
 import { containerOptions, linuxParameters, memberContainerSettings, portMappings, wireContainers } from './containers';
+import { addSecretFiles } from './secret-files';
 import { serviceConnectServices } from './service-connect';
 import { acknowledgeEnvironment, acknowledgeImagePull } from './task-definition';
 import { ComposeAppContext, CreatedUnit, deploymentLimits } from './unit';
@@ -85,6 +86,7 @@ export function createFargateWebUnit(context: ComposeAppContext, unit: Unit): Cr
     containers.set(member.name, sidecar);
   }
   wireContainers(context, unit, containers);
+  addSecretFiles(context, webService, unit, webService.taskDefinition, containers, (id, initOptions) => webService.addSidecar(id, initOptions));
   const created: CreatedUnit = {
     unit,
     service: webService.service,

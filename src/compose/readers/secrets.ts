@@ -1,6 +1,7 @@
 /**
  * Reads secrets: the top-level secrets (Secrets Manager secrets) and the
- * `secrets` a service reads as environment variables.
+ * `secrets` a service reads, as files (Compose's `/run/secrets/<name>`) or as
+ * environment variables.
  */
 import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
@@ -53,6 +54,22 @@ export function readTopLevelSecrets(reader: ComposeReader, value: unknown): Comp
   return secrets;
 }
 
+/** Where Compose mounts secret files; a relative `target` is a path in it. */
+export const SECRETS_DIRECTORY = '/run/secrets';
+
+/** Compose's default permissions of a secret file. */
+const DEFAULT_MODE = 0o444;
+
+/** A numeric user or group id (Compose gives them as strings). */
+const NUMERIC_ID = /^\d{1,10}$/;
+
+/**
+ * Reads a service's `secrets`: short syntax (`- db_password`) or long syntax
+ * (`source`, `target`, `mode`, `uid`, `gid`). Each secret is a file at
+ * `/run/secrets/<target or source>` (an absolute `target` is the file's path),
+ * or with `secretsAs: ENVIRONMENT_VARIABLES` the variable named by the
+ * `target` (its last path segment) or the upper-cased source.
+ */
 export function readServiceSecrets(reader: ComposeReader, ctx: ServiceContext, value: unknown, secrets: ComposeSecret[]): ComposeSecretUse[] {
   if (value === undefined || value === null) return [];
   const secPath = `${ctx.base}.secrets`;
@@ -60,6 +77,7 @@ export function readServiceSecrets(reader: ComposeReader, ctx: ServiceContext, v
     reader.problem(secPath, value, 'Give `secrets` as a list of secret names or { source, target } mappings.');
     return [];
   }
+  const asEnvironment = reader.options.secretsAsEnvironment === true;
   const out: ComposeSecretUse[] = [];
   value.forEach((entry, index) => {
     const entryPath = `${secPath}[${index}]`;
@@ -67,7 +85,9 @@ export function readServiceSecrets(reader: ComposeReader, ctx: ServiceContext, v
     const source = long ? scalarString(long.source) : scalarString(entry);
     if (long) {
       for (const key of Object.keys(long)) {
-        if (!['source', 'target'].includes(key)) reader.ignore(ctx, `secrets.${key}`, `${entryPath}.${key}`);
+        if (['source', 'target'].includes(key)) continue;
+        if (['mode', 'uid', 'gid'].includes(key) && !asEnvironment) continue;
+        reader.ignore(ctx, `secrets.${key}`, `${entryPath}.${key}`);
       }
     }
     if (source === undefined) {
@@ -83,13 +103,68 @@ export function readServiceSecrets(reader: ComposeReader, ctx: ServiceContext, v
     const variable = targetName !== undefined && VARIABLE_NAME.test(targetName)
       ? targetName
       : source.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^(\d)/, '_$1');
-    const clash = out.find(use => use.variable === variable);
-    if (clash) {
-      reader.problem(entryPath, entry,
-        `The secrets "${clash.secret}" and "${source}" both become the environment variable ${variable}: give one of them another \`target\`.`);
-      return;
+    const file = asEnvironment ? `${SECRETS_DIRECTORY}/${source}` : secretFilePath(reader, `${entryPath}.target`, target ?? source);
+    const mode = long && !asEnvironment ? readMode(reader, `${entryPath}.mode`, long.mode) : DEFAULT_MODE;
+    const uid = long && !asEnvironment ? readId(reader, `${entryPath}.uid`, long.uid) : undefined;
+    const gid = long && !asEnvironment ? readId(reader, `${entryPath}.gid`, long.gid) : undefined;
+    if (file === undefined || mode === undefined || uid === null || gid === null) return;
+    if (asEnvironment) {
+      const clash = out.find(use => use.variable === variable);
+      if (clash) {
+        reader.problem(entryPath, entry,
+          `The secrets "${clash.secret}" and "${source}" both become the environment variable ${variable}: give one of them another \`target\`.`);
+        return;
+      }
+    } else {
+      const clash = out.find(use => use.target === file || file.startsWith(`${use.target}/`) || use.target.startsWith(`${file}/`));
+      if (clash) {
+        reader.problem(`${entryPath}${long ? '.target' : ''}`, target ?? source,
+          `The secrets "${clash.secret}" and "${source}" both need the path ${clash.target === file ? file : `${clash.target} and ${file}`}: give one of them another \`target\`.`);
+        return;
+      }
     }
-    out.push({ secret: source, variable });
+    out.push({ secret: source, variable, target: file, mode, uid, gid, path: entryPath });
   });
   return out;
+}
+
+/** The absolute path of a secret file: a relative target is under /run/secrets; `..` and the directories themselves are refused. */
+function secretFilePath(reader: ComposeReader, valuePath: string, target: string): string | undefined {
+  const absolute = path.posix.normalize(target.startsWith('/') ? target : `${SECRETS_DIRECTORY}/${target}`);
+  const fix = `Give a file name (it goes in ${SECRETS_DIRECTORY}, e.g. "db_password") or the absolute path of a file in a directory other than "/", e.g. "/run/secrets/db_password".`;
+  if (target === '' || target.endsWith('/') || target.includes('\0') || absolute === SECRETS_DIRECTORY || path.posix.dirname(absolute) === '/'
+    || (!target.startsWith('/') && !absolute.startsWith(`${SECRETS_DIRECTORY}/`))) {
+    reader.problem(valuePath, target, fix);
+    return undefined;
+  }
+  return absolute;
+}
+
+/**
+ * The `mode` of a secret file. Compose reads it in octal: `0440` (YAML 1.2
+ * reads 440, so its text is used), `"0440"`, `0o440`; a number written
+ * without a leading zero is decimal, as Compose reads it (`288` is 0o440).
+ */
+function readMode(reader: ComposeReader, valuePath: string, value: unknown): number | undefined {
+  if (value === undefined || value === null) return DEFAULT_MODE;
+  const text = reader.tree.leadingZeroNumbers?.get(valuePath) ?? (typeof value === 'string' ? value.trim() : undefined);
+  let mode: number | undefined;
+  if (text !== undefined) mode = /^(0o?)?[0-7]{1,4}$/.test(text) ? parseInt(text.replace(/^0o/, ''), 8) : undefined;
+  else if (typeof value === 'number' && Number.isInteger(value)) mode = value;
+  if (mode === undefined || mode < 0 || mode > 0o777) {
+    reader.problem(valuePath, value, 'Give the file\'s permissions in octal, from 0000 to 0777, e.g. 0440 (read for the owner and the group).');
+    return undefined;
+  }
+  return mode;
+}
+
+/** A numeric `uid` or `gid`; `null` when it is not one (reported). */
+function readId(reader: ComposeReader, valuePath: string, value: unknown): string | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  const text = scalarString(value);
+  if (text === undefined || !NUMERIC_ID.test(text) || Number(text) > 4_294_967_295) {
+    reader.problem(valuePath, value, 'Give a numeric id from 0 to 4294967295, e.g. "1000" (the file is written before the container starts, so user names cannot be looked up).');
+    return null;
+  }
+  return String(Number(text));
 }

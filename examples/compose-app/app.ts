@@ -6,8 +6,11 @@ import { ComposeApp, ComposeFile, EcsCluster } from '../../src';
 
 /**
  * The shop of compose.yaml on Fargate: the web front end and the API behind one
- * load balancer (`/` and `/api/*`), Redis and Postgres reached by their Compose
- * names through Service Connect, Postgres' data on an encrypted EFS volume.
+ * load balancer, on the ports compose.yaml publishes them on (the web front end
+ * is the default route on port 80, the API listens on port 8000), Redis and
+ * Postgres reached by their Compose names through Service Connect, Postgres'
+ * data on an encrypted EFS volume, the database password a file at
+ * /run/secrets/db_password in both (as under Compose).
  */
 export class ComposeAppStack extends Stack {
   public readonly app: ComposeApp;

@@ -19,10 +19,10 @@ import { enableAccessLogs } from './private/access-logs';
 import { isIpv6Cidr, isService, isWorldCidr, serviceConstructName } from './private/checks';
 import { ListenerTargets } from './private/listener-targets';
 import { checkLoadBalancerSubnets, checkSharedLoadBalancerAttributes, checkWebLoadBalancerOptions, vpcCidrIfKnown, vpcCidrOf } from './private/load-balancer-checks';
-import { acknowledgeInCompliancePacks } from '../core/pack-acknowledgments';
 import { SharedLoadBalancerAttributes, SharedLoadBalancerProps, SharedLoadBalancerTargetOptions } from './shared-load-balancer-props';
 import { hardeningOf } from '../core/hardening';
 import { securityGroupDescription } from '../core/names';
+import { acknowledgeInCompliancePacks } from '../core/pack-acknowledgments';
 import { PropValidator, isUnresolved } from '../core/validation';
 
 /**

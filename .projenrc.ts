@@ -236,5 +236,7 @@ addBenchTask('bench:findings', 'findings.ts',
   'Validate the reference app three ways with the tests\' validators (built-in validation, cdk-nag); print findings per rule');
 addBenchTask('bench:packs', 'packs.ts',
   'Count cdk-nag\'s AwsSolutions, NIST 800-53 R5, HIPAA and PCI DSS findings on kit-created resources of every example; print a Markdown table');
+addBenchTask('bench:compose-corpus', 'compose-corpus.ts',
+  'What ComposeApp makes of every Compose file of the test corpus and the compose-app example, on Fargate and EC2 (Markdown for README and docs/benchmarks.md)');
 
 project.synth();

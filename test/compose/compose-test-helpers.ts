@@ -22,15 +22,10 @@ export const WEB_AND_CACHE = [
 /** How `composeTestApp` and `importCorpus` build the stack. */
 export interface ComposeTestOptions {
   /**
-   * Run the app on EC2: the cluster gets EC2 capacity (`instanceType`) and the app `taskCapacity: TaskCapacity.ec2()`.
+   * Run the app on EC2: the cluster gets EC2 capacity (m7g.large, what every caller uses) and the app `taskCapacity: TaskCapacity.ec2()`.
    * @default false - Fargate, and the cluster has no EC2 capacity
    */
   readonly ec2?: boolean;
-  /**
-   * The instance type of the cluster's EC2 capacity (with `ec2` only).
-   * @default 'm7g.large'
-   */
-  readonly instanceType?: string;
   /**
    * More ComposeApp props; they win over the ones the helper sets (`cluster`, `composeFile`, `taskCapacity`).
    * @default - none
@@ -71,7 +66,7 @@ export function composeTestApp(composeFile: ComposeFile, options: ComposeTestOpt
     : options.validated === false ? new Stack(new App(), 'TestStack') : createTestStack();
   const cluster = new EcsCluster(stack, 'Cluster', {
     cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType(options.instanceType ?? 'm7g.large')] } : undefined,
+    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
   });
   const app = new ComposeApp(stack, 'App', {
     cluster,

@@ -1,22 +1,12 @@
 import { App, Stack, aws_autoscaling as autoscaling, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { WEB_AND_CACHE } from './compose-test-helpers';
 import { ComposeApp, ComposeFile, Ec2Capacity, EcsCluster, EcsMachineImage, TaskCapacity } from '../../src';
 import { EcsKitValidationError } from '../../src/core/errors';
 import { acknowledgeUserFindings, userAutoScalingGroup } from '../cluster/user-auto-scaling-group';
 import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
 
 // Where a ComposeApp's services run: `taskCapacity`, else the cluster's `defaultTaskCapacity`, else Fargate.
-
-/** A web service (published HTTP port) and a non-web one (Redis). */
-const WEB_AND_CACHE = [
-  'services:',
-  '  web:',
-  '    image: public.ecr.aws/nginx/nginx:1.27',
-  '    ports: ["8080:80"]',
-  '  cache:',
-  '    image: public.ecr.aws/docker/library/redis:7.4-alpine',
-  '    expose: ["6379"]',
-].join('\n');
 
 /** Only a non-web service. */
 const CACHE_ONLY = [

@@ -1,6 +1,7 @@
 import * as path from 'path';
-import { App, Stack, Validations, aws_ec2 as ec2, aws_efs as efs, aws_iam as iam, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
+import { App, Stack, Validations, aws_efs as efs, aws_iam as iam, aws_kms as kms, aws_logs as logs } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { composeTestApp, containerOf, taskDefinitionOf } from './compose-test-helpers';
 import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
 import { EXAMPLE_WEB_ACL_ARN, PLAIN_HTTP_RULES } from '../helpers/hardened-examples';
 import {
@@ -20,39 +21,16 @@ function hardenedTemplate(stack: Stack): Template {
   return templates[stack.artifactId];
 }
 
-/** A hardened stack with an EcsCluster and a ComposeApp. */
+/** A hardened stack with an EcsCluster and a ComposeApp (behind the example web ACL; generated secrets acknowledged). */
 function hardenedApp(props: Partial<ComposeAppProps> & { composeFile: ComposeFile }, options: { ec2?: boolean } = {}) {
-  const stack = createHardenedTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
+  return composeTestApp(props.composeFile, {
+    ...options, hardened: true, acknowledgeGeneratedSecrets: true, props: { webAclArn: EXAMPLE_WEB_ACL_ARN, ...props },
   });
-  const app = new ComposeApp(stack, 'App', { cluster, webAclArn: EXAMPLE_WEB_ACL_ARN, ...props });
-  // The local secret values of the Compose files are replaced by generated ones on purpose here.
-  Validations.of(app).acknowledge({ id: 'cdk-ecs-kit:ComposeApp.generatedSecret', reason: 'Test files: generated secrets on purpose.' });
-  return { stack, cluster, app };
 }
 
 /** A ComposeApp in the default profile (validated with AwsSolutions only), for props tests. */
 function defaultApp(props: Partial<ComposeAppProps> & { composeFile: ComposeFile }) {
-  const stack = createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'app.internal' });
-  const app = new ComposeApp(stack, 'App', { cluster, ...props });
-  Validations.of(app).acknowledge({ id: 'cdk-ecs-kit:ComposeApp.generatedSecret', reason: 'Test files: generated secrets on purpose.' });
-  return { stack, cluster, app };
-}
-
-function containerOf(template: Template, name: string): any {
-  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const found = (td as any).Properties.ContainerDefinitions.find((c: any) => c.Name === name);
-    if (found) return found;
-  }
-  throw new Error(`no container ${name}`);
-}
-
-function taskDefinitionOf(template: Template, containerName: string): any {
-  return Object.values(template.findResources('AWS::ECS::TaskDefinition'))
-    .find((td: any) => td.Properties.ContainerDefinitions.some((c: any) => c.Name === containerName));
+  return composeTestApp(props.composeFile, { props, acknowledgeGeneratedSecrets: true });
 }
 
 /** The key's policy lets `role` decrypt, through Secrets Manager only (what `secret.grantRead` adds for a key of the stack). */
@@ -131,7 +109,7 @@ describe('ComposeApp in the hardened profile', () => {
       ReadonlyRootFilesystem: true,
       MountPoints: [{ SourceVolume: 'cache-scratch-1', ContainerPath: '/tmp', ReadOnly: false }],
     });
-    expect(taskDefinitionOf(template, 'cache').Properties.Volumes).toEqual([{ Name: 'cache-scratch-1' }]);
+    expect(taskDefinitionOf(template, 'cache').Volumes).toEqual([{ Name: 'cache-scratch-1' }]);
   });
 
   test('Compose read_only: false and tmpfs win over the profile: no scratch volume where the file mounts one', () => {

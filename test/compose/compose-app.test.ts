@@ -3,39 +3,16 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, CfnParameter, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs, aws_logs as logs, aws_secretsmanager as secretsmanager, aws_servicediscovery as servicediscovery } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { WEB_AND_CACHE, composeTestApp, containerOf } from './compose-test-helpers';
 import { ComposeApp, ComposeAppProps, ComposeFile, ComposeSecretsAs, EcsCluster, FargateWebService, SharedLoadBalancer, TaskCapacity } from '../../src';
-import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
+import { errorOf, validTemplate } from '../helpers/validators';
 
 /** A fixture, by a path relative to the repository root (what error messages show). */
 const fixture = (name: string) => path.relative(process.cwd(), path.join(__dirname, 'fixtures', name));
 
-const WEB_AND_CACHE = [
-  'services:',
-  '  web:',
-  '    image: public.ecr.aws/nginx/nginx:1.27',
-  '    ports: ["8080:80"]',
-  '  cache:',
-  '    image: public.ecr.aws/docker/library/redis:7.4-alpine',
-  '    expose: ["6379"]',
-].join('\n');
-
 /** A stack with an EcsCluster (Service Connect namespace `app.internal`) and a ComposeApp. */
 function composeStack(props: Partial<ComposeAppProps> & { composeFile: ComposeFile }, options: { validated?: boolean; ec2?: boolean } = {}) {
-  const stack = options.validated === false ? new Stack(new App(), 'TestStack') : createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', { cluster, ...props });
-  return { stack, cluster, app };
-}
-
-function containerOf(template: Template, name: string): any {
-  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const found = (td as any).Properties.ContainerDefinitions.find((c: any) => c.Name === name);
-    if (found) return found;
-  }
-  throw new Error(`no container ${name}`);
+  return composeTestApp(props.composeFile, { ...options, props });
 }
 
 function serviceLogicalId(stack: Stack, service: ecs.BaseService): string {

@@ -1,23 +1,7 @@
-import * as path from 'path';
 import { Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeAppProps, ComposeFile, ComposePortEndpoint, EcsCluster, TaskCapacity } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
-
-/** A corpus file, by a path relative to the repository root. */
-const corpus = (name: string) => ComposeFile.fromFile(path.relative(process.cwd(), path.join(__dirname, 'corpus', name, 'compose.yaml')));
-
-function importCorpus(name: string, props: Partial<ComposeAppProps> = {}, options: { ec2?: boolean } = {}) {
-  const stack = createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', {
-    cluster, composeFile: corpus(name), taskCapacity: options.ec2 ? TaskCapacity.ec2() : undefined, ...props,
-  });
-  return { stack, app, template: validTemplate(stack) };
-}
+import { importValidCorpus } from './compose-test-helpers';
+import { ComposeApp, ComposePortEndpoint } from '../../src';
 
 /** Listeners by load balancer type, as `<port>/<protocol>`. */
 function listeners(template: Template, stack: Stack, app: ComposeApp): { alb: string[]; nlb: string[] } {
@@ -43,7 +27,7 @@ function ingressOf(template: Template, stack: Stack, securityGroup: ec2.ISecurit
 describe('corpus: public endpoints', () => {
   test('nginx-app-published-ports: nginx on 80 is the default route, the app keeps its own port 8080, the loopback database stays inside', () => {
     // GIVEN nginx "80:80" in front of an app "8080:8080" and Postgres on "127.0.0.1:5432:5432"
-    const { stack, app, template } = importCorpus('nginx-app-published-ports');
+    const { stack, app, template } = importValidCorpus('nginx-app-published-ports');
     // THEN http://<alb>/ is nginx (not a path prefix /nginx), and http://<alb>:8080/ is the app
     expect(listeners(template, stack, app)).toEqual({ alb: ['80/HTTP', '8080/HTTP'], nlb: [] });
     expect(app.webService('nginx')!.listenerRule).toBeUndefined();
@@ -68,7 +52,7 @@ describe('corpus: public endpoints', () => {
   });
 
   test('dns-server-udp-tcp: 53 over UDP and TCP is one TCP_UDP listener of the Network Load Balancer', () => {
-    const { stack, app, template } = importCorpus('dns-server-udp-tcp');
+    const { stack, app, template } = importValidCorpus('dns-server-udp-tcp');
     expect(listeners(template, stack, app)).toEqual({ alb: [], nlb: ['53/TCP_UDP'] });
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', 1);
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', Scheme: 'internet-facing' });
@@ -88,7 +72,7 @@ describe('corpus: public endpoints', () => {
   });
 
   test('game-server-udp: the UDP port on the Network Load Balancer, health-checked on its TCP port; one task for its world volume', () => {
-    const { stack, app, template } = importCorpus('game-server-udp');
+    const { stack, app, template } = importValidCorpus('game-server-udp');
     expect(listeners(template, stack, app)).toEqual({ alb: [], nlb: ['7777/UDP'] });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Protocol: 'UDP', Port: 7777, HealthCheckProtocol: 'TCP', HealthCheckPort: '27020',
@@ -100,8 +84,8 @@ describe('corpus: public endpoints', () => {
   });
 
   test('logstash-beats-input: Beats on 5044 on the Network Load Balancer, the monitoring API (publishedPorts) on the Application Load Balancer', () => {
-    const { stack, app, template } = importCorpus('logstash-beats-input', {
-      publishedPorts: { 'logstash:9600': ComposePortEndpoint.APPLICATION_LOAD_BALANCER },
+    const { stack, app, template } = importValidCorpus('logstash-beats-input', {
+      props: { publishedPorts: { 'logstash:9600': ComposePortEndpoint.APPLICATION_LOAD_BALANCER } },
     });
     // 9600 is the app's only HTTP port: the default route of the main listener (80); 5044 a TCP listener, never behind an ALB health check
     expect(listeners(template, stack, app)).toEqual({ alb: ['80/HTTP'], nlb: ['5044/TCP'] });
@@ -115,18 +99,18 @@ describe('corpus: public endpoints', () => {
   });
 
   test('logstash-beats-input without publishedPorts: both ports are TCP listeners of the Network Load Balancer', () => {
-    const { stack, app, template } = importCorpus('logstash-beats-input');
+    const { stack, app, template } = importValidCorpus('logstash-beats-input');
     expect(listeners(template, stack, app)).toEqual({ alb: [], nlb: ['5044/TCP', '9600/TCP'] });
   });
 
   test('EC2: Logstash\'s TCP input on the Network Load Balancer, instance targets on dynamic host ports', () => {
-    const { stack, app, template } = importCorpus('logstash-beats-input', {}, { ec2: true });
+    const { stack, app, template } = importValidCorpus('logstash-beats-input', { ec2: true });
     expect(listeners(template, stack, app)).toEqual({ alb: [], nlb: ['5044/TCP', '9600/TCP'] });
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Protocol: 'TCP', Port: 5044, TargetType: 'instance' });
   });
 
   test('EC2: the DNS server\'s TCP port is published, its UDP port stays inside the app with a warning', () => {
-    const { stack, app, template } = importCorpus('dns-server-udp-tcp', {}, { ec2: true });
+    const { stack, app, template } = importValidCorpus('dns-server-udp-tcp', { ec2: true });
     expect(listeners(template, stack, app)).toEqual({ alb: [], nlb: ['53/TCP'] });
     Annotations.fromStack(stack).hasWarning('/TestStack/App',
       Match.stringLikeRegexp('Service "dns" publishes 53:53/udp: on EC2.*Run the app on Fargate.*cdk-ecs-kit:ComposeApp.udpPortNotPublic'));

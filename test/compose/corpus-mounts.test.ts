@@ -1,35 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
-
-/** A Compose file of the corpus, by its path relative to the repository root (what messages show). */
-const corpus = (name: string) => path.relative(process.cwd(), path.join(__dirname, 'corpus', name, 'compose.yaml'));
-
-/** Imports a Compose file of the corpus on Fargate or EC2, in a validated app. */
-function importCorpus(name: string, onEc2 = false) {
-  const stack = createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: onEc2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', {
-    cluster,
-    composeFile: ComposeFile.fromFile(corpus(name)),
-    taskCapacity: onEc2 ? TaskCapacity.ec2() : undefined,
-  });
-  return { stack, app, template: validTemplate(stack) };
-}
-
-function containerOf(template: Template, name: string): any {
-  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const found = (td as any).Properties.ContainerDefinitions.find((c: any) => c.Name === name);
-    if (found) return found;
-  }
-  throw new Error(`no container ${name}`);
-}
+import { App, Stack } from 'aws-cdk-lib';
+import { containerOf, importValidCorpus, warnings } from './compose-test-helpers';
 
 /** The Dockerfile and files of the image asset a container runs, from the synthesized cloud assembly. */
 function derivedImageOf(stack: Stack, container: any): { dockerfile: string; file: (relative: string) => string } {
@@ -44,15 +16,11 @@ function derivedImageOf(stack: Stack, container: any): { dockerfile: string; fil
   };
 }
 
-function warnings(stack: Stack, code: string): string[] {
-  return Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp(`ComposeApp\\.${code}`)).map(w => String(w.entry.data));
-}
-
 describe.each([['Fargate', false], ['EC2', true]])('corpus on %s: bind mounts', (_, onEc2) => {
   test('nginx-front-proxy: the proxy\'s config is in its image; the app\'s hot-reload mounts are dropped with a warning', () => {
     // GIVEN nginx with ./nginx.conf read-only, in front of an app built from ./app that mounts ./app and shields node_modules
     // WHEN
-    const { stack, template } = importCorpus('nginx-front-proxy', onEc2);
+    const { stack, template } = importValidCorpus('nginx-front-proxy', { ec2: onEc2 });
     // THEN the proxy runs nginx with the config file at its Compose target
     const proxy = containerOf(template, 'proxy');
     const image = derivedImageOf(stack, proxy);
@@ -70,7 +38,7 @@ describe.each([['Fargate', false], ['EC2', true]])('corpus on %s: bind mounts', 
   });
 
   test('prometheus-grafana: the scrape config and the provisioning folder are in the images; SELinux labels warn', () => {
-    const { stack, template } = importCorpus('prometheus-grafana', onEc2);
+    const { stack, template } = importValidCorpus('prometheus-grafana', { ec2: onEc2 });
     const prometheus = containerOf(template, 'prometheus');
     expect(derivedImageOf(stack, prometheus).dockerfile).toContain('COPY ["files/0/prometheus.yml","/etc/prometheus/prometheus.yml"]');
     expect(derivedImageOf(stack, prometheus).file('files/0/prometheus.yml')).toContain('node-exporter:9100');
@@ -84,7 +52,7 @@ describe.each([['Fargate', false], ['EC2', true]])('corpus on %s: bind mounts', 
   });
 
   test('flask-postgres-hot-reload: `.:/code` is dropped; Postgres runs its init script from its image, its data on EFS', () => {
-    const { stack, template } = importCorpus('flask-postgres-hot-reload', onEc2);
+    const { stack, template } = importValidCorpus('flask-postgres-hot-reload', { ec2: onEc2 });
     expect(containerOf(template, 'web').MountPoints ?? []).toEqual([]);
     expect(warnings(stack, 'bindMountDropped')).toEqual([
       expect.stringMatching(/bind mount "\.:\/code" of service "web" .* add "COPY \. \/code" to it/),

@@ -2,28 +2,10 @@
  * Issue 19 Part 3 corpus: services that declare no `ports` or `expose` are
  * reached by name, as under `docker compose up`.
  */
-import * as path from 'path';
-import { Stack, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
-
-const corpus = (name: string) => ComposeFile.fromFile(path.relative(process.cwd(), path.join(__dirname, 'corpus', name, 'compose.yaml')));
-
-function importCorpus(name: string, options: { ec2?: boolean } = {}) {
-  const stack = createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', {
-    cluster,
-    composeFile: corpus(name),
-    taskCapacity: options.ec2 ? TaskCapacity.ec2() : undefined,
-  });
-  const template = validTemplate(stack);
-  return { stack, app, template };
-}
+import { Stack, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { importValidCorpus, warnings } from './compose-test-helpers';
+import { ComposeApp } from '../../src';
 
 /** The Service Connect names a Compose service's ECS service registers: `dnsName:port` (port name in brackets). */
 function serviceConnectNames(stack: Stack, app: ComposeApp, name: string): string[] {
@@ -46,16 +28,11 @@ function ingressOf(stack: Stack, template: Template, app: ComposeApp, name: stri
     .sort();
 }
 
-function warnings(stack: Stack, code: string): string[] {
-  return Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp(`cdk-ecs-kit:ComposeApp.${code}`))
-    .map(w => String(w.entry.data));
-}
-
 describe('flask-worker-redis: a web app, a worker and Redis, the last two without ports', () => {
   test('on Fargate, Redis is reached by name on 6379 from the web app and the worker; the worker registers no name', () => {
     // GIVEN REDIS_URL=redis://redis:6379/0 in the web app and the worker, and `redis` without ports
     // WHEN
-    const { stack, app, template } = importCorpus('flask-worker-redis');
+    const { stack, app, template } = importValidCorpus('flask-worker-redis');
     // THEN Redis gets a port mapping, a Service Connect name and ingress from the other two services
     expect(portMappingsOf(app, 'redis')).toEqual(['6379/tcp redis-6379']);
     expect(serviceConnectNames(stack, app, 'redis')).toEqual(['redis:6379 (redis-6379)']);
@@ -75,7 +52,7 @@ describe('flask-worker-redis: a web app, a worker and Redis, the last two withou
 
   test('on EC2, Redis is registered by name on 6379 too (bridge mode, dynamic host port)', () => {
     // WHEN
-    const { stack, app } = importCorpus('flask-worker-redis', { ec2: true });
+    const { stack, app } = importValidCorpus('flask-worker-redis', { ec2: true });
     // THEN
     expect(app.ec2Service('redis')).toBeDefined();
     expect(portMappingsOf(app, 'redis')).toEqual(['6379/tcp redis-6379']);
@@ -88,7 +65,7 @@ describe('django-postgres: the database declares no expose', () => {
   test('Postgres is reached by name on 5432 by the web app; the migration job runs in the web task', () => {
     // GIVEN POSTGRES_HOST=db and `db` (image postgres:16) without ports or expose
     // WHEN
-    const { stack, app, template } = importCorpus('django-postgres');
+    const { stack, app, template } = importValidCorpus('django-postgres');
     // THEN
     expect(serviceConnectNames(stack, app, 'db')).toEqual(['db:5432 (db-5432)']);
     expect(ingressOf(stack, template, app, 'db')).toEqual(['5432/tcp from Compose service web']);
@@ -107,7 +84,7 @@ describe('go-api-dockerfile-expose: the API\'s port comes from its Dockerfile', 
   test('the API is reached by name on the EXPOSE port of its target stage (a build argument), without a warning', () => {
     // GIVEN api built with target runtime and args PORT=8080; its Dockerfile says ARG PORT=9000, EXPOSE ${PORT} (and 2345 in another stage)
     // WHEN
-    const { stack, app, template } = importCorpus('go-api-dockerfile-expose');
+    const { stack, app, template } = importValidCorpus('go-api-dockerfile-expose');
     // THEN
     expect(portMappingsOf(app, 'api')).toEqual(['8080/tcp api-8080']);
     expect(serviceConnectNames(stack, app, 'api')).toEqual(['api:8080 (api-8080)']);

@@ -1,33 +1,9 @@
-import * as path from 'path';
-import { Stack, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
-import { createTestStack, validTemplate } from '../helpers/validators';
-
-/** A Compose file of the corpus, by a path relative to the repository root (what messages show). */
-const corpus = (name: string) => path.relative(process.cwd(), path.join(__dirname, 'corpus', name, 'compose.yaml'));
+import { containerOf, importValidCorpus } from './compose-test-helpers';
 
 /** Imports a corpus file on Fargate or EC2; the local secret values are replaced by generated ones (acknowledged). */
-function importCorpus(name: string, ec2Capacity: boolean): { stack: Stack; app: ComposeApp; template: Template } {
-  const stack = createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: ec2Capacity ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', {
-    cluster,
-    composeFile: ComposeFile.fromFile(corpus(name)),
-    taskCapacity: ec2Capacity ? TaskCapacity.ec2() : undefined,
-    environment: { API_TOKEN: 'local-token' },
-  });
-  Validations.of(app).acknowledge({ id: 'cdk-ecs-kit:ComposeApp.generatedSecret', reason: 'Corpus files: their secret values are local files.' });
-  return { stack, app, template: validTemplate(stack) };
-}
-
-function containerOf(template: Template, name: string, taskOf = name): any {
-  const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
-    .find((t: any) => t.Properties.ContainerDefinitions.some((c: any) => c.Name === taskOf)) as any;
-  return td.Properties.ContainerDefinitions.find((c: any) => c.Name === name);
+function importSecretsCorpus(name: string, onEc2: boolean) {
+  return importValidCorpus(name, { ec2: onEc2, props: { environment: { API_TOKEN: 'local-token' } }, acknowledgeGeneratedSecrets: true });
 }
 
 /** The Service Connect DNS names and ports the app's services publish. */
@@ -41,7 +17,7 @@ describe.each([['Fargate', false], ['EC2', true]])('corpus with secrets on %s', 
   test('postgres-with-secret-file: both read the password file at /run/secrets/db_password; the app is public on port 80 and reaches db by name', () => {
     // GIVEN Postgres and a Node app reading POSTGRES_PASSWORD_FILE / DATABASE_PASSWORD_FILE
     // WHEN
-    const { stack, app, template } = importCorpus('postgres-with-secret-file', onEc2);
+    const { stack, app, template } = importSecretsCorpus('postgres-with-secret-file', onEc2);
     // THEN: what is mounted where
     for (const name of ['db', 'app']) {
       const container = containerOf(template, name);
@@ -66,7 +42,7 @@ describe.each([['Fargate', false], ['EC2', true]])('corpus with secrets on %s', 
   test('app-with-secret-targets: long syntax targets, modes and owners; a key at an absolute path in a directory of its own', () => {
     // GIVEN an API reading two secret files (one in a subdirectory) and a worker reading a key under /etc
     // WHEN
-    const { stack, template } = importCorpus('app-with-secret-targets', onEc2);
+    const { stack, template } = importSecretsCorpus('app-with-secret-targets', onEc2);
     // THEN
     const api = containerOf(template, 'api');
     expect(api.MountPoints).toContainEqual({ SourceVolume: 'api-secrets', ContainerPath: '/run/secrets', ReadOnly: true });

@@ -1,55 +1,18 @@
-import * as path from 'path';
-import { Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
-import { createTestStack, errorOf, validTemplate } from '../helpers/validators';
-
-/** A corpus file, by a path relative to the repository root (what messages show). */
-const corpus = (name: string) => path.relative(process.cwd(), path.join(__dirname, 'corpus', name, 'compose.yaml'));
-
-function importCorpus(name: string, props: Partial<ComposeAppProps> = {}, options: { ec2?: boolean } = {}) {
-  const stack = createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', {
-    cluster,
-    composeFile: ComposeFile.fromFile(corpus(name)),
-    taskCapacity: options.ec2 ? TaskCapacity.ec2() : undefined,
-    ...props,
-  });
-  return { stack, app };
-}
-
-function containerOf(template: Template, name: string): any {
-  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const found = (td as any).Properties.ContainerDefinitions.find((c: any) => c.Name === name);
-    if (found) return found;
-  }
-  throw new Error(`no container ${name}`);
-}
-
-function taskDefinitionOf(template: Template, containerName: string): any {
-  return (Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[])
-    .find(td => td.Properties.ContainerDefinitions.some((c: any) => c.Name === containerName)).Properties;
-}
-
-function warnings(stack: Stack, code: string): string[] {
-  return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(code)).map(w => String(w.entry.data));
-}
+import { containerOf, corpusPath, importCorpus, taskDefinitionOf, warnings } from './compose-test-helpers';
+import { errorOf, validTemplate } from '../helpers/validators';
 
 describe('corpus: redis-counter-fast-healthcheck (health checks tighter than ECS allows)', () => {
   test.each([['Fargate', false], ['EC2', true]])('imports on %s: every health check within ECS\'s ranges, one warning per adjusted service', (_, onEc2) => {
     // GIVEN health checks every 1–3 s with timeouts as long as the interval
-    const { stack } = importCorpus('redis-counter-fast-healthcheck', {}, { ec2: onEc2 });
+    const { stack } = importCorpus('redis-counter-fast-healthcheck', { ec2: onEc2 });
     // WHEN
     const template = validTemplate(stack);
     // THEN
     expect(containerOf(template, 'web').HealthCheck).toMatchObject({ Interval: 5, Timeout: 3, Retries: 10 });
     expect(containerOf(template, 'counter').HealthCheck).toMatchObject({ Interval: 5, Timeout: 2, StartPeriod: 1 });
     expect(containerOf(template, 'redis').HealthCheck).toMatchObject({ Interval: 5, Timeout: 3, Retries: 10 });
-    const adjusted = warnings(stack, 'cdk-ecs-kit:ComposeApp.healthCheckAdjusted');
+    const adjusted = warnings(stack, 'healthCheckAdjusted');
     expect(adjusted).toHaveLength(3);
     expect(adjusted.find(w => w.includes('"counter"'))).toMatch(/interval 2s -> 5s .*timeout 1s -> 2s/);
     // The dependants still wait for health: the checks exist, so service_healthy stays meaningful.
@@ -68,14 +31,14 @@ describe('corpus: sized-api-with-postgres (mem_limit / cpus and deploy.resources
   });
 
   test('Fargate: defaultCpu and defaultMemoryMiB size the worker, not the services that declare their own', () => {
-    const { stack } = importCorpus('sized-api-with-postgres', { defaultCpu: 1024, defaultMemoryMiB: 2048 });
+    const { stack } = importCorpus('sized-api-with-postgres', { props: { defaultCpu: 1024, defaultMemoryMiB: 2048 } });
     const template = Template.fromStack(stack);
     expect(taskDefinitionOf(template, 'worker')).toMatchObject({ Cpu: '1024', Memory: '2048' });
     expect(taskDefinitionOf(template, 'api')).toMatchObject({ Cpu: '512', Memory: '1024' });
   });
 
   test('EC2: container limits and reservations; the worker reserves the default', () => {
-    const { stack } = importCorpus('sized-api-with-postgres', { defaultMemoryMiB: 256 }, { ec2: true });
+    const { stack } = importCorpus('sized-api-with-postgres', { ec2: true, props: { defaultMemoryMiB: 256 } });
     const template = validTemplate(stack);
     expect(containerOf(template, 'api')).toMatchObject({ Cpu: 512, Memory: 1024, MemoryReservation: 512 });
     expect(containerOf(template, 'worker')).toMatchObject({ MemoryReservation: 256 });
@@ -86,7 +49,7 @@ describe('corpus: sized-api-with-postgres (mem_limit / cpus and deploy.resources
 describe('corpus: wireguard-gateway-ec2 (capabilities, sysctls, ulimits, host network)', () => {
   test('EC2: each is honoured', () => {
     // GIVEN a VPN gateway, a wiki that drops all capabilities, a host metrics exporter
-    const { stack } = importCorpus('wireguard-gateway-ec2', {}, { ec2: true });
+    const { stack } = importCorpus('wireguard-gateway-ec2', { ec2: true });
     // WHEN
     const template = validTemplate(stack);
     // THEN
@@ -101,13 +64,13 @@ describe('corpus: wireguard-gateway-ec2 (capabilities, sysctls, ulimits, host ne
     });
     expect(taskDefinitionOf(template, 'node-exporter').NetworkMode).toBe('host');
     expect(taskDefinitionOf(template, 'wiki').NetworkMode).toBe('bridge');
-    expect(warnings(stack, 'cdk-ecs-kit:ComposeApp.hostNetwork')).toHaveLength(1);
+    expect(warnings(stack, 'hostNetwork')).toHaveLength(1);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('ipv4IgnoreEgressRule'))).toEqual([]);
   });
 
   test('fails on Fargate, naming each key Fargate cannot honour and the edit', () => {
     const error = errorOf(() => importCorpus('wireguard-gateway-ec2'));
-    const file = corpus('wireguard-gateway-ec2');
+    const file = corpusPath('wireguard-gateway-ec2');
     expect(error.problems.map(p => `${p.prop}: ${p.fix}`)).toEqual([
       expect.stringMatching(new RegExp(`^${file}:\\d+ services.wireguard.cap_add: Fargate can add only the SYS_PTRACE capability: remove NET_ADMIN, SYS_MODULE from cap_add, or run the app on EC2 \\(taskCapacity: TaskCapacity.ec2\\(\\)\\)`)),
       expect.stringMatching(/services.wiki.cap_add: .*remove CHOWN, SETGID, SETUID, NET_BIND_SERVICE from cap_add/),

@@ -1,13 +1,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, CfnParameter, Stack, aws_ec2 as ec2 } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
+import { composeTestApp, containerOf, warnings } from './compose-test-helpers';
+import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster } from '../../src';
 import { loadProject } from '../../src/compose/load';
 import { LoadOptions, LoadResult } from '../../src/compose/model';
-import { createTestStack, errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
+import { errorOf, expectAcceptedOnlyWhen, validTemplate } from '../helpers/validators';
 
 /** Files next to the Compose files of these tests: nginx.conf, init.sh (executable), site/ (a folder), web/ (a build context). */
 const DIRECTORY = path.join(__dirname, 'fixtures', 'mounts');
@@ -34,32 +35,13 @@ function service(name: string, lines: string[]): string {
 
 /** A stack with a cluster and a ComposeApp reading `yaml` as if it were in the fixtures' folder. */
 function composeStack(yaml: string, props: Partial<ComposeAppProps> = {}, options: { validated?: boolean; ec2?: boolean } = {}) {
-  const stack = options.validated === false ? new Stack(new App(), 'TestStack') : createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
   const file = path.join(DIRECTORY, 'compose.generated.yaml');
   fs.writeFileSync(file, yaml);
   try {
-    const app = new ComposeApp(stack, 'App', {
-      cluster,
-      composeFile: ComposeFile.fromFile(path.relative(process.cwd(), file)),
-      taskCapacity: options.ec2 ? TaskCapacity.ec2() : undefined,
-      ...props,
-    });
-    return { stack, app };
+    return composeTestApp(ComposeFile.fromFile(path.relative(process.cwd(), file)), { ...options, props });
   } finally {
     fs.rmSync(file);
   }
-}
-
-function containerOf(template: Template, name: string): any {
-  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const found = (td as any).Properties.ContainerDefinitions.find((c: any) => c.Name === name);
-    if (found) return found;
-  }
-  throw new Error(`no container ${name}`);
 }
 
 /** The asset hash in a container's image URI (`...container-assets-...:<hash>`). */
@@ -75,10 +57,6 @@ function assetDirectory(stack: Stack, hash: string): string {
   const outdir = (stack.node.root as App).outdir;
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, `${stack.artifactId}.assets.json`), 'utf-8'));
   return path.join(outdir, manifest.dockerImages[hash].source.directory);
-}
-
-function warningsOf(stack: Stack, code: string): string[] {
-  return Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp(`ComposeApp\\.${code}`)).map(w => String(w.entry.data));
 }
 
 const NGINX_WITH_CONFIG = service('proxy', [
@@ -267,7 +245,7 @@ describe('files copied into a derived image', () => {
     expect(fs.readFileSync(path.join(directory, 'Dockerfile'), 'utf-8')).toMatch(
       /COPY \["files\/0\/init.sh","\/docker-entrypoint-initdb.d\/init.sh"\]\nCOPY --chown=999:999 \["files\/1\/","\/srv\/site\/"\]/);
     expect((fs.statSync(path.join(directory, 'files/0/init.sh')).mode % 0o1000).toString(8)).toBe('755');
-    expect(warningsOf(stack, 'bindMountCopied')).toHaveLength(1);
+    expect(warnings(stack, 'bindMountCopied')).toHaveLength(1);
   });
 
   test('an ARM64 service gets an ARM64 image; a `$` in a target is escaped', () => {

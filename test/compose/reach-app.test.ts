@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Stack, Token, aws_ecs as ecs } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster } from '../../src';
+import { composeTestApp, warnings } from './compose-test-helpers';
+import { ComposeApp, ComposeAppProps, ComposeFile } from '../../src';
 import { errorOf, expectAcceptedOnlyWhen } from '../helpers/validators';
 
 const WEB_AND_QUEUE = [
@@ -20,19 +21,12 @@ const WEB_AND_QUEUE = [
 ].join('\n');
 
 function composeStack(props: Partial<ComposeAppProps> & { composeFile: ComposeFile }) {
-  const stack = new Stack(new App(), 'TestStack');
-  const cluster = new EcsCluster(stack, 'Cluster', { cloudMapNamespaceName: 'app.internal' });
-  const app = new ComposeApp(stack, 'App', { cluster, ...props });
-  return { stack, app };
+  return composeTestApp(props.composeFile, { props, validated: false });
 }
 
 function serviceConnectPorts(stack: Stack, app: ComposeApp, name: string): number[] {
   const cfn = stack.resolve((app.service(name).node.defaultChild as ecs.CfnService).serviceConnectConfiguration);
   return (cfn?.services ?? []).map((s: any) => s.clientAliases[0].port);
-}
-
-function warnings(stack: Stack, code: string) {
-  return Annotations.fromStack(stack).findWarning('/TestStack/App', Match.stringLikeRegexp(`cdk-ecs-kit:ComposeApp.${code}`));
 }
 
 /** A directory with a Compose file and a Dockerfile, removed after the test. */
@@ -52,7 +46,7 @@ describe('ComposeApp: services reached by name', () => {
     expect(serviceConnectPorts(stack, app, 'queue')).toEqual([]);
     const found = warnings(stack, 'unreachableService');
     expect(found).toHaveLength(1);
-    expect(String(found[0].entry.data)).toMatch(/Service "queue" declares no TCP port .* but "web" \(depends_on\), "web" \(environment QUEUE_HOST\) name it: it is not reachable by name through Service Connect\. Add the ports it listens on to services.queue: `expose: \["8080"\]`, or give `servicePorts: \{ 'queue': \[8080\] \}` to the ComposeApp\./);
+    expect(found[0]).toMatch(/Service "queue" declares no TCP port .* but "web" \(depends_on\), "web" \(environment QUEUE_HOST\) name it: it is not reachable by name through Service Connect\. Add the ports it listens on to services.queue: `expose: \["8080"\]`, or give `servicePorts: \{ 'queue': \[8080\] \}` to the ComposeApp\./);
   });
 
   test('servicePorts makes it reachable: a port mapping, a Service Connect name and ingress from the other services', () => {
@@ -92,8 +86,8 @@ describe('ComposeApp: services reached by name', () => {
       expect(serviceConnectPorts(stack, app, 'app')).toEqual([3000]);
       const found = warnings(stack, 'dockerfileExpose');
       expect(found).toHaveLength(1);
-      expect(String(found[0].entry.data)).toContain('"$PORT" (line 2)');
-      expect(String(found[0].entry.data)).toContain('add the ports to `expose` of services.app');
+      expect(found[0]).toContain('"$PORT" (line 2)');
+      expect(found[0]).toContain('add the ports to `expose` of services.app');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

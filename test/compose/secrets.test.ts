@@ -1,40 +1,16 @@
-import { App, Stack, Validations, aws_ec2 as ec2, aws_ecs as ecs } from 'aws-cdk-lib';
+import { aws_ecs as ecs } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { ComposeApp, ComposeAppProps, ComposeFile, ComposeSecretsAs, EcsCluster, TaskCapacity } from '../../src';
-import { createHardenedTestStack, createTestStack, errorOf, validTemplate } from '../helpers/validators';
+import { composeTestApp, containerOf, taskDefinitionOf } from './compose-test-helpers';
+import { ComposeAppProps, ComposeFile, ComposeSecretsAs } from '../../src';
+import { errorOf, validTemplate } from '../helpers/validators';
 
 /** A ComposeApp of `yaml` (generated secrets acknowledged: the values of these files are local). */
 function secretsApp(yaml: string, props: Partial<ComposeAppProps> = {}, options: { validated?: boolean; ec2?: boolean; hardened?: boolean } = {}) {
-  const stack = options.hardened ? createHardenedTestStack()
-    : options.validated === false ? new Stack(new App(), 'TestStack') : createTestStack();
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', {
-    cluster,
-    composeFile: ComposeFile.fromString(yaml),
-    taskCapacity: options.ec2 ? TaskCapacity.ec2() : undefined,
-    ...props,
-  });
-  Validations.of(app).acknowledge({ id: 'cdk-ecs-kit:ComposeApp.generatedSecret', reason: 'Test files: generated secrets on purpose.' });
-  return { stack, app };
-}
-
-function containerOf(template: Template, name: string, taskOf?: string): any {
-  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const containers = (td as any).Properties.ContainerDefinitions;
-    if (taskOf && !containers.some((c: any) => c.Name === taskOf)) continue;
-    const found = containers.find((c: any) => c.Name === name);
-    if (found) return found;
-  }
-  throw new Error(`no container ${name}`);
+  return composeTestApp(ComposeFile.fromString(yaml), { ...options, props, acknowledgeGeneratedSecrets: true });
 }
 
 function volumesOf(template: Template, containerName: string): any[] {
-  const td = Object.values(template.findResources('AWS::ECS::TaskDefinition'))
-    .find((t: any) => t.Properties.ContainerDefinitions.some((c: any) => c.Name === containerName)) as any;
-  return td.Properties.Volumes;
+  return taskDefinitionOf(template, containerName).Volumes;
 }
 
 /** The script of a task's init container. */

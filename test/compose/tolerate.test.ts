@@ -1,48 +1,22 @@
-import { App, Stack, Token, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
+import { Stack, Token, Validations, aws_ec2 as ec2 } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { ComposeApp, ComposeAppProps, ComposeFile, EcsCluster, TaskCapacity } from '../../src';
+import { composeTestApp, containerOf, taskDefinitionOf, warnings as warningsOf } from './compose-test-helpers';
+import { ComposeAppProps, ComposeFile } from '../../src';
 import { loadProject } from '../../src/compose/load';
 import { LoadOptions } from '../../src/compose/model';
 import { allowBetweenInstances } from '../../src/compose/private/connections';
 import { HEALTH_CHECK_LIMITS } from '../../src/compose/readers/healthcheck';
 import { errorOf } from '../helpers/validators';
 
-/** A stack with an EcsCluster (with EC2 capacity for `ec2`) and a ComposeApp of `yaml`. */
+/** A stack with an EcsCluster (with EC2 capacity for `ec2`) and a ComposeApp of `yaml`; no validators. */
 function composeStack(yaml: string, props: Partial<ComposeAppProps> = {}, options: { ec2?: boolean } = {}) {
-  const stack = new Stack(new App(), 'TestStack');
-  const cluster = new EcsCluster(stack, 'Cluster', {
-    cloudMapNamespaceName: 'app.internal',
-    ec2Capacity: options.ec2 ? { instanceTypes: [new ec2.InstanceType('m7g.large')] } : undefined,
-  });
-  const app = new ComposeApp(stack, 'App', {
-    cluster,
-    composeFile: ComposeFile.fromString(yaml),
-    taskCapacity: options.ec2 ? TaskCapacity.ec2() : undefined,
-    ...props,
-  });
-  return { stack, app, template: Template.fromStack(stack) };
+  const built = composeTestApp(ComposeFile.fromString(yaml), { ...options, props, validated: false });
+  return { ...built, template: Template.fromStack(built.stack) };
 }
 
 function load(yaml: string, options: Partial<LoadOptions> = {}) {
   return loadProject(yaml, { fileName: 'compose.yaml', directory: __dirname, fargate: true, variables: {}, profiles: [], imageOverrides: [], ...options });
-}
-
-function containerOf(template: Template, name: string): any {
-  for (const td of Object.values(template.findResources('AWS::ECS::TaskDefinition'))) {
-    const found = (td as any).Properties.ContainerDefinitions.find((c: any) => c.Name === name);
-    if (found) return found;
-  }
-  throw new Error(`no container ${name}`);
-}
-
-function taskDefinitionOf(template: Template, containerName: string): any {
-  return Object.values(template.findResources('AWS::ECS::TaskDefinition'))
-    .find((td: any) => td.Properties.ContainerDefinitions.some((c: any) => c.Name === containerName)) as any;
-}
-
-function warningsOf(stack: Stack, code: string): string[] {
-  return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(code)).map(w => String(w.entry.data));
 }
 
 const service = (lines: string[]) => ['services:', '  app:', '    image: public.ecr.aws/docker/library/redis:7', ...lines.map(l => `    ${l}`)].join('\n');
@@ -55,7 +29,7 @@ describe('health checks Compose accepts and ECS does not are moved into ECS\'s r
     expect(containerOf(template, 'app').HealthCheck).toEqual({
       Command: ['CMD-SHELL', 'redis-cli ping'], Interval: 5, Timeout: 3, Retries: 10,
     });
-    const warnings = warningsOf(stack, 'cdk-ecs-kit:ComposeApp.healthCheckAdjusted');
+    const warnings = warningsOf(stack, 'healthCheckAdjusted');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/^The healthcheck of service "app" \(compose.yaml:4\) is moved into ECS's ranges: interval 3s -> 5s \(ECS accepts 5 to 300\); retries 20 -> 10/);
   });
@@ -112,12 +86,12 @@ describe('health checks Compose accepts and ECS does not are moved into ECS\'s r
 describe('task size', () => {
   test('mem_limit and cpus choose the smallest Fargate size that fits', () => {
     const { template } = composeStack(service(['mem_limit: 1g', 'cpus: 0.5']));
-    expect(taskDefinitionOf(template, 'app').Properties).toMatchObject({ Cpu: '512', Memory: '1024' });
+    expect(taskDefinitionOf(template, 'app')).toMatchObject({ Cpu: '512', Memory: '1024' });
   });
 
   test('without declarations, a task gets 256 CPU units and 512 MiB', () => {
     const { template } = composeStack(service([]));
-    expect(taskDefinitionOf(template, 'app').Properties).toMatchObject({ Cpu: '256', Memory: '512' });
+    expect(taskDefinitionOf(template, 'app')).toMatchObject({ Cpu: '256', Memory: '512' });
   });
 
   test('defaultCpu and defaultMemoryMiB change it once for the app, mapped to a valid Fargate size', () => {
@@ -126,8 +100,8 @@ describe('task size', () => {
     // WHEN
     const { template } = composeStack(yaml, { defaultCpu: 1024, defaultMemoryMiB: 3000 });
     // THEN the undeclared dimensions get the default (3000 MiB needs 3072 with 1 vCPU), the declared memory is kept
-    expect(taskDefinitionOf(template, 'app').Properties).toMatchObject({ Cpu: '1024', Memory: '3072' });
-    expect(taskDefinitionOf(template, 'small').Properties).toMatchObject({ Cpu: '1024', Memory: '2048' });
+    expect(taskDefinitionOf(template, 'app')).toMatchObject({ Cpu: '1024', Memory: '3072' });
+    expect(taskDefinitionOf(template, 'small')).toMatchObject({ Cpu: '1024', Memory: '2048' });
   });
 
   test('on EC2, containers that declare nothing reserve the defaults', () => {
@@ -217,12 +191,12 @@ describe('capabilities, sysctls, ulimits, privileged and network_mode', () => {
     // WHEN
     const { stack, template } = composeStack(yaml, {}, { ec2: true });
     // THEN
-    expect(taskDefinitionOf(template, 'exporter').Properties.NetworkMode).toBe('host');
-    expect(taskDefinitionOf(template, 'web').Properties.NetworkMode).toBe('bridge');
+    expect(taskDefinitionOf(template, 'exporter').NetworkMode).toBe('host');
+    expect(taskDefinitionOf(template, 'web').NetworkMode).toBe('bridge');
     const services = Object.values(template.findResources('AWS::ECS::Service')) as any[];
     expect(services.filter(s => s.Properties.ServiceConnectConfiguration === undefined)).toHaveLength(1);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { IpProtocol: 'tcp', FromPort: 9100, ToPort: 9100 });
-    expect(warningsOf(stack, 'cdk-ecs-kit:ComposeApp.hostNetwork')).toEqual([expect.stringMatching(/^Service "exporter" uses its instance's network .* on 9100\/tcp/)]);
+    expect(warningsOf(stack, 'hostNetwork')).toEqual([expect.stringMatching(/^Service "exporter" uses its instance's network .* on 9100\/tcp/)]);
     expect(load(yaml, { fargate: false }).warnings).toEqual([]);
   });
 

@@ -66,8 +66,8 @@ const rows = files.map(({ name, file }) => {
 const cell = (o: Outcome) => `${o.imported ? 'imported' : '**refused**'} (${o.detail})`;
 const count = (pick: (r: typeof rows[number]) => Outcome) => rows.filter(r => pick(r).imported).length;
 console.log([
-  `| Compose file | Fargate | EC2 |`,
-  `| --- | --- | --- |`,
+  '| Compose file | Fargate | EC2 |',
+  '| --- | --- | --- |',
   ...rows.map(r => `| \`${r.name}\` | ${cell(r.fargate)} | ${cell(r.ec2)} |`),
   '',
   `Imported: ${count(r => r.fargate)} of ${rows.length} on Fargate, ${count(r => r.ec2)} of ${rows.length} on EC2.`,

@@ -57,9 +57,9 @@ export interface EcsClusterProps {
 
   /**
    * The customer managed KMS key of the log groups the cluster creates: the
-   * new VPC's flow logs and the ECS Exec session logs. Its key policy must let
-   * CloudWatch Logs (`logs.<region>.amazonaws.com`) use it for the account's
-   * log groups. ECS Exec sessions themselves stay encrypted with the cluster's
+   * new VPC's flow logs and the ECS Exec session logs. The kit lets CloudWatch
+   * Logs (`logs.<region>.amazonaws.com`) use a key of the app for the account's
+   * log groups; an imported key's policy must already allow it. ECS Exec sessions themselves stay encrypted with the cluster's
    * `executeCommandKey`.
    *
    * @default - flow logs encrypted by CloudWatch Logs, ECS Exec logs with

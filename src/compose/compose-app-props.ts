@@ -274,8 +274,8 @@ export interface ComposeAppProps extends WebLoadBalancerOptions {
    * The customer managed KMS key of what the app creates that holds data:
    * the log groups of its tasks, the EFS file system of its named volumes,
    * and the secrets it generates. The tasks' execution roles may decrypt the
-   * secrets with it. Its key policy must let CloudWatch Logs
-   * (`logs.<region>.amazonaws.com`) use it, as the kit's own key's does.
+   * secrets with it. The kit lets CloudWatch Logs (`logs.<region>.amazonaws.com`)
+   * use a key of the app; an imported key's policy must already allow it.
    *
    * The key of an EFS file system is fixed when it is created: giving a key
    * to an app whose file system exists replaces the file system (a new,

@@ -17,9 +17,11 @@ import { PropValidator, enumMemberName, isUnresolved } from './validation';
 export interface HardeningOptions {
   /**
    * The customer managed KMS key of the log groups, topics, file systems and
-   * secrets of the kit's constructs under the scope. Its key policy must let
-   * CloudWatch Logs (`logs.<region>.amazonaws.com`) and CloudWatch alarms
-   * (`cloudwatch.amazonaws.com`) use it.
+   * secrets of the kit's constructs under the scope. The kit adds what those
+   * services need to the policy of a key created in the app; the policy of an
+   * imported key must already let CloudWatch Logs (`logs.<region>.amazonaws.com`),
+   * CloudWatch alarms (`cloudwatch.amazonaws.com`) and S3 server access log
+   * delivery (`logging.s3.amazonaws.com`) use it.
    *
    * @default - one key per stack, created by the kit (with yearly rotation, retained when the stack is deleted)
    */
@@ -144,7 +146,8 @@ export function hardeningOf(construct: IConstruct): HardenedProfile | undefined 
   return {
     logRetention: options.logRetention ?? logs.RetentionDays.ONE_YEAR,
     webAclArn: options.webAclArn,
-    encryptionKey: () => options.encryptionKey ?? stackKey(construct),
+    // A key of the user's gets what the kit's services need in its policy (nothing is added to an imported key's).
+    encryptionKey: () => (options.encryptionKey ? withLogsAndAlarms(options.encryptionKey) : stackKey(construct)),
   };
 }
 
@@ -172,12 +175,14 @@ export function stackKey(scope: IConstruct): kms.IKey {
 }
 
 /**
- * Lets CloudWatch Logs encrypt the account's log groups of the region with
+ * Idempotent. Lets CloudWatch Logs encrypt the account's log groups of the region with
  * `key` (CloudWatch Logs calls KMS as its own service principal, bound by the
  * log group's ARN in the encryption context), and CloudWatch alarms publish to
  * topics encrypted with it.
  */
 export function allowLogsAndAlarms(key: kms.IKey): void {
+  if (keysAllowingLogs.has(key)) return;
+  keysAllowingLogs.add(key);
   key.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'CloudWatchLogsOfThisAccount',
     principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
@@ -194,6 +199,13 @@ export function allowLogsAndAlarms(key: kms.IKey): void {
     resources: ['*'],
     conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
   }));
+}
+
+const keysAllowingLogs = new WeakSet<kms.IKey>();
+
+function withLogsAndAlarms(key: kms.IKey): kms.IKey {
+  allowLogsAndAlarms(key);
+  return key;
 }
 
 /** What a construct gave for its log groups' encryption and retention. */
@@ -218,6 +230,7 @@ export function logGroupSecurity(construct: IConstruct, props: LogGroupSecurityP
   const profile = hardeningOf(construct);
   return {
     retention: props.logRetention ?? profile?.logRetention ?? defaultRetention,
-    encryptionKey: props.encryptionKey ?? profile?.encryptionKey(),
+    // A key given to the construct gets CloudWatch Logs' permission too (when it is a key of the app).
+    encryptionKey: props.encryptionKey ? withLogsAndAlarms(props.encryptionKey) : profile?.encryptionKey(),
   };
 }

@@ -201,8 +201,8 @@ export interface ContainerServiceProps extends ContainerSettings {
 
   /**
    * The customer managed KMS key that encrypts what the service creates: its
-   * log group (the key policy must let CloudWatch Logs use it,
-   * `logs.<region>.amazonaws.com`, as the hardened profile's key does) and,
+   * log group (the kit lets CloudWatch Logs use a key of the app; an imported
+   * key's policy must already allow `logs.<region>.amazonaws.com`) and,
    * for a `QueueWorkerService`, the queue and dead-letter queue it creates
    * (unless `queueEncryptionKey` is given).
    *

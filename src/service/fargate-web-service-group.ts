@@ -55,9 +55,9 @@ export interface FargateWebServiceGroupProps extends WebLoadBalancerOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
-   * The customer managed KMS key that encrypts the services' log group. Its
-   * key policy must let CloudWatch Logs use it (`logs.<region>.amazonaws.com`,
-   * as the hardened profile's key does).
+   * The customer managed KMS key that encrypts the services' log group. The
+   * kit lets CloudWatch Logs (`logs.<region>.amazonaws.com`) use a key of the
+   * app; an imported key's policy must already allow it.
    *
    * @default - CloudWatch Logs' own encryption; in the hardened profile, the profile's key
    */

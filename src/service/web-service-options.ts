@@ -293,8 +293,8 @@ export interface WebServiceOptions {
 
   /**
    * The customer managed KMS key that encrypts the log group the service
-   * creates. Its key policy must let CloudWatch Logs use it
-   * (`logs.<region>.amazonaws.com`, as the hardened profile's key does).
+   * creates. The kit lets CloudWatch Logs (`logs.<region>.amazonaws.com`) use a
+   * key of the app; an imported key's policy must already allow it.
    *
    * @default - CloudWatch Logs' own encryption; in the hardened profile, the profile's key
    */

@@ -1,6 +1,6 @@
-import { App, Stack, aws_iam as iam, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
+import { App, Stack, aws_iam as iam, aws_kms as kms, aws_logs as logs, aws_s3 as s3 } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { Hardening, hardeningOf, stackKey } from '../../src/core/hardening';
+import { Hardening, hardeningOf, logGroupSecurity, stackKey } from '../../src/core/hardening';
 import { useManagedPolicies } from '../../src/core/managed-policies';
 import { errorOf } from '../helpers/validators';
 
@@ -89,4 +89,25 @@ test('the context key takes the options that are plain values', () => {
   const profile = hardeningOf(new s3.Bucket(stack, 'B'))!;
   expect(profile.webAclArn).toBe('arn:aws:wafv2:us-east-1:123456789012:regional/webacl/a/1');
   expect(profile.logRetention).toBe(731);
+});
+
+test('a key given to a construct, or to the profile, lets CloudWatch Logs use it, once', () => {
+  // GIVEN
+  const stack = new Stack(new App(), 'S');
+  const given = new kms.Key(stack, 'Given');
+  const forProfile = new kms.Key(stack, 'ForProfile');
+  const hardened = new Stack(stack.node.root as App, 'H');
+  Hardening.enable(hardened, { encryptionKey: forProfile });
+
+  // WHEN
+  logGroupSecurity(new s3.Bucket(stack, 'A'), { encryptionKey: given }, logs.RetentionDays.ONE_MONTH);
+  logGroupSecurity(new s3.Bucket(stack, 'B'), { encryptionKey: given }, logs.RetentionDays.ONE_MONTH);
+  logGroupSecurity(new s3.Bucket(hardened, 'C'), {}, logs.RetentionDays.ONE_MONTH);
+
+  // THEN
+  const keys = Template.fromStack(stack).findResources('AWS::KMS::Key');
+  for (const key of [given, forProfile]) {
+    const statements = keys[stack.getLogicalId(key.node.defaultChild as kms.CfnKey)].Properties.KeyPolicy.Statement;
+    expect(statements.filter((s: any) => s.Sid === 'CloudWatchLogsOfThisAccount')).toHaveLength(1);
+  }
 });

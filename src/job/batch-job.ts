@@ -27,7 +27,7 @@ import { createJobStateMachine, jobRunStates, notifyFailures } from './job-state
 import type { IEc2Capacity } from '../cluster/ec2-capacity';
 import { TaskCompute } from '../cluster/task-capacity';
 import { addScratchVolumes, addStartDependencies, containerDefinitionSettings, ContainerStartDependency } from '../core/container-settings';
-import { allowLogsAndAlarms, logGroupSecurity } from '../core/hardening';
+import { logGroupSecurity } from '../core/hardening';
 import { useManagedPolicies } from '../core/managed-policies';
 import { PropValidator, isUnresolved } from '../core/validation';
 
@@ -207,9 +207,8 @@ export class BatchJob extends Construct implements iam.IGrantable, ec2.IConnecta
 
     // The job's own props win; the hardened profile brings its key and a year's retention.
     // The same key encrypts the failure topic the job creates.
+    // A key of the user's gets CloudWatch Logs' and alarms' permission there (a no-op on an imported key).
     const logSecurity = logGroupSecurity(this, props, logs.RetentionDays.ONE_MONTH);
-    // A key of the user's: its policy is told that CloudWatch Logs may use it (a no-op on an imported key).
-    if (props.encryptionKey) allowLogsAndAlarms(props.encryptionKey);
     const logGroupProps: logs.LogGroupProps = {
       retention: logSecurity.retention,
       encryptionKey: logSecurity.encryptionKey,
